@@ -1,0 +1,5 @@
+import sys
+
+from baro.cli import main
+
+sys.exit(main())

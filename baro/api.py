@@ -1,0 +1,67 @@
+"""The REST API root (/api/v1/): routers of each area, one error format for all of them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from baro.core.errors import DomainError
+from baro.ledger.api import router as ledger_router
+from baro.org.api import router as org_router
+from baro.org.api_auth import api_auth
+
+api = NinjaAPI(
+    title="Baro API",
+    version="1",
+    description=(
+        "API của Baro (Ba Rõ) cho tích hợp: cơ cấu tổ chức, sổ cái. Xác thực bằng "
+        "`Authorization: Bearer <token>`. Lỗi trả về JSON `{code, message}` với mã ổn định."
+    ),
+    urls_namespace="api",
+    auth=api_auth,
+)
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, **extra: object
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.http_status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _error(
+        request, 422, "validation_error", "Dữ liệu gửi lên không hợp lệ.", details=exc.errors
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "auth.required", "Cần đăng nhập hoặc mã truy cập (token) hợp lệ.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "auth.denied", str(exc) or "Không có quyền thực hiện.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "Không tìm thấy.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, f"http.{exc.status_code}", str(exc))
+
+
+api.add_router("/org/", org_router)
+api.add_router("/ledger/", ledger_router)

@@ -1,0 +1,125 @@
+"""The `baro` command: set-up, demo, server, ledger and registry tools.
+
+Each subcommand is a thin wrapper: it parses arguments and calls services or queries. Errors
+come out as one Vietnamese line on stderr with their stable code, and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baro.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from baro.setup import initialise
+
+    report = initialise(verbosity=0 if args.quiet else 1)
+    for line in report:
+        print(line)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from baro.demo import load_demo
+    from baro.setup import initialise
+
+    for line in initialise(verbosity=0):
+        print(line)
+    summary = load_demo(reset=args.reset, if_empty=args.if_empty, seed=args.seed)
+    print(summary)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from baro.setup import initialise
+    from baro.wsgi import application
+
+    for line in initialise(verbosity=0):
+        print(line)
+    print(f"Baro đang chạy tại http://{args.host}:{args.port}/ (Ctrl+C để dừng)", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="Baro")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["baro manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="baro",
+        description="Baro (Ba Rõ): giao việc, theo dõi đến cùng, làm rõ trách nhiệm.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", required=True)
+
+    init = sub.add_parser("init", help="tạo thư mục dữ liệu, cơ sở dữ liệu và khóa ký sổ cái")
+    init.add_argument("--quiet", action="store_true")
+    init.set_defaults(handler=cmd_init)
+
+    demo = sub.add_parser("demo", help="nạp dữ liệu mẫu (một thành phố kiểu Hà Nội)")
+    demo.add_argument("--reset", action="store_true", help="xóa dữ liệu hiện có rồi nạp lại")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="chỉ nạp khi chưa có dữ liệu, không báo lỗi"
+    )
+    demo.add_argument("--seed", type=int, default=24, help="hạt giống ngẫu nhiên (mặc định 24)")
+    demo.set_defaults(handler=cmd_demo)
+
+    serve = sub.add_parser("serve", help="chạy máy chủ web")
+    serve.add_argument("--host", default=os.environ.get("BARO_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("BARO_PORT", "8000")))
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(handler=cmd_serve)
+
+    from baro.ledger.cli import register as register_ledger
+    from baro.org.cli import register as register_org
+
+    register_ledger(sub)
+    register_org(sub)
+
+    manage = sub.add_parser("manage", help="lệnh quản trị Django (migrate, shell…)")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_django()
+    from baro.core.errors import DomainError
+    from baro.env import ConfigError
+
+    try:
+        handler: Handler = args.handler
+        return handler(args)
+    except DomainError as exc:
+        print(f"Lỗi [{exc.code}]: {exc.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except ConfigError as exc:
+        print(f"Lỗi cấu hình: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

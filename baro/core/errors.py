@@ -1,0 +1,61 @@
+"""Errors every layer understands: a stable code for machines, a Vietnamese message for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A command refused its input or the current state; nothing was changed.
+
+    `code` is stable (API clients and tests match on it), `message` is Vietnamese for people,
+    `field` names the form field or import column at fault, when there is one.
+    """
+
+    http_status = 400
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.details = details or {}
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        if self.details:
+            body["details"] = self.details
+        return body
+
+
+class AuthorityError(DomainError):
+    """The actor lacks the power for this action on this object."""
+
+    http_status = 403
+
+    def __init__(self, message: str, *, code: str = "auth.denied", **kwargs: Any) -> None:
+        super().__init__(code, message, **kwargs)
+
+
+class NotFoundError(DomainError):
+    """The object does not exist, or is outside what the actor may see."""
+
+    http_status = 404
+
+    def __init__(self, message: str = "Không tìm thấy.", *, code: str = "not_found") -> None:
+        super().__init__(code, message)
+
+
+class ConflictError(DomainError):
+    """The change clashes with the current state (a second head, a duplicate code)."""
+
+    http_status = 409

@@ -1,0 +1,48 @@
+"""API authentication: a bearer token for integrations, or the browser's session."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from baro.org.models import ApiToken, Person
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Person | None:
+        found = (
+            ApiToken.objects.select_related("person")
+            .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+            .first()
+        )
+        if found is None or not found.person.is_active:
+            return None
+        if found.expires_at is not None and found.expires_at <= timezone.now():
+            return None
+        return found.person
+
+
+class SessionPerson(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return getattr(user, "person", None)
+        return None
+
+
+api_auth = [BearerToken(), SessionPerson()]
+
+
+def request_person(request: HttpRequest) -> Person:
+    """The Person the API request acts as (set by one of api_auth)."""
+    person = request.auth  # type: ignore[attr-defined]
+    assert isinstance(person, Person)
+    return person

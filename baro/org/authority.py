@@ -1,0 +1,171 @@
+"""The one place that answers: may this person do this action on this unit, and why (not)?
+
+A position in a unit grants its role's powers over that unit's whole subtree. A delegation
+grants some of the delegator's powers to the delegate, only within its scope and validity and
+only while the delegator still holds them; acting under it names the delegator as the person
+on whose behalf the action was done. Baro's system actor (the worker) holds every power.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+
+from baro.core.errors import AuthorityError
+from baro.core.timeutil import now
+from baro.org.models import Delegation, Person, Position, Role, Unit
+
+
+class Power(models.TextChoices):
+    REGISTRY_VIEW = "registry.view", "Xem cơ cấu tổ chức và lịch sử"
+    REGISTRY_MANAGE = "registry.manage", "Quản lý đơn vị, cán bộ, chức vụ, ủy quyền"
+    REGISTRY_IMPORT = "registry.import", "Nhập cơ cấu tổ chức từ tệp"
+    LEDGER_READ = "ledger.read", "Đọc và kiểm tra sổ cái"
+    DIRECTIVE_ISSUE = "directive.issue", "Ban hành văn bản chỉ đạo"
+    DIRECTIVE_REGISTER = "directive.register", "Vào sổ văn bản chỉ đạo"
+    TASK_ASSIGN = "task.assign", "Giao nhiệm vụ"
+    TASK_APPROVE = "task.approve", "Duyệt kết quả, gia hạn"
+    TASK_HANDLE = "task.handle", "Xử lý nhiệm vụ được giao"
+    DISPUTE_DECIDE = "dispute.decide", "Quyết định tranh chấp thẩm quyền"
+    INSPECTION_CONDUCT = "inspection.conduct", "Kiểm tra, kết luận, xử lý"
+    SUPERVISION_OPEN = "supervision.open", "Giám sát, kiến nghị (MTTQ)"
+
+
+ROLE_POWERS: dict[str, frozenset[str]] = {
+    Role.HEAD: frozenset(
+        {
+            Power.REGISTRY_VIEW,
+            Power.DIRECTIVE_ISSUE,
+            Power.DIRECTIVE_REGISTER,
+            Power.TASK_ASSIGN,
+            Power.TASK_APPROVE,
+            Power.TASK_HANDLE,
+            Power.DISPUTE_DECIDE,
+        }
+    ),
+    Role.DEPUTY: frozenset(
+        {Power.REGISTRY_VIEW, Power.TASK_ASSIGN, Power.TASK_APPROVE, Power.TASK_HANDLE}
+    ),
+    Role.OFFICER: frozenset({Power.TASK_HANDLE}),
+    Role.SECRETARIAT: frozenset({Power.REGISTRY_VIEW, Power.DIRECTIVE_REGISTER}),
+    Role.INSPECTOR: frozenset({Power.REGISTRY_VIEW, Power.LEDGER_READ, Power.INSPECTION_CONDUCT}),
+    Role.FRONT_SUPERVISOR: frozenset({Power.REGISTRY_VIEW, Power.SUPERVISION_OPEN}),
+    Role.ADMIN: frozenset(
+        {Power.REGISTRY_VIEW, Power.REGISTRY_MANAGE, Power.REGISTRY_IMPORT, Power.LEDGER_READ}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer of the authority module, with its reason in Vietnamese."""
+
+    allowed: bool
+    power: str
+    reason: str
+    position: Position | None = None
+    delegation: Delegation | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def on_behalf_of(self) -> Person | None:
+        return self.delegation.delegator if self.delegation else None
+
+    @property
+    def on_behalf_of_ref(self) -> str:
+        """What the ledger records as on-behalf-of: the delegator, or "" for one's own power."""
+        delegator = self.on_behalf_of
+        return delegator.ledger_ref if delegator else ""
+
+
+def power_label(power: str) -> str:
+    try:
+        return str(Power(power).label)
+    except ValueError:
+        return power
+
+
+def _active_on(day: dt.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+def positions_granting(person: Person, power: str, unit: Unit, *, day: dt.date) -> list[Position]:
+    """Positions of `person` on `day`, in `unit` or an ancestor, whose role grants `power`."""
+    roles = [role for role, powers in ROLE_POWERS.items() if power in powers]
+    if not roles:
+        return []
+    return list(
+        Position.objects.filter(
+            _active_on(day),
+            person=person,
+            unit_id__in=unit.ancestor_ids,
+            role__in=roles,
+        ).select_related("unit")
+    )
+
+
+def check(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = None) -> Decision:
+    """Decide whether `person` may use `power` over `unit` at time `at` (default: now)."""
+    at = at or now()
+    day = at.date() if at.tzinfo is None else at.astimezone().date()
+    label = power_label(power)
+    if person.is_system:
+        return Decision(True, power, "Tác nhân hệ thống của Baro.")
+    if not person.is_active:
+        return Decision(False, power, f"{person.full_name} không còn công tác.")
+    if not unit.is_active_on(day):
+        return Decision(False, power, f"Đơn vị {unit.name} không còn hiệu lực.")
+    own = positions_granting(person, power, unit, day=day)
+    if own:
+        position = own[0]
+        return Decision(
+            True,
+            power,
+            f"Quyền “{label}” theo chức vụ {position.get_role_display()} tại {position.unit.name}.",
+            position=position,
+        )
+    delegations = (
+        Delegation.objects.filter(
+            delegate=person,
+            unit_id__in=unit.ancestor_ids,
+            valid_from__lte=at,
+            valid_to__gt=at,
+            revoked_at__isnull=True,
+        )
+        .select_related("delegator", "unit")
+        .order_by("valid_from")
+    )
+    for delegation in delegations:
+        if power not in delegation.powers:
+            continue
+        if positions_granting(delegation.delegator, power, delegation.unit, day=day):
+            return Decision(
+                True,
+                power,
+                f"Quyền “{label}” do {delegation.delegator.full_name} ủy quyền "
+                f"đến {delegation.valid_to.astimezone().strftime('%d/%m/%Y %H:%M')}.",
+                delegation=delegation,
+            )
+    return Decision(
+        False,
+        power,
+        f"{person.full_name} không có quyền “{label}” đối với {unit.name}.",
+    )
+
+
+def require(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = None) -> Decision:
+    """Like check(), but raise AuthorityError with the reason when the answer is no."""
+    decision = check(person, power, unit, at=at)
+    if not decision:
+        raise AuthorityError(decision.reason, details={"power": power, "unit": unit.code})
+    return decision
+
+
+def powers_over(person: Person, unit: Unit, *, at: dt.datetime | None = None) -> set[str]:
+    """Every power `person` may use over `unit` at `at`, directly or by delegation."""
+    return {power for power in Power.values if check(person, power, unit, at=at)}

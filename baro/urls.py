@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from baro.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("so-cai/", include("baro.ledger.urls")),
+    path("to-chuc/", include("baro.org.urls")),
+    path("", include("baro.web.urls")),
+]

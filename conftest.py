@@ -1,0 +1,21 @@
+"""Suite-wide fixtures: a signing key in a temporary directory, the system actor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from baro.ledger.keys import ensure_signing_key
+
+
+@pytest.fixture(autouse=True, scope="session")
+def ledger_signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    keys = tmp_path_factory.mktemp("keys")
+    original = settings.KEYS_DIR
+    settings.KEYS_DIR = keys
+    ensure_signing_key(keys)
+    yield keys
+    settings.KEYS_DIR = original
