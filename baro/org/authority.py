@@ -112,7 +112,7 @@ def positions_granting(person: Person, power: str, unit: Unit, *, day: dt.date) 
 def check(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = None) -> Decision:
     """Decide whether `person` may use `power` over `unit` at time `at` (default: now)."""
     at = at or now()
-    day = at.date() if at.tzinfo is None else at.astimezone().date()
+    day = at.astimezone().date()
     label = power_label(power)
     if person.is_system:
         return Decision(True, power, "Tác nhân hệ thống của Baro.")
@@ -169,3 +169,26 @@ def require(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = 
 def powers_over(person: Person, unit: Unit, *, at: dt.datetime | None = None) -> set[str]:
     """Every power `person` may use over `unit` at `at`, directly or by delegation."""
     return {power for power in Power.values if check(person, power, unit, at=at)}
+
+
+def holds_anywhere(person: Person, power: str, *, at: dt.datetime | None = None) -> Decision:
+    """Whether `person` holds `power` over at least one unit (for installation-wide reads)."""
+    at = at or now()
+    day = at.astimezone().date()
+    if person.is_system:
+        return Decision(True, power, "Tác nhân hệ thống của Baro.")
+    roles = [role for role, powers in ROLE_POWERS.items() if power in powers]
+    position = (
+        Position.objects.filter(_active_on(day), person=person, role__in=roles)
+        .select_related("unit")
+        .first()
+    )
+    if position is not None and person.is_active:
+        return check(person, power, position.unit, at=at)
+    for delegation in Delegation.objects.filter(
+        delegate=person, valid_from__lte=at, valid_to__gt=at, revoked_at__isnull=True
+    ).select_related("unit"):
+        decision = check(person, power, delegation.unit, at=at)
+        if decision:
+            return decision
+    return Decision(False, power, f"{person.full_name} không có quyền “{power_label(power)}”.")
