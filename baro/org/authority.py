@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from baro.core.errors import AuthorityError
 from baro.core.timeutil import now
@@ -112,7 +113,7 @@ def positions_granting(person: Person, power: str, unit: Unit, *, day: dt.date) 
 def check(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = None) -> Decision:
     """Decide whether `person` may use `power` over `unit` at time `at` (default: now)."""
     at = at or now()
-    day = at.astimezone().date()
+    day = timezone.localtime(at).date()
     label = power_label(power)
     if person.is_system:
         return Decision(True, power, "Tác nhân hệ thống của Baro.")
@@ -148,7 +149,7 @@ def check(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = No
                 True,
                 power,
                 f"Quyền “{label}” do {delegation.delegator.full_name} ủy quyền "
-                f"đến {delegation.valid_to.astimezone().strftime('%d/%m/%Y %H:%M')}.",
+                f"đến {timezone.localtime(delegation.valid_to):%d/%m/%Y %H:%M}.",
                 delegation=delegation,
             )
     return Decision(
@@ -174,7 +175,7 @@ def powers_over(person: Person, unit: Unit, *, at: dt.datetime | None = None) ->
 def holds_anywhere(person: Person, power: str, *, at: dt.datetime | None = None) -> Decision:
     """Whether `person` holds `power` over at least one unit (for installation-wide reads)."""
     at = at or now()
-    day = at.astimezone().date()
+    day = timezone.localtime(at).date()
     if person.is_system:
         return Decision(True, power, "Tác nhân hệ thống của Baro.")
     roles = [role for role, powers in ROLE_POWERS.items() if power in powers]
