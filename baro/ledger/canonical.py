@@ -71,3 +71,39 @@ def event_body(
             "payload": payload,
         }
     )
+
+
+def checkpoint_body(
+    *,
+    chain: str,
+    number: int,
+    seq_from: int,
+    seq_to: int,
+    merkle_root: str,
+    head_hash: str,
+    prev_checkpoint_digest: str,
+    key_id: str,
+    signed_at: dt.datetime | str,
+) -> str:
+    """The canonical JSON a checkpoint's signature covers."""
+    return canonical_json(
+        {
+            "chain": chain,
+            "number": number,
+            "seq_from": seq_from,
+            "seq_to": seq_to,
+            "merkle_root": merkle_root,
+            "head_hash": head_hash,
+            "prev_checkpoint_digest": prev_checkpoint_digest,
+            "key_id": key_id,
+            "signed_at": signed_at,
+        }
+    )
+
+
+def checkpoint_digest(body: str) -> str:
+    """What the next checkpoint names as its predecessor: SHA-256 of the signed body.
+
+    Ed25519 signatures are deterministic, so the body alone identifies the checkpoint.
+    """
+    return hashlib.sha256(body.encode()).hexdigest()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models
 
-from baro.ledger.canonical import DEFAULT_CHAIN
+from baro.ledger.canonical import DEFAULT_CHAIN, checkpoint_digest
 
 
 class LedgerEvent(models.Model):
@@ -75,3 +75,68 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain}@{self.seq}"
+
+
+class LedgerCheckpoint(models.Model):
+    """A signed Merkle checkpoint: the installation key vouches for events seq_from..seq_to.
+
+    number                  1, 2, 3… per chain, without gaps
+    seq_from / seq_to       the events covered: every event since the previous checkpoint
+    merkle_root             RFC 6962 root over the hashes of those events (baro.ledger.merkle)
+    head_hash               hash of event seq_to; through the hash chain it commits to all
+                            earlier events as well
+    prev_checkpoint_digest  SHA-256 of the previous checkpoint's body (64 zeros for the first),
+                            so checkpoints form their own chain and none can be dropped quietly
+    key_id                  which installation key signed (baro.ledger.keys.key_id)
+    signed_at               when it was signed
+    body                    canonical JSON of the fields above: the bytes that are signed
+    signature               hex Ed25519 signature over body
+    Never updated, never deleted (triggers refuse both).
+    """
+
+    chain = models.CharField(max_length=40, default=DEFAULT_CHAIN)
+    number = models.BigIntegerField()
+    seq_from = models.BigIntegerField()
+    seq_to = models.BigIntegerField()
+    merkle_root = models.CharField(max_length=64)
+    head_hash = models.CharField(max_length=64)
+    prev_checkpoint_digest = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    body = models.TextField()
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "number"], name="ledger_checkpoint_chain_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["chain", "seq_to"], name="ledger_checkpoint_chain_seq_to_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(seq_from__lte=models.F("seq_to")),
+                name="ledger_checkpoint_range",
+            ),
+        ]
+        ordering = ["chain", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.chain} checkpoint {self.number} (#{self.seq_from}–#{self.seq_to})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("ledger checkpoints are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ledger checkpoints are append-only")
+
+    @property
+    def digest(self) -> str:
+        return checkpoint_digest(self.body)
+
+    @property
+    def line(self) -> str:
+        """The export line of this checkpoint (without the newline)."""
+        return f"C\t{self.body}\t{self.signature}"

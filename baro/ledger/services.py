@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from baro.core.timeutil import now
 from baro.ledger.canonical import DEFAULT_CHAIN, GENESIS_HASH, event_body, event_hash
+from baro.ledger.checkpoints import checkpoint_locked
+from baro.ledger.keys import MissingKeyError
 from baro.ledger.models import ChainHead, LedgerEvent
+
+logger = logging.getLogger(__name__)
 
 
 def record_event(
@@ -62,4 +68,13 @@ def record_event(
     )
     event.save(force_insert=True)
     ChainHead.objects.filter(chain=chain).update(seq=seq, hash=digest)
+    interval = getattr(settings, "BARO_LEDGER_CHECKPOINT_INTERVAL", 1000)
+    if seq % interval == 0:
+        # Same transaction, lock already held: the checkpoint commits with the event it ends.
+        try:
+            checkpoint_locked(chain=chain, head_seq=seq)
+        except MissingKeyError:
+            # A missing key must not block the command; the next checkpoint (the worker's or
+            # `baro ledger checkpoint`) covers every event since the last one anyway.
+            logger.warning("ledger checkpoint at %s/%s skipped: no signing key", chain, seq)
     return event

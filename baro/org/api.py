@@ -1,7 +1,297 @@
-"""REST endpoints of the organisation registry (/api/v1/org/)."""
+"""REST endpoints of the organisation registry (/api/v1/org/).
+
+Thin: parse, look up what the acting person may see (anything else is a 404 `not_found`), call
+one query or one service. Services raise DomainError, which baro.api turns into JSON.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from baro.core.errors import AuthorityError, NotFoundError
+from baro.org import queries, services
+from baro.org.api_auth import request_person
+from baro.org.authority import Power, holds_anywhere
+from baro.org.importer import org_import
+from baro.org.models import Delegation, Person, Position, Unit
+from baro.org.schemas import (
+    DelegationGrantIn,
+    DelegationOut,
+    HeadReplaceIn,
+    ImportResultOut,
+    PersonCreateIn,
+    PersonOut,
+    PersonPage,
+    PositionAppointIn,
+    PositionEndIn,
+    PositionOut,
+    ReasonIn,
+    TokenIssueIn,
+    TokenOut,
+    UnitCloseIn,
+    UnitCreateIn,
+    UnitMoveIn,
+    UnitOut,
+    UnitPage,
+    UnitUpdateIn,
+)
 
 router = Router(tags=["Cơ cấu tổ chức"])
+
+MAX_LIMIT = 500
+
+
+class PageQuery(Schema):
+    limit: int = 50
+    offset: int = 0
+
+
+class UnitListQuery(PageQuery):
+    search: str = ""
+    kind: str | None = None
+    include_closed: bool = False
+
+
+class PersonListQuery(PageQuery):
+    search: str = ""
+    unit_id: int | None = None
+
+
+def _page(qs: QuerySet[Any], page: PageQuery) -> dict[str, Any]:
+    limit = max(1, min(page.limit, MAX_LIMIT))
+    offset = max(0, page.offset)
+    return {
+        "count": qs.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": list(qs[offset : offset + limit]),
+    }
+
+
+def _unit(person: Person, unit_id: int) -> Unit:
+    return queries.unit_get(actor=person, pk=unit_id)
+
+
+def _person(person_id: int) -> Person:
+    found = Person.objects.filter(pk=person_id, is_system=False).first()
+    if found is None:
+        raise NotFoundError("Không tìm thấy cán bộ.")
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# units
+
+
+@router.get("/units", response=UnitPage, summary="Tìm đơn vị")
+def unit_list(request: HttpRequest, filters: Query[UnitListQuery]) -> dict[str, Any]:
+    person = request_person(request)
+    units = queries.unit_search(
+        filters.search,
+        kind=filters.kind,
+        include_closed=filters.include_closed,
+        within=queries.units_visible_to(person),
+    )
+    return _page(units, filters)
+
+
+@router.post("/units", response={201: UnitOut}, summary="Tạo đơn vị")
+def unit_create(request: HttpRequest, body: UnitCreateIn) -> tuple[int, Unit]:
+    person = request_person(request)
+    parent = _unit(person, body.parent_id) if body.parent_id is not None else None
+    data = body.dict(exclude={"parent_id"})
+    return 201, services.unit_create(actor=person, parent=parent, **data)
+
+
+@router.get("/units/{unit_id}", response=UnitOut, summary="Một đơn vị")
+def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
+    return _unit(request_person(request), unit_id)
+
+
+@router.patch("/units/{unit_id}", response=UnitOut, summary="Sửa đơn vị")
+def unit_update(request: HttpRequest, unit_id: int, body: UnitUpdateIn) -> Unit:
+    person = request_person(request)
+    unit = _unit(person, unit_id)
+    return services.unit_update(actor=person, unit=unit, **body.dict(exclude_unset=True))
+
+
+@router.get("/units/{unit_id}/subtree", response=UnitPage, summary="Cây đơn vị trực thuộc")
+def unit_subtree(request: HttpRequest, unit_id: int, page: Query[PageQuery]) -> dict[str, Any]:
+    unit = _unit(request_person(request), unit_id)
+    return _page(queries.subtree(unit), page)
+
+
+@router.get("/units/{unit_id}/ancestors", response=list[UnitOut], summary="Các cấp trên")
+def unit_ancestors(request: HttpRequest, unit_id: int) -> list[Unit]:
+    person = request_person(request)
+    unit = _unit(person, unit_id)
+    return [up for up in queries.ancestors(unit) if queries.can_view(person, up)]
+
+
+@router.post("/units/{unit_id}/move", response=UnitOut, summary="Chuyển đơn vị")
+def unit_move(request: HttpRequest, unit_id: int, body: UnitMoveIn) -> Unit:
+    person = request_person(request)
+    unit = _unit(person, unit_id)
+    new_parent = _unit(person, body.new_parent_id)
+    return services.unit_move(actor=person, unit=unit, new_parent=new_parent)
+
+
+@router.post("/units/{unit_id}/close", response=UnitOut, summary="Giải thể đơn vị")
+def unit_close(request: HttpRequest, unit_id: int, body: UnitCloseIn) -> Unit:
+    person = request_person(request)
+    unit = _unit(person, unit_id)
+    successor = _unit(person, body.successor_id) if body.successor_id is not None else None
+    return services.unit_close(
+        actor=person,
+        unit=unit,
+        on=body.on,
+        successor=successor,
+        kind=body.kind,
+        decision_ref=body.decision_ref,
+        note=body.note,
+    )
+
+
+@router.post("/units/{unit_id}/head", response={201: PositionOut}, summary="Thay người đứng đầu")
+def unit_head_replace(
+    request: HttpRequest, unit_id: int, body: HeadReplaceIn
+) -> tuple[int, Position]:
+    person = request_person(request)
+    unit = _unit(person, unit_id)
+    position = services.head_replace(
+        actor=person,
+        unit=unit,
+        person=_person(body.person_id),
+        title=body.title,
+        on=body.on,
+        decision_ref=body.decision_ref,
+    )
+    return 201, position
+
+
+# --------------------------------------------------------------------------------------------
+# people and positions
+
+
+@router.get("/persons", response=PersonPage, summary="Tìm cán bộ")
+def person_list(request: HttpRequest, filters: Query[PersonListQuery]) -> dict[str, Any]:
+    person = request_person(request)
+    within: Unit | QuerySet[Unit] = (
+        _unit(person, filters.unit_id)
+        if filters.unit_id is not None
+        else queries.units_visible_to(person)
+    )
+    return _page(queries.person_search(filters.search, within=within), filters)
+
+
+@router.post("/persons", response={201: PersonOut}, summary="Thêm cán bộ")
+def person_create(request: HttpRequest, body: PersonCreateIn) -> tuple[int, Person]:
+    person = request_person(request)
+    unit = _unit(person, body.unit_id)
+    return 201, services.person_create(actor=person, unit=unit, **body.dict(exclude={"unit_id"}))
+
+
+@router.post("/positions", response={201: PositionOut}, summary="Bổ nhiệm")
+def position_appoint(request: HttpRequest, body: PositionAppointIn) -> tuple[int, Position]:
+    person = request_person(request)
+    unit = _unit(person, body.unit_id)
+    position = services.position_appoint(
+        actor=person,
+        person=_person(body.person_id),
+        unit=unit,
+        role=body.role,
+        title=body.title,
+        valid_from=body.valid_from,
+        decision_ref=body.decision_ref,
+    )
+    return 201, position
+
+
+@router.post("/positions/{position_id}/end", response=PositionOut, summary="Kết thúc chức vụ")
+def position_end(request: HttpRequest, position_id: int, body: PositionEndIn) -> Position:
+    person = request_person(request)
+    position = Position.objects.select_related("unit").filter(pk=position_id).first()
+    if position is None or not queries.can_view(person, position.unit):
+        raise NotFoundError("Không tìm thấy chức vụ.")
+    return services.position_end(actor=person, position=position, on=body.on, reason=body.reason)
+
+
+# --------------------------------------------------------------------------------------------
+# delegations
+
+
+@router.get("/delegations", response=list[DelegationOut], summary="Ủy quyền của tôi")
+def delegation_list(request: HttpRequest) -> QuerySet[Delegation]:
+    return queries.delegations_for(request_person(request))
+
+
+@router.post("/delegations", response={201: DelegationOut}, summary="Ủy quyền")
+def delegation_grant(request: HttpRequest, body: DelegationGrantIn) -> tuple[int, Delegation]:
+    person = request_person(request)
+    unit = _unit(person, body.unit_id)
+    delegator = person if body.delegator_id is None else _person(body.delegator_id)
+    delegation = services.delegation_grant(
+        actor=person,
+        delegator=delegator,
+        delegate=_person(body.delegate_id),
+        unit=unit,
+        powers=body.powers,
+        valid_from=body.valid_from,
+        valid_to=body.valid_to,
+        reason=body.reason,
+        decision_ref=body.decision_ref,
+    )
+    return 201, delegation
+
+
+@router.post(
+    "/delegations/{delegation_id}/revoke", response=DelegationOut, summary="Thu hồi ủy quyền"
+)
+def delegation_revoke(request: HttpRequest, delegation_id: int, body: ReasonIn) -> Delegation:
+    person = request_person(request)
+    delegation = Delegation.objects.select_related("unit").filter(pk=delegation_id).first()
+    if delegation is None or (
+        person.pk not in (delegation.delegator_id, delegation.delegate_id)
+        and not queries.can_view(person, delegation.unit)
+    ):
+        raise NotFoundError("Không tìm thấy ủy quyền.")
+    return services.delegation_revoke(actor=person, delegation=delegation, reason=body.reason)
+
+
+# --------------------------------------------------------------------------------------------
+# import, tokens
+
+
+@router.post("/import", response=ImportResultOut, summary="Nhập cơ cấu tổ chức từ tệp")
+def import_file(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    parent_id: Form[int | None] = None,
+) -> Any:
+    person = request_person(request)
+    if not holds_anywhere(person, Power.REGISTRY_IMPORT):
+        raise AuthorityError(f"{person.full_name} không có quyền nhập cơ cấu tổ chức.")
+    parent = _unit(person, parent_id) if parent_id is not None else None
+    return org_import(actor=person, data=file.read(), filename=file.name or "", parent=parent)
+
+
+@router.post("/tokens", response={201: TokenOut}, summary="Cấp mã truy cập (token)")
+def token_issue(request: HttpRequest, body: TokenIssueIn) -> tuple[int, dict[str, Any]]:
+    person = request_person(request)
+    owner = person if body.person_id is None else _person(body.person_id)
+    token, raw = services.api_token_issue(
+        actor=person, person=owner, name=body.name, expires_at=body.expires_at
+    )
+    return 201, {
+        "id": token.pk,
+        "person_id": token.person_id,
+        "name": token.name,
+        "prefix": token.prefix,
+        "expires_at": token.expires_at,
+        "token": raw,
+    }

@@ -1,13 +1,37 @@
-"""Context every page gets: the signed-in person and the navigation they may use."""
+"""Context every page gets: the signed-in person, their positions and the navigation."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from baro.web.access import current_positions, request_person, web_powers
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    person = getattr(user, "person", None) if user is not None and user.is_authenticated else None
-    return {"current_person": person}
+    person = request_person(request)
+    if person is None:
+        return {"current_person": None, "current_positions": [], "nav": []}
+    cached = getattr(request, "_baro_shell", None)
+    if cached is not None:
+        return cached
+    powers = web_powers(person)
+    nav: list[dict[str, Any]] = [{"url": reverse("home"), "label": _("Trang chủ"), "key": "home"}]
+    if powers.registry_view:
+        nav.append({"url": reverse("org:unit_list"), "label": _("Cơ cấu tổ chức"), "key": "org"})
+    nav.append({"url": reverse("org:delegation_list"), "label": _("Ủy quyền"), "key": "delegation"})
+    if powers.registry_import:
+        nav.append({"url": reverse("org:import"), "label": _("Nhập từ tệp"), "key": "import"})
+    if powers.ledger_read:
+        nav.append({"url": reverse("ledger:index"), "label": _("Sổ cái"), "key": "ledger"})
+    context = {
+        "current_person": person,
+        "current_positions": current_positions(person),
+        "nav": nav,
+        "web_powers": powers,
+    }
+    request._baro_shell = context  # type: ignore[attr-defined]
+    return context

@@ -44,14 +44,16 @@ def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = {"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}.get(vendor, [])
     for statement in statements:
-        schema_editor.execute(statement)
+        # params=None: no placeholder parsing, so the % of RAISE reaches PostgreSQL as is.
+        schema_editor.execute(statement, params=None)
 
 
 def reverse(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     statements = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(vendor, [])
     for statement in statements:
-        schema_editor.execute(statement)
+        # params=None: no placeholder parsing, so the % of RAISE reaches PostgreSQL as is.
+        schema_editor.execute(statement, params=None)
 
 
 class Migration(migrations.Migration):

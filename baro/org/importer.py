@@ -1,0 +1,691 @@
+"""Import units and people from a spreadsheet (.xlsx) or a CSV file, all or nothing.
+
+One row per unit or person, told apart by `loai_dong` (unit | person). Vietnamese headers, or
+their English aliases:
+
+    loai_dong (row_type)                 unit | person (also "đơn vị", "cán bộ")
+    ma_don_vi (unit_code)                the unit's code; for a person, the unit they work in
+    ten_don_vi (unit_name)               unit rows
+    ten_viet_tat (short_name)            unit rows, optional
+    loai_don_vi (unit_kind)              a UnitKind value or its Vietnamese label
+    ma_don_vi_cap_tren (parent_code)     a unit in the file or already registered; empty = under
+                                         the `parent` given to the import (a root without one)
+    chuc_nang_nhiem_vu (mandate)         optional
+    dia_chi (address)                    optional
+    ma_can_bo (person_code), ho_ten (full_name), email, dien_thoai (phone),
+    vai_tro (role: a Role value or label), chuc_danh (title)        person rows
+
+Every row is checked before anything is written; any problem refuses the whole file with
+`import.invalid`, whose details list each bad row as {row, column, reason} (row numbers as the
+spreadsheet shows them, header = row 1). On success the units (parents before children), people
+and positions are bulk-inserted in one transaction with ONE ledger event `org.import.completed`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from baro.core.errors import AuthorityError, DomainError
+from baro.core.timeutil import today
+from baro.ledger.services import record_event
+from baro.org import authority
+from baro.org.authority import Decision, Power
+from baro.org.models import Person, Position, Role, Unit, UnitKind
+from baro.org.services import OBJ_IMPORT, _require_root_creator, unit_path
+
+ROW_UNIT = "unit"
+ROW_PERSON = "person"
+CHUNK = 500
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "loai_dong": ("row_type", "type"),
+    "ma_don_vi": ("unit_code",),
+    "ten_don_vi": ("unit_name",),
+    "ten_viet_tat": ("short_name",),
+    "loai_don_vi": ("unit_kind",),
+    "ma_don_vi_cap_tren": ("parent_code",),
+    "chuc_nang_nhiem_vu": ("mandate",),
+    "dia_chi": ("address",),
+    "ma_can_bo": ("person_code",),
+    "ho_ten": ("full_name",),
+    "email": ("e_mail",),
+    "dien_thoai": ("phone",),
+    "vai_tro": ("role",),
+    "chuc_danh": ("title",),
+}
+REQUIRED_COLUMNS = ("loai_dong", "ma_don_vi")
+UNIT_COLUMNS = ("ten_don_vi", "loai_don_vi")
+PERSON_COLUMNS = ("ma_can_bo", "ho_ten", "vai_tro")
+TEMPLATE_COLUMNS = [
+    "loai_dong",
+    "ma_don_vi",
+    "ten_don_vi",
+    "ten_viet_tat",
+    "loai_don_vi",
+    "ma_don_vi_cap_tren",
+    "chuc_nang_nhiem_vu",
+    "dia_chi",
+    "ma_can_bo",
+    "ho_ten",
+    "email",
+    "dien_thoai",
+    "vai_tro",
+    "chuc_danh",
+]
+ROW_TYPES = {
+    "unit": ROW_UNIT,
+    "don vi": ROW_UNIT,
+    "person": ROW_PERSON,
+    "can bo": ROW_PERSON,
+}
+
+
+@dataclass
+class ImportResult:
+    filename: str
+    sha256: str
+    units_created: int
+    persons_created: int
+    positions_created: int
+    unit_codes: list[str] = field(default_factory=list)
+    person_codes: list[str] = field(default_factory=list)
+    event_seq: int | None = None
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+@dataclass
+class _Problems:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, row: int, column: str, reason: str) -> None:
+        self.rows.append({"row": row, "column": column, "reason": reason})
+
+
+def _fold(text: str) -> str:
+    """Lower case, no diacritics, single spaces: "Đơn vị" → "don vi"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.lower().replace("_", " ").split())
+
+
+def _choice_map(choices: Iterable[tuple[str, str]]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value, label in choices:
+        mapping[_fold(value)] = value
+        mapping[_fold(str(label))] = value
+    return mapping
+
+
+KIND_BY_TEXT = _choice_map(UnitKind.choices)
+ROLE_BY_TEXT = _choice_map(Role.choices)
+HEADER_BY_TEXT = {
+    _fold(alias): name for name, aliases in COLUMNS.items() for alias in (name, *aliases)
+}
+
+
+# --------------------------------------------------------------------------------------------
+# reading
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise DomainError(
+                "import.bad_file", f"Không đọc được tệp Excel {filename}.", field="file"
+            ) from exc
+        try:
+            sheet = workbook.worksheets[0]
+            for values in sheet.iter_rows(values_only=True):
+                yield [_cell(value) for value in values]
+        finally:
+            workbook.close()
+        return
+    if suffix == ".csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DomainError(
+                "import.bad_encoding",
+                f"Tệp {filename} không phải văn bản UTF-8: hãy lưu lại dưới dạng "
+                "“CSV UTF-8 (Comma delimited)”.",
+                field="file",
+            ) from exc
+        first_line = text.split("\n", 1)[0]
+        delimiter = max(",;\t", key=first_line.count) if first_line else ","
+        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            yield [_cell(value) for value in values]
+        return
+    raise DomainError(
+        "import.unsupported_file",
+        f"Chỉ nhận tệp .xlsx hoặc .csv (tệp gửi lên: {filename}).",
+        field="file",
+    )
+
+
+def _parse(data: bytes, filename: str) -> list[_Row]:
+    rows = _read_rows(data, filename)
+    header_cells = next(rows, None)
+    while header_cells is not None and not any(header_cells):
+        header_cells = next(rows, None)  # pragma: no cover - leading blank lines are rare
+    if header_cells is None:
+        raise DomainError("import.empty", f"Tệp {filename} không có dữ liệu.", field="file")
+    problems = _Problems()
+    columns: list[str | None] = []
+    for index, header in enumerate(header_cells, start=1):
+        if not header:
+            columns.append(None)
+            continue
+        name = HEADER_BY_TEXT.get(_fold(header))
+        if name is None:
+            problems.add(1, header, f"Cột “{header}” (cột {index}) không có trong mẫu.")
+        elif name in columns:
+            problems.add(1, header, f"Cột “{header}” bị lặp.")
+        columns.append(name)
+    for required in REQUIRED_COLUMNS:
+        if required not in columns:
+            problems.add(1, required, f"Thiếu cột “{required}”.")
+    if problems.rows:
+        raise DomainError(
+            "import.wrong_columns",
+            "Các cột của tệp không đúng mẫu: "
+            + "; ".join(problem["reason"] for problem in problems.rows),
+            field="file",
+            details={"rows": problems.rows},
+        )
+    parsed: list[_Row] = []
+    for number, cells in enumerate(rows, start=2):
+        if not any(cells):
+            continue
+        values = {
+            column: cells[index]
+            for index, column in enumerate(columns)
+            if column is not None and index < len(cells)
+        }
+        parsed.append(_Row(number, values))
+    if not parsed:
+        raise DomainError("import.empty", f"Tệp {filename} không có dòng dữ liệu.", field="file")
+    present = {column for column in columns if column}
+    kinds = {ROW_TYPES.get(_fold(row.get("loai_dong"))) for row in parsed}
+    missing = [c for c in UNIT_COLUMNS if ROW_UNIT in kinds and c not in present]
+    missing += [c for c in PERSON_COLUMNS if ROW_PERSON in kinds and c not in present]
+    if missing:
+        raise DomainError(
+            "import.wrong_columns",
+            f"Tệp thiếu cột: {', '.join(missing)}.",
+            field="file",
+            details={
+                "rows": [{"row": 1, "column": c, "reason": f"Thiếu cột “{c}”."} for c in missing]
+            },
+        )
+    return parsed
+
+
+# --------------------------------------------------------------------------------------------
+# checking
+
+
+def _existing(model: type[Unit] | type[Person], codes: Iterable[str]) -> dict[str, Any]:
+    codes = list(codes)
+    found: dict[str, Any] = {}
+    for start in range(0, len(codes), CHUNK):
+        for obj in model.objects.filter(code__in=codes[start : start + CHUNK]):
+            found[obj.code] = obj
+    return found
+
+
+def _max_length(model: type[Unit] | type[Person] | type[Position], name: str) -> int:
+    return model._meta.get_field(name).max_length or 255  # type: ignore[union-attr]
+
+
+@dataclass
+class _Plan:
+    units: list[_Row]  # parents before children
+    persons: list[_Row]
+    db_units: dict[str, Unit]
+    decision: Decision | None
+
+
+def _check(actor: Person, rows: list[_Row], parent: Unit | None) -> _Plan:
+    problems = _Problems()
+    day = today()
+    unit_rows: list[_Row] = []
+    person_rows: list[_Row] = []
+    for row in rows:
+        row_type = ROW_TYPES.get(_fold(row.get("loai_dong")))
+        if row_type == ROW_UNIT:
+            unit_rows.append(row)
+        elif row_type == ROW_PERSON:
+            person_rows.append(row)
+        else:
+            problems.add(
+                row.number,
+                "loai_dong",
+                f"Loại dòng “{row.get('loai_dong')}” không hợp lệ: ghi “unit” hoặc “person”.",
+            )
+
+    # units: codes, names, kinds
+    file_units: dict[str, _Row] = {}
+    for row in unit_rows:
+        code = row.get("ma_don_vi")
+        if not code:
+            problems.add(row.number, "ma_don_vi", "Thiếu mã đơn vị.")
+        elif len(code) > _max_length(Unit, "code"):
+            problems.add(row.number, "ma_don_vi", "Mã đơn vị quá dài.")
+        elif code in file_units:
+            problems.add(
+                row.number,
+                "ma_don_vi",
+                f"Mã đơn vị “{code}” trùng với dòng {file_units[code].number}.",
+            )
+        else:
+            file_units[code] = row
+        name = row.get("ten_don_vi")
+        if not name:
+            problems.add(row.number, "ten_don_vi", "Thiếu tên đơn vị.")
+        elif len(name) > _max_length(Unit, "name"):
+            problems.add(row.number, "ten_don_vi", "Tên đơn vị quá dài.")
+        if len(row.get("ten_viet_tat")) > _max_length(Unit, "short_name"):
+            problems.add(row.number, "ten_viet_tat", "Tên viết tắt quá dài.")
+        if len(row.get("dia_chi")) > _max_length(Unit, "address"):
+            problems.add(row.number, "dia_chi", "Địa chỉ quá dài.")
+        kind_text = row.get("loai_don_vi")
+        kind = KIND_BY_TEXT.get(_fold(kind_text))
+        if kind is None:
+            problems.add(
+                row.number, "loai_don_vi", f"Loại đơn vị “{kind_text}” không có trong danh mục."
+            )
+        else:
+            row.values["loai_don_vi"] = kind
+
+    referenced = {row.get("ma_don_vi_cap_tren") for row in unit_rows}
+    referenced |= {row.get("ma_don_vi") for row in person_rows}
+    referenced.discard("")
+    in_db = _existing(Unit, set(file_units) | referenced)
+    for code, row in file_units.items():
+        if code in in_db:
+            problems.add(row.number, "ma_don_vi", f"Mã đơn vị “{code}” đã có trong hệ thống.")
+    db_units: dict[str, Unit] = {
+        code: unit for code, unit in in_db.items() if code not in file_units
+    }
+
+    # parents and cycles
+    decisions: dict[int, Decision] = {}
+
+    def allowed(unit: Unit) -> bool:
+        if unit.pk not in decisions:
+            decisions[unit.pk] = authority.check(actor, Power.REGISTRY_IMPORT, unit)
+        return bool(decisions[unit.pk])
+
+    root_decision: Decision | None = None
+    for row in unit_rows:
+        parent_code = row.get("ma_don_vi_cap_tren")
+        if not parent_code:
+            if parent is None and root_decision is None:
+                try:
+                    root_decision = _require_root_creator(actor)
+                except DomainError as exc:
+                    problems.add(row.number, "ma_don_vi_cap_tren", exc.message)
+            continue
+        if parent_code == row.get("ma_don_vi"):
+            problems.add(row.number, "ma_don_vi_cap_tren", "Đơn vị không thể là cấp trên của mình.")
+        elif parent_code in file_units:
+            continue
+        elif parent_code in db_units:
+            unit = db_units[parent_code]
+            if not unit.is_active_on(day):
+                problems.add(
+                    row.number,
+                    "ma_don_vi_cap_tren",
+                    f"Đơn vị cấp trên “{parent_code}” không còn hiệu lực.",
+                )
+            elif not allowed(unit):
+                problems.add(row.number, "ma_don_vi_cap_tren", decisions[unit.pk].reason)
+        else:
+            problems.add(
+                row.number,
+                "ma_don_vi_cap_tren",
+                f"Không tìm thấy đơn vị cấp trên “{parent_code}” trong tệp hay trong hệ thống.",
+            )
+    order = _topological(file_units, problems)
+
+    # people
+    file_persons: dict[str, _Row] = {}
+    heads: dict[str, _Row] = {}
+    for row in person_rows:
+        code = row.get("ma_can_bo")
+        if not code:
+            problems.add(row.number, "ma_can_bo", "Thiếu mã cán bộ.")
+        elif len(code) > _max_length(Person, "code"):
+            problems.add(row.number, "ma_can_bo", "Mã cán bộ quá dài.")
+        elif code in file_persons:
+            problems.add(
+                row.number,
+                "ma_can_bo",
+                f"Mã cán bộ “{code}” trùng với dòng {file_persons[code].number}.",
+            )
+        else:
+            file_persons[code] = row
+        full_name = row.get("ho_ten")
+        if not full_name:
+            problems.add(row.number, "ho_ten", "Thiếu họ và tên.")
+        elif len(full_name) > _max_length(Person, "full_name"):
+            problems.add(row.number, "ho_ten", "Họ và tên quá dài.")
+        email = row.get("email")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.add(row.number, "email", f"Địa chỉ thư “{email}” không hợp lệ.")
+        if len(row.get("dien_thoai")) > _max_length(Person, "phone"):
+            problems.add(row.number, "dien_thoai", "Số điện thoại quá dài.")
+        if len(row.get("chuc_danh")) > _max_length(Position, "title"):
+            problems.add(row.number, "chuc_danh", "Chức danh quá dài.")
+        role_text = row.get("vai_tro")
+        role = ROLE_BY_TEXT.get(_fold(role_text))
+        if role is None:
+            problems.add(row.number, "vai_tro", f"Vai trò “{role_text}” không có trong danh mục.")
+        else:
+            row.values["vai_tro"] = role
+        unit_code = row.get("ma_don_vi")
+        if not unit_code:
+            problems.add(row.number, "ma_don_vi", "Thiếu mã đơn vị công tác.")
+        elif unit_code in db_units:
+            unit = db_units[unit_code]
+            if not unit.is_active_on(day):
+                problems.add(row.number, "ma_don_vi", f"Đơn vị “{unit_code}” không còn hiệu lực.")
+            elif not allowed(unit):
+                problems.add(row.number, "ma_don_vi", decisions[unit.pk].reason)
+        elif unit_code not in file_units:
+            problems.add(
+                row.number,
+                "ma_don_vi",
+                f"Không tìm thấy đơn vị “{unit_code}” trong tệp hay trong hệ thống.",
+            )
+        if role == Role.HEAD and unit_code:
+            if unit_code in heads:
+                problems.add(
+                    row.number,
+                    "vai_tro",
+                    f"Đơn vị “{unit_code}” có hai người đứng đầu (dòng {heads[unit_code].number} "
+                    f"và dòng {row.number}).",
+                )
+            else:
+                heads[unit_code] = row
+    for code in _existing(Person, file_persons):
+        row = file_persons[code]
+        problems.add(row.number, "ma_can_bo", f"Mã cán bộ “{code}” đã có trong hệ thống.")
+    db_head_units = [db_units[code].pk for code in heads if code in db_units]
+    if db_head_units:
+        taken = set(
+            Position.objects.filter(
+                unit_id__in=db_head_units, role=Role.HEAD, valid_to__isnull=True
+            ).values_list("unit__code", flat=True)
+        )
+        for code in taken:
+            problems.add(
+                heads[code].number,
+                "vai_tro",
+                f"Đơn vị “{code}” đã có người đứng đầu trong hệ thống; dùng “Thay người đứng đầu”.",
+            )
+
+    if problems.rows:
+        problems.rows.sort(key=lambda problem: (problem["row"], problem["column"]))
+        count = len({problem["row"] for problem in problems.rows})
+        raise DomainError(
+            "import.invalid",
+            f"Tệp có {count} dòng sai, chưa nhập gì. Dòng đầu tiên sai: dòng "
+            f"{problems.rows[0]['row']} ({problems.rows[0]['reason']})",
+            field="file",
+            details={"rows": problems.rows},
+        )
+    decision = next(iter(decisions.values()), None) or root_decision
+    return _Plan(units=order, persons=person_rows, db_units=db_units, decision=decision)
+
+
+def _topological(file_units: dict[str, _Row], problems: _Problems) -> list[_Row]:
+    """File units, every parent before its children; each unit of a cycle is reported."""
+    order: list[_Row] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    for start in file_units:
+        if start in state:
+            continue
+        chain: list[str] = []
+        code: str | None = start
+        while code is not None and code in file_units and code not in state:
+            state[code] = 1
+            chain.append(code)
+            parent_code = file_units[code].get("ma_don_vi_cap_tren")
+            code = parent_code if parent_code and parent_code != code else None
+        if code is not None and state.get(code) == 1:
+            cycle = chain[chain.index(code) :]
+            path = " → ".join([*cycle, code])
+            for member in cycle:
+                problems.add(
+                    file_units[member].number,
+                    "ma_don_vi_cap_tren",
+                    f"Vòng lặp đơn vị cấp trên: {path}.",
+                )
+        for member in reversed(chain):
+            state[member] = 2
+            order.append(file_units[member])
+    return order
+
+
+# --------------------------------------------------------------------------------------------
+# writing
+
+
+def _write(plan: _Plan, parent: Unit | None) -> tuple[list[Unit], list[Person], int]:
+    day = today()
+    by_code: dict[str, Unit] = dict(plan.db_units)
+    pending = list(plan.units)
+    created: list[Unit] = []
+    while pending:  # one level at a time: parents exist before their children are inserted
+        level = [
+            row
+            for row in pending
+            if not row.get("ma_don_vi_cap_tren") or row.get("ma_don_vi_cap_tren") in by_code
+        ]
+        assert level, "the plan is acyclic"
+        objs = []
+        for row in level:
+            parent_code = row.get("ma_don_vi_cap_tren")
+            up = by_code[parent_code] if parent_code else parent
+            objs.append(
+                Unit(
+                    code=row.get("ma_don_vi"),
+                    name=row.get("ten_don_vi"),
+                    short_name=row.get("ten_viet_tat"),
+                    kind=row.get("loai_don_vi"),
+                    parent=up,
+                    path="",
+                    depth=0 if up is None else up.depth + 1,
+                    mandate=row.get("chuc_nang_nhiem_vu"),
+                    address=row.get("dia_chi"),
+                    valid_from=day,
+                )
+            )
+        objs = Unit.objects.bulk_create(objs, batch_size=CHUNK)
+        for obj in objs:
+            obj.path = unit_path(obj.parent.path if obj.parent else "", obj.pk)
+            by_code[obj.code] = obj
+        Unit.objects.bulk_update(objs, ["path"], batch_size=CHUNK)
+        created.extend(objs)
+        done = {id(row) for row in level}
+        pending = [row for row in pending if id(row) not in done]
+    persons = Person.objects.bulk_create(
+        [
+            Person(
+                full_name=row.get("ho_ten"),
+                code=row.get("ma_can_bo"),
+                email=row.get("email"),
+                phone=row.get("dien_thoai"),
+            )
+            for row in plan.persons
+        ],
+        batch_size=CHUNK,
+    )
+    positions = Position.objects.bulk_create(
+        [
+            Position(
+                person=person,
+                unit=by_code[row.get("ma_don_vi")],
+                role=row.get("vai_tro"),
+                title=row.get("chuc_danh"),
+                valid_from=day,
+            )
+            for person, row in zip(persons, plan.persons, strict=True)
+        ],
+        batch_size=CHUNK,
+    )
+    return created, persons, len(positions)
+
+
+@transaction.atomic(durable=True)
+def org_import(
+    *, actor: Person, data: bytes, filename: str, parent: Unit | None = None
+) -> ImportResult:
+    """Import a whole file of units and people, or nothing (see the module docstring)."""
+    decision: Decision | None = None
+    if parent is not None:
+        decision = authority.require(actor, Power.REGISTRY_IMPORT, parent)
+        parent = Unit.objects.select_for_update().get(pk=parent.pk)
+        if not parent.is_active_on(today()):
+            raise DomainError(
+                "org.unit_inactive", f"Đơn vị {parent.name} không còn hiệu lực.", field="parent"
+            )
+    elif not actor.is_system and not authority.holds_anywhere(actor, Power.REGISTRY_IMPORT):
+        raise AuthorityError(
+            f"{actor.full_name} không có quyền “{authority.power_label(Power.REGISTRY_IMPORT)}”.",
+            details={"power": Power.REGISTRY_IMPORT},
+        )
+    rows = _parse(data, filename)
+    plan = _check(actor, rows, parent)
+    units, persons, positions = _write(plan, parent)
+    digest = hashlib.sha256(data).hexdigest()
+    decision = decision or plan.decision
+    event = record_event(
+        actor=actor.ledger_ref,
+        action="org.import.completed",
+        object_type=OBJ_IMPORT,
+        object_id=digest,
+        on_behalf_of=decision.on_behalf_of_ref if decision else "",
+        payload={
+            "filename": filename,
+            "sha256": digest,
+            "parent_id": parent.pk if parent else None,
+            "counts": {
+                "units": len(units),
+                "persons": len(persons),
+                "positions": positions,
+                "rows": len(rows),
+            },
+            "unit_codes": [unit.code for unit in units],
+            "person_codes": [person.code for person in persons],
+        },
+    )
+    return ImportResult(
+        filename=filename,
+        sha256=digest,
+        units_created=len(units),
+        persons_created=len(persons),
+        positions_created=positions,
+        unit_codes=[unit.code for unit in units],
+        person_codes=[person.code for person in persons],
+        event_seq=event.seq,
+    )
+
+
+def write_template(path: str | Path) -> Path:
+    """Write a sample .xlsx with the expected columns, example rows and a list of values."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "co_cau_to_chuc"
+    sheet.append(TEMPLATE_COLUMNS)
+    examples = [
+        {
+            "loai_dong": "unit",
+            "ma_don_vi": "SO-NV",
+            "ten_don_vi": "Sở Nội vụ",
+            "ten_viet_tat": "SNV",
+            "loai_don_vi": str(UnitKind.DEPARTMENT.label),
+            "chuc_nang_nhiem_vu": "Tham mưu về tổ chức bộ máy, công chức, viên chức.",
+        },
+        {
+            "loai_dong": "unit",
+            "ma_don_vi": "SO-NV-TCBM",
+            "ten_don_vi": "Phòng Tổ chức bộ máy",
+            "loai_don_vi": str(UnitKind.DIVISION.label),
+            "ma_don_vi_cap_tren": "SO-NV",
+        },
+        {
+            "loai_dong": "person",
+            "ma_don_vi": "SO-NV",
+            "ma_can_bo": "CB-0001",
+            "ho_ten": "Nguyễn Văn An",
+            "email": "an.nv@example.gov.vn",
+            "vai_tro": str(Role.HEAD.label),
+            "chuc_danh": "Giám đốc Sở",
+        },
+        {
+            "loai_dong": "person",
+            "ma_don_vi": "SO-NV-TCBM",
+            "ma_can_bo": "CB-0002",
+            "ho_ten": "Trần Thị Bình",
+            "vai_tro": str(Role.OFFICER.label),
+            "chuc_danh": "Chuyên viên",
+        },
+    ]
+    for example in examples:
+        sheet.append([example.get(column, "") for column in TEMPLATE_COLUMNS])
+    values = workbook.create_sheet("danh_muc")
+    values.append(["loai_don_vi", "vai_tro"])
+    kinds = [str(label) for _, label in UnitKind.choices]
+    roles = [str(label) for _, label in Role.choices]
+    for index in range(max(len(kinds), len(roles))):
+        values.append(
+            [kinds[index] if index < len(kinds) else "", roles[index] if index < len(roles) else ""]
+        )
+    target = Path(path)
+    workbook.save(target)
+    return target
+
+
+__all__ = ["ImportResult", "org_import", "write_template"]

@@ -1,0 +1,353 @@
+"""Reads of the organisation registry. No writes here; each is one (or a few) indexed queries.
+
+Subtrees use the materialised path: on PostgreSQL `path LIKE 'p%'`, served by the
+varchar_pattern_ops index Django makes for an indexed CharField; on SQLite, where LIKE cannot
+use an index, the equivalent range `p <= path < p[:-1] + "/"` ("/" is the character after ".").
+Dates default to today (Viet Nam); `include_closed=True` ignores validity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from baro.core.errors import NotFoundError
+from baro.core.timeutil import now, today
+from baro.ledger.models import LedgerEvent
+from baro.org.authority import ROLE_POWERS, Power
+from baro.org.models import Delegation, Person, Position, Role, Unit, UnitSuccession
+
+__all__ = [
+    "active_on",
+    "ancestors",
+    "can_view",
+    "children",
+    "current_successors",
+    "delegations_for",
+    "lowest_common_superior",
+    "person_positions",
+    "person_search",
+    "roots",
+    "subtree",
+    "subtree_q",
+    "unit_get",
+    "unit_head",
+    "unit_history",
+    "unit_position_history",
+    "unit_positions",
+    "unit_search",
+    "units_visible_to",
+]
+
+
+def subtree_q(path: str, *, prefix: str = "") -> Q:
+    """A filter for every unit whose path starts with `path` (`prefix` for related lookups)."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": path[:-1] + "/"})
+    return Q(**{f"{prefix}path__startswith": path})
+
+
+def active_on(day: dt.date, *, prefix: str = "") -> Q:
+    """Rows valid on `day`: valid_from <= day < valid_to (an open end counts as valid)."""
+    return Q(**{f"{prefix}valid_from__lte": day}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
+    )
+
+
+def _dated(qs: QuerySet, on: dt.date | None, include_closed: bool) -> QuerySet:
+    return qs if include_closed else qs.filter(active_on(on or today()))
+
+
+# --------------------------------------------------------------------------------------------
+# the tree
+
+
+def subtree(
+    unit: Unit,
+    *,
+    include_self: bool = True,
+    on: dt.date | None = None,
+    include_closed: bool = False,
+) -> QuerySet[Unit]:
+    """`unit` and every unit below it (ordered like the tree), valid on `on` (default today)."""
+    qs = Unit.objects.filter(subtree_q(unit.path))
+    if not include_self:
+        qs = qs.exclude(pk=unit.pk)
+    return _dated(qs, on, include_closed)
+
+
+def ancestors(unit: Unit, *, include_self: bool = False) -> list[Unit]:
+    """The units above `unit`, root first (whatever their validity): one query by primary key."""
+    ids = unit.ancestor_ids
+    if not include_self:
+        ids = ids[:-1]
+    if not ids:
+        return []
+    return list(Unit.objects.filter(pk__in=ids).order_by("depth"))
+
+
+def children(
+    unit: Unit, on: dt.date | None = None, *, include_closed: bool = False
+) -> QuerySet[Unit]:
+    return _dated(Unit.objects.filter(parent=unit), on, include_closed).order_by("name")
+
+
+def roots(*, on: dt.date | None = None, include_closed: bool = False) -> QuerySet[Unit]:
+    return _dated(Unit.objects.filter(parent__isnull=True), on, include_closed).order_by("name")
+
+
+def lowest_common_superior(a: Unit, b: Unit) -> Unit | None:
+    """The deepest unit whose subtree holds both `a` and `b` (one of them if it contains the
+    other; `a` itself if a == b), or None when they are in different trees."""
+    common: int | None = None
+    for left, right in zip(a.ancestor_ids, b.ancestor_ids, strict=False):
+        if left != right:
+            break
+        common = left
+    if common is None:
+        return None
+    if common == a.pk:
+        return a
+    if common == b.pk:
+        return b
+    return Unit.objects.get(pk=common)
+
+
+def current_successors(unit: Unit, *, on: dt.date | None = None) -> list[Unit]:
+    """Where `unit`'s responsibilities went: its successors, following successions of closed
+    successors onward, until active units (on `on`, default today). [] if none recorded."""
+    day = on or today()
+    found: dict[int, Unit] = {}
+    seen = {unit.pk}
+    frontier = [unit.pk]
+    while frontier:
+        successions = UnitSuccession.objects.filter(predecessor_id__in=frontier).select_related(
+            "successor"
+        )
+        frontier = []
+        for succession in successions:
+            successor = succession.successor
+            if successor.pk in seen:
+                continue
+            seen.add(successor.pk)
+            if successor.is_active_on(day):
+                found[successor.pk] = successor
+            else:
+                frontier.append(successor.pk)
+    return sorted(found.values(), key=lambda u: u.path)
+
+
+def unit_search(
+    text: str = "",
+    *,
+    kind: str | None = None,
+    include_closed: bool = False,
+    within: Unit | QuerySet[Unit] | None = None,
+) -> QuerySet[Unit]:
+    """Units whose name, short name or code contains `text`, optionally of one kind, within a
+    unit's subtree or within a queryset of units (such as units_visible_to(person))."""
+    qs = Unit.objects.all()
+    text = text.strip()
+    if text:
+        qs = qs.filter(
+            Q(name__icontains=text) | Q(short_name__icontains=text) | Q(code__icontains=text)
+        )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if isinstance(within, Unit):
+        qs = qs.filter(subtree_q(within.path))
+    elif within is not None:
+        qs = qs.filter(pk__in=within.values("pk"))
+    return _dated(qs, None, include_closed).order_by("path")
+
+
+# --------------------------------------------------------------------------------------------
+# positions and people
+
+
+def unit_head(unit: Unit, on: dt.date | None = None) -> Position | None:
+    """The head's position in `unit` on `on` (default today), or None."""
+    return (
+        Position.objects.filter(active_on(on or today()), unit=unit, role=Role.HEAD)
+        .select_related("person")
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def unit_positions(unit: Unit, on: dt.date | None = None) -> QuerySet[Position]:
+    """The people in `unit` on `on` (default today), head first."""
+    return (
+        Position.objects.filter(active_on(on or today()), unit=unit)
+        .select_related("person")
+        .order_by("role", "person__full_name")
+    )
+
+
+def unit_position_history(unit: Unit) -> QuerySet[Position]:
+    """Every position ever held in `unit`, newest first."""
+    return (
+        Position.objects.filter(unit=unit).select_related("person").order_by("-valid_from", "-pk")
+    )
+
+
+def person_positions(person: Person, *, current_only: bool = False) -> QuerySet[Position]:
+    """A person's positions, current ones first, then newest first."""
+    qs = Position.objects.filter(person=person).select_related("unit")
+    if current_only:
+        qs = qs.filter(active_on(today()))
+    return qs.order_by("valid_to", "-valid_from")
+
+
+def person_search(
+    text: str = "",
+    *,
+    within: Unit | QuerySet[Unit] | None = None,
+    include_inactive: bool = False,
+) -> QuerySet[Person]:
+    """People (never Baro's system actor) matching `text` by name, code or e-mail; with
+    `within` (a unit's subtree, or a queryset of units), only those holding a current position
+    there."""
+    qs = Person.objects.filter(is_system=False)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    text = text.strip()
+    if text:
+        qs = qs.filter(
+            Q(full_name__icontains=text) | Q(code__icontains=text) | Q(email__icontains=text)
+        )
+    if within is not None:
+        holding = Position.objects.filter(active_on(today()))
+        if isinstance(within, Unit):
+            holding = holding.filter(subtree_q(within.path, prefix="unit__"))
+        else:
+            holding = holding.filter(unit__in=within.values("pk"))
+        qs = qs.filter(pk__in=holding.values("person_id"))
+    return qs.order_by("full_name", "pk")
+
+
+def delegations_for(
+    person: Person, *, current_only: bool = False, at: dt.datetime | None = None
+) -> QuerySet[Delegation]:
+    """Delegations `person` gave or received, newest first (current_only: valid now)."""
+    qs = Delegation.objects.filter(Q(delegator=person) | Q(delegate=person)).select_related(
+        "delegator", "delegate", "unit"
+    )
+    if current_only:
+        at = at or now()
+        qs = qs.filter(valid_from__lte=at, valid_to__gt=at, revoked_at__isnull=True)
+    return qs.order_by("-valid_from", "-pk")
+
+
+# --------------------------------------------------------------------------------------------
+# history
+
+
+def unit_history(unit: Unit) -> QuerySet[LedgerEvent]:
+    """Ledger events about `unit`, its positions, its delegations and the creation of the
+    people registered into it, newest first."""
+    position_ids = [
+        str(pk) for pk in Position.objects.filter(unit=unit).values_list("pk", flat=True)
+    ]
+    delegation_ids = [
+        str(pk) for pk in Delegation.objects.filter(unit=unit).values_list("pk", flat=True)
+    ]
+    person_ids = [
+        str(pk)
+        for pk in Position.objects.filter(unit=unit).values_list("person_id", flat=True).distinct()
+    ]
+    condition = Q(object_type="org.unit", object_id=str(unit.pk))
+    if position_ids:
+        condition |= Q(object_type="org.position", object_id__in=position_ids)
+    if delegation_ids:
+        condition |= Q(object_type="org.delegation", object_id__in=delegation_ids)
+    if person_ids:
+        condition |= Q(
+            object_type="org.person", object_id__in=person_ids, action="org.person.created"
+        )
+    return LedgerEvent.objects.filter(condition).order_by("-occurred_at", "-seq")
+
+
+# --------------------------------------------------------------------------------------------
+# visibility
+
+
+def _roles_with(power: str) -> list[str]:
+    return [role for role, powers in ROLE_POWERS.items() if power in powers]
+
+
+def _scope_units(person: Person, power: str) -> list[Unit]:
+    """Units whose subtree `person` may use `power` over today (positions and delegations)."""
+    day = today()
+    at = now()
+    units = [
+        position.unit
+        for position in Position.objects.filter(
+            active_on(day), person=person, role__in=_roles_with(power)
+        ).select_related("unit")
+    ]
+    for delegation in Delegation.objects.filter(
+        delegate=person, valid_from__lte=at, valid_to__gt=at, revoked_at__isnull=True
+    ).select_related("unit"):
+        if power not in delegation.powers:
+            continue
+        if Position.objects.filter(
+            active_on(day),
+            person_id=delegation.delegator_id,
+            unit_id__in=delegation.unit.ancestor_ids,
+            role__in=_roles_with(power),
+        ).exists():
+            units.append(delegation.unit)
+    return units
+
+
+def _outermost(units: Iterable[Unit]) -> list[Unit]:
+    kept: list[Unit] = []
+    for unit in sorted(units, key=lambda u: u.path):
+        if not any(unit.path.startswith(outer.path) for outer in kept):
+            kept.append(unit)
+    return kept
+
+
+def units_visible_to(
+    person: Person, *, power: str = Power.REGISTRY_VIEW, include_closed: bool = True
+) -> QuerySet[Unit]:
+    """Every unit `person` may see (registry.view over it, by position or delegation), closed
+    units included unless include_closed=False (their history stays readable).
+
+    A person without the power anywhere sees nothing; the system actor sees everything.
+    """
+    qs = Unit.objects.all()
+    if not person.is_system:
+        if not person.is_active:
+            return Unit.objects.none()
+        scopes = _outermost(_scope_units(person, power))
+        if not scopes:
+            return Unit.objects.none()
+        condition = Q()
+        for scope in scopes:
+            condition |= subtree_q(scope.path)
+        qs = qs.filter(condition)
+    return _dated(qs, None, include_closed).order_by("path")
+
+
+def can_view(person: Person, unit: Unit) -> bool:
+    """Whether `person` may see `unit` in the registry (registry.view over it)."""
+    if person.is_system:
+        return True
+    if not person.is_active:
+        return False
+    return any(
+        unit.path.startswith(scope.path) for scope in _scope_units(person, Power.REGISTRY_VIEW)
+    )
+
+
+def unit_get(*, actor: Person, pk: int) -> Unit:
+    """The unit `pk` if `actor` may see it (closed units included), else NotFoundError."""
+    unit = Unit.objects.select_related("parent").filter(pk=pk).first()
+    if unit is None or not can_view(actor, unit):
+        raise NotFoundError("Không tìm thấy đơn vị.")
+    return unit

@@ -1,0 +1,673 @@
+"""Pages of the organisation registry (/to-chuc/): thin views over queries and services.
+
+Each view finds what the person may see (else 404), checks the power for a change (else 403
+with the authority's reason), parses a form, calls one service, then redirects with a message.
+A service's DomainError goes back onto the form next to the field it names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from baro.core.errors import AuthorityError, DomainError, NotFoundError
+from baro.core.timeutil import format_date, now, today
+from baro.org import authority, forms
+from baro.org import queries as org_queries
+from baro.org import services as org_services
+from baro.org.authority import Power
+from baro.org.importer import org_import
+from baro.org.models import Delegation, Person, Position, Unit
+from baro.web.access import deny_unless, person_required
+from baro.web.events import readable
+
+PAGE_SIZE = 50
+HISTORY_PAGE_SIZE = 20
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def _visible_unit(person: Person, pk: int) -> Unit:
+    """The unit, if the person may see it; else 404 (hidden units are not confirmed to exist)."""
+    try:
+        return org_queries.unit_get(actor=person, pk=pk)
+    except NotFoundError as error:
+        raise Http404(error.message) from error
+
+
+def _may_manage(person: Person, unit: Unit) -> authority.Decision:
+    return deny_unless(authority.check(person, Power.REGISTRY_MANAGE, unit))
+
+
+def _crumbs(unit: Unit | None = None, *extra: str) -> list[dict[str, str]]:
+    crumbs = [
+        {"label": _("Trang chủ"), "url": reverse("home")},
+        {"label": _("Cơ cấu tổ chức"), "url": reverse("org:unit_list")},
+    ]
+    if unit is not None:
+        for ancestor in org_queries.ancestors(unit):
+            crumbs.append(
+                {"label": ancestor.short_name or ancestor.name, "url": _unit_url(ancestor)}
+            )
+        crumbs.append({"label": unit.name, "url": _unit_url(unit)})
+    crumbs.extend({"label": label, "url": ""} for label in extra)
+    return crumbs
+
+
+def _unit_url(unit: Unit) -> str:
+    return reverse("org:unit_detail", args=[unit.pk])
+
+
+def _refused(form: Any, error: DomainError, aliases: dict[str, str] | None = None) -> None:
+    if isinstance(error, AuthorityError):
+        raise PermissionDenied(error.message)
+    forms.attach_error(form, error, aliases)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    unit: Unit | None,
+    cancel_url: str,
+    submit_label: str,
+    intro: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "page_title": title,
+            "intro": intro,
+            "cancel_url": cancel_url,
+            "submit_label": submit_label,
+            "breadcrumbs": _crumbs(unit, title),
+            "nav_active": "org",
+        },
+        status=status if not form.errors else 400,
+    )
+
+
+def _carry(form: Any) -> list[tuple[str, str]]:
+    """The submitted values of a validated form, to carry through a confirmation page."""
+    pairs: list[tuple[str, str]] = []
+    for name in form.fields:
+        for value in form.data.getlist(name):
+            pairs.append((name, value))
+    return pairs
+
+
+# --------------------------------------------------------------------------------------------
+# units: list, detail, fragments
+
+
+@person_required
+def unit_list(request: HttpRequest, person: Person) -> HttpResponse:
+    deny_unless(authority.holds_anywhere(person, Power.REGISTRY_VIEW))
+    form = forms.UnitSearchForm(request.GET or None)
+    query = form.cleaned_data if form.is_valid() else {"q": "", "kind": "", "closed": False}
+    units = org_queries.unit_search(
+        query["q"] or "",
+        kind=query["kind"] or None,
+        include_closed=bool(query["closed"]),
+        within=org_queries.units_visible_to(person),
+    )
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    searching = bool(query["q"] or query["kind"])
+    return render(
+        request,
+        "org/unit_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "searching": searching,
+            "today": today(),
+            "breadcrumbs": [*_crumbs()[:-1], {"label": _("Cơ cấu tổ chức"), "url": ""}],
+            "nav_active": "org",
+        },
+    )
+
+
+@person_required
+def unit_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    unit = _visible_unit(person, pk)
+    powers = authority.powers_over(person, unit)
+    history = Paginator(org_queries.unit_history(unit), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    history.object_list = readable(history.object_list)
+    if request.htmx and request.GET.get("part") == "history":
+        return render(request, "org/unit_detail.html#history", {"unit": unit, "page_obj": history})
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "active": unit.is_active_on(today()),
+            "head": org_queries.unit_head(unit),
+            "positions": org_queries.unit_positions(unit),
+            "position_history": org_queries.unit_position_history(unit),
+            "children": org_queries.children(unit),
+            "successors": org_queries.current_successors(unit),
+            "predecessors": unit.predecessions.select_related("predecessor"),
+            "page_obj": history,
+            "can_manage": Power.REGISTRY_MANAGE in powers,
+            "breadcrumbs": [*_crumbs(unit)[:-1], {"label": unit.name, "url": ""}],
+            "nav_active": "org",
+        },
+    )
+
+
+@require_GET
+@person_required
+def unit_children(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    """The children of a unit, as a fragment for the lazily expanded tree."""
+    unit = _visible_unit(person, pk)
+    return render(
+        request, "org/_children.html", {"children": org_queries.children(unit), "parent": unit}
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# units: changes
+
+
+@person_required
+def unit_create(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    parent = _visible_unit(person, pk)
+    _may_manage(person, parent)
+    form = forms.UnitCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = org_services.unit_create(
+                actor=person,
+                parent=parent,
+                code=data["code"].strip(),
+                name=data["name"].strip(),
+                kind=data["kind"],
+                short_name=data["short_name"],
+                mandate=data["mandate"],
+                address=data["address"],
+                valid_from=data["valid_from"],
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Đã thêm đơn vị %(name)s.") % {"name": unit.name})
+            return redirect(_unit_url(unit))
+    return _form_page(
+        request,
+        form,
+        title=_("Thêm đơn vị trực thuộc"),
+        unit=parent,
+        cancel_url=_unit_url(parent),
+        submit_label=_("Thêm đơn vị"),
+        intro=_("Đơn vị mới trực thuộc %(name)s.") % {"name": parent.name},
+    )
+
+
+@person_required
+def unit_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    unit = _visible_unit(person, pk)
+    _may_manage(person, unit)
+    initial = {
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "kind": unit.kind,
+        "mandate": unit.mandate,
+        "address": unit.address,
+    }
+    form = forms.UnitEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != initial[k]}
+        if not changes:
+            messages.info(request, _("Không có thay đổi nào."))
+            return redirect(_unit_url(unit))
+        try:
+            org_services.unit_update(actor=person, unit=unit, **changes)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Đã lưu thông tin đơn vị."))
+            return redirect(_unit_url(unit))
+    return _form_page(
+        request,
+        form,
+        title=_("Sửa thông tin đơn vị"),
+        unit=unit,
+        cancel_url=_unit_url(unit),
+        submit_label=_("Lưu thay đổi"),
+    )
+
+
+@person_required
+def unit_move(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    unit = _visible_unit(person, pk)
+    _may_manage(person, unit)
+    form = forms.UnitMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org_services.unit_move(
+                actor=person, unit=unit, new_parent=form.cleaned_data["new_parent"]
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Đã chuyển đơn vị sang cấp trên mới."))
+            return redirect(_unit_url(unit))
+    return _form_page(
+        request,
+        form,
+        title=_("Chuyển đơn vị sang cấp trên khác"),
+        unit=unit,
+        cancel_url=_unit_url(unit),
+        submit_label=_("Chuyển đơn vị"),
+        intro=_("Cả các đơn vị trực thuộc cũng chuyển theo."),
+    )
+
+
+@person_required
+def unit_close(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    unit = _visible_unit(person, pk)
+    _may_manage(person, unit)
+    form = forms.UnitCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("confirmed") == "1":
+            try:
+                org_services.unit_close(
+                    actor=person,
+                    unit=unit,
+                    on=data["on"],
+                    successor=data["successor"],
+                    kind=data["kind"],
+                    decision_ref=data["decision_ref"],
+                    note=data["note"],
+                )
+            except DomainError as error:
+                _refused(form, error, {"unit": "", "on": "on"})
+            else:
+                messages.success(
+                    request,
+                    _("Đơn vị %(name)s hết hiệu lực từ ngày %(day)s.")
+                    % {"name": unit.name, "day": format_date(data["on"])},
+                )
+                return redirect(_unit_url(unit))
+        else:
+            successor = data["successor"]
+            return render(
+                request,
+                "web/confirm.html",
+                {
+                    "page_title": _("Xác nhận giải thể, sáp nhập đơn vị"),
+                    "question": _(
+                        "Đơn vị %(name)s sẽ hết hiệu lực. Các chức vụ đang giữ tại đơn vị "
+                        "kết thúc theo; lịch sử vẫn được giữ. Anh/chị chắc chắn?"
+                    )
+                    % {"name": unit.name},
+                    "facts": [
+                        (_("Đơn vị"), f"{unit.name} ({unit.code})"),
+                        (_("Hết hiệu lực từ ngày"), format_date(data["on"])),
+                        (_("Hình thức"), dict(form.fields["kind"].choices)[data["kind"]]),
+                        (_("Đơn vị kế thừa"), successor.name if successor else "—"),
+                        (_("Quyết định"), data["decision_ref"] or "—"),
+                    ],
+                    "carry": _carry(form),
+                    "confirm_label": _("Xác nhận giải thể"),
+                    "cancel_url": _unit_url(unit),
+                    "breadcrumbs": _crumbs(unit, _("Giải thể, sáp nhập")),
+                },
+            )
+    return _form_page(
+        request,
+        form,
+        title=_("Giải thể, sáp nhập đơn vị"),
+        unit=unit,
+        cancel_url=_unit_url(unit),
+        submit_label=_("Tiếp tục"),
+        intro=_("Đơn vị không bị xóa: nó hết hiệu lực từ ngày đã chọn, lịch sử vẫn còn."),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# people and positions
+
+
+@person_required
+def person_create(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    unit = _visible_unit(person, pk)
+    _may_manage(person, unit)
+    form = forms.PersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = org_services.person_create(
+                actor=person,
+                unit=unit,
+                full_name=data["full_name"].strip(),
+                code=data["code"].strip(),
+                email=data["email"],
+                phone=data["phone"],
+                username=data["username"].strip() or None,
+                password=data["password"] or None,
+                role=data["role"] or None,
+                title=data["title"],
+                valid_from=data["valid_from"],
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Đã thêm cán bộ %(name)s.") % {"name": created.full_name})
+            return redirect(_unit_url(unit))
+    return _form_page(
+        request,
+        form,
+        title=_("Thêm cán bộ"),
+        unit=unit,
+        cancel_url=_unit_url(unit),
+        submit_label=_("Thêm cán bộ"),
+        intro=_("Cán bộ thuộc %(name)s; có thể tạo luôn tài khoản đăng nhập.")
+        % {"name": unit.name},
+    )
+
+
+@person_required
+def position_appoint(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    unit = _visible_unit(person, pk)
+    _may_manage(person, unit)
+    form = forms.PositionAppointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            position = org_services.position_appoint(
+                actor=person,
+                person=data["person"],
+                unit=unit,
+                role=data["role"],
+                title=data["title"],
+                valid_from=data["valid_from"],
+                decision_ref=data["decision_ref"],
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã bổ nhiệm %(name)s: %(role)s.")
+                % {"name": position.person.full_name, "role": position.get_role_display()},
+            )
+            return redirect(_unit_url(unit))
+    return _form_page(
+        request,
+        form,
+        title=_("Bổ nhiệm chức vụ"),
+        unit=unit,
+        cancel_url=_unit_url(unit),
+        submit_label=_("Bổ nhiệm"),
+    )
+
+
+@person_required
+def head_replace(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    unit = _visible_unit(person, pk)
+    _may_manage(person, unit)
+    current = org_queries.unit_head(unit)
+    form = forms.HeadReplaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            position = org_services.head_replace(
+                actor=person,
+                unit=unit,
+                person=data["person"],
+                title=data["title"],
+                on=data["on"],
+                decision_ref=data["decision_ref"],
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s là người đứng đầu %(unit)s.")
+                % {"name": position.person.full_name, "unit": unit.name},
+            )
+            return redirect(_unit_url(unit))
+    if current is not None:
+        intro = _(
+            "Người đứng đầu hiện tại: %(name)s. Người này sẽ thôi giữ chức từ ngày đã chọn."
+        ) % {"name": current.person.full_name}
+    else:
+        intro = _("Đơn vị đang khuyết người đứng đầu.")
+    return _form_page(
+        request,
+        form,
+        title=_("Bổ nhiệm người đứng đầu") if current is None else _("Thay người đứng đầu"),
+        unit=unit,
+        cancel_url=_unit_url(unit),
+        submit_label=_("Bổ nhiệm"),
+        intro=intro,
+    )
+
+
+@person_required
+def position_end(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    position = Position.objects.select_related("person", "unit").filter(pk=pk).first()
+    if position is None:
+        raise Http404
+    unit = _visible_unit(person, position.unit_id)
+    _may_manage(person, unit)
+    form = forms.PositionEndForm(request.POST or None, initial={"on": today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("confirmed") == "1":
+            try:
+                org_services.position_end(
+                    actor=person, position=position, on=data["on"], reason=data["reason"]
+                )
+            except DomainError as error:
+                _refused(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s thôi giữ chức từ ngày %(day)s.")
+                    % {"name": position.person.full_name, "day": format_date(data["on"])},
+                )
+                return redirect(_unit_url(unit))
+        else:
+            return render(
+                request,
+                "web/confirm.html",
+                {
+                    "page_title": _("Xác nhận cho thôi giữ chức vụ"),
+                    "question": _("Anh/chị chắc chắn cho %(name)s thôi giữ chức vụ này?")
+                    % {"name": position.person.full_name},
+                    "facts": [
+                        (_("Cán bộ"), position.person.full_name),
+                        (_("Chức vụ"), position.title or position.get_role_display()),
+                        (_("Đơn vị"), unit.name),
+                        (_("Từ ngày"), format_date(data["on"])),
+                        (_("Lý do"), data["reason"]),
+                    ],
+                    "carry": _carry(form),
+                    "confirm_label": _("Xác nhận thôi giữ chức"),
+                    "cancel_url": _unit_url(unit),
+                    "breadcrumbs": _crumbs(unit, _("Thôi giữ chức vụ")),
+                },
+            )
+    return _form_page(
+        request,
+        form,
+        title=_("Thôi giữ chức vụ"),
+        unit=unit,
+        cancel_url=_unit_url(unit),
+        submit_label=_("Tiếp tục"),
+        intro=f"{position.person.full_name} — {position.title or position.get_role_display()}",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# delegations
+
+
+@person_required
+def delegation_list(request: HttpRequest, person: Person) -> HttpResponse:
+    delegations = list(org_queries.delegations_for(person))
+    visible_ids = {d.unit_id for d in delegations if org_queries.can_view(person, d.unit)}
+    return render(
+        request,
+        "org/delegation_list.html",
+        {
+            "delegations": delegations,
+            "visible_ids": visible_ids,
+            "now": now(),
+            "breadcrumbs": [
+                {"label": _("Trang chủ"), "url": reverse("home")},
+                {"label": _("Ủy quyền"), "url": ""},
+            ],
+            "nav_active": "delegation",
+        },
+    )
+
+
+@person_required
+def delegation_grant(request: HttpRequest, person: Person) -> HttpResponse:
+    form = forms.DelegationGrantForm(
+        request.POST or None, initial=forms.default_delegation_window()
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            org_services.delegation_grant(
+                actor=person,
+                delegator=person,
+                delegate=data["delegate"],
+                unit=data["unit"],
+                powers=data["powers"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                reason=data["reason"],
+                decision_ref=data["decision_ref"],
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã ủy quyền cho %(name)s.") % {"name": data["delegate"].full_name},
+            )
+            return redirect("org:delegation_list")
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "page_title": _("Giao ủy quyền"),
+            "intro": _(
+                "Chỉ ủy quyền được những quyền anh/chị đang có, trong phạm vi và thời hạn rõ ràng."
+            ),
+            "cancel_url": reverse("org:delegation_list"),
+            "submit_label": _("Giao ủy quyền"),
+            "breadcrumbs": [
+                {"label": _("Trang chủ"), "url": reverse("home")},
+                {"label": _("Ủy quyền"), "url": reverse("org:delegation_list")},
+                {"label": _("Giao ủy quyền"), "url": ""},
+            ],
+            "nav_active": "delegation",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@person_required
+def delegation_revoke(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    delegation = (
+        Delegation.objects.select_related("delegator", "delegate", "unit").filter(pk=pk).first()
+    )
+    if delegation is None:
+        raise Http404
+    party = person.pk in (delegation.delegator_id, delegation.delegate_id)
+    if not party and not authority.check(person, Power.REGISTRY_MANAGE, delegation.unit):
+        raise Http404
+    form = forms.DelegationRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org_services.delegation_revoke(
+                actor=person, delegation=delegation, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Đã thu hồi ủy quyền."))
+            return redirect("org:delegation_list")
+    return render(
+        request,
+        "org/delegation_revoke.html",
+        {
+            "form": form,
+            "delegation": delegation,
+            "breadcrumbs": [
+                {"label": _("Trang chủ"), "url": reverse("home")},
+                {"label": _("Ủy quyền"), "url": reverse("org:delegation_list")},
+                {"label": _("Thu hồi ủy quyền"), "url": ""},
+            ],
+            "nav_active": "delegation",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# import
+
+
+@person_required
+def import_units(request: HttpRequest, person: Person) -> HttpResponse:
+    deny_unless(authority.holds_anywhere(person, Power.REGISTRY_IMPORT))
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    result: Any = None
+    problems: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = org_import(
+                actor=person,
+                data=upload.read(),
+                filename=upload.name,
+                parent=form.cleaned_data["parent"],
+            )
+        except DomainError as error:
+            if isinstance(error, AuthorityError):
+                raise PermissionDenied(error.message) from error
+            problems = list(error.details.get("rows") or error.details.get("problems") or [])
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "org/import.html",
+        {
+            "form": form,
+            "result": result,
+            "problems": problems,
+            "breadcrumbs": [
+                {"label": _("Trang chủ"), "url": reverse("home")},
+                {"label": _("Cơ cấu tổ chức"), "url": reverse("org:unit_list")},
+                {"label": _("Nhập từ tệp"), "url": ""},
+            ],
+            "nav_active": "import",
+        },
+        status=400 if form.errors else 200,
+    )
