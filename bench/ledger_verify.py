@@ -159,13 +159,14 @@ def main() -> int:
         f"generated {args.events:,} events ({size / args.events:.0f} bytes/line, "
         f"{size / 1e6:.0f} MB) in {time.perf_counter() - began:.1f} s"
     )
-    for workers in (1, None):
+    for workers, merkle in ((1, True), (None, True), (None, False)):
         cpu_before = _cpu_seconds()
         began = time.perf_counter()
-        report = verify_export(path, workers=workers)
+        report = verify_export(path, workers=workers, merkle=merkle)
         elapsed = time.perf_counter() - began
         cpu = _cpu_seconds() - cpu_before
         label = "1 process" if workers == 1 else f"{min(os.cpu_count() or 1, 4)} processes"
+        label += "" if merkle else ", Merkle roots not recomputed"
         # CPU seconds show what the machine would do unloaded: other work on a shared box
         # stretches wall time but not the CPU time each event costs.
         print(

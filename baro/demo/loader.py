@@ -139,10 +139,9 @@ class DemoBuilder:
         )
         head_title = "Chánh Văn phòng" if spec.suffix == "VP" else "Trưởng phòng"
         self.person(unit, Role.HEAD, head_title)
-        if self.rng.random() < 0.3:
+        if self.rng.random() < 0.15:
             self.person(unit, Role.DEPUTY, f"Phó {head_title[0].lower()}{head_title[1:]}")
-        for _ in range(self.rng.randint(1, 2)):
-            self.person(unit, Role.OFFICER, "Chuyên viên")
+        self.person(unit, Role.OFFICER, "Chuyên viên")
         return unit
 
     # -- the city ----------------------------------------------------------------------------
@@ -255,7 +254,7 @@ class DemoBuilder:
                 )
             else:
                 self.person(department, Role.HEAD, head_title)
-            for index in range(self.rng.randint(1, 2)):
+            for index in range(self.rng.choice((1, 1, 2))):
                 username = "phogiamdoc.stc" if is_finance and index == 0 else None
                 self.person(department, Role.DEPUTY, deputy_title, username=username)
             self.person(
@@ -432,4 +431,3 @@ def load_demo(*, reset: bool = False, if_empty: bool = False, seed: int = 24) ->
     builder = DemoBuilder(seed)
     builder.build()
     return builder.summary()
-

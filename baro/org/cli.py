@@ -40,9 +40,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.parent:
         parent = Unit.objects.filter(code=args.parent).first()
         if parent is None:
-            print(
-                f"Lỗi [org.unit_not_found]: Không có đơn vị mã “{args.parent}”.", file=sys.stderr
-            )
+            print(f"Lỗi [org.unit_not_found]: Không có đơn vị mã “{args.parent}”.", file=sys.stderr)
             return EXIT_ERROR
     try:
         result = org_import(actor=actor, data=path.read_bytes(), filename=path.name, parent=parent)

@@ -284,6 +284,7 @@ def _unit_create(
     mandate: str = "",
     address: str = "",
     valid_from: dt.date | None = None,
+    _record: bool = True,
 ) -> Unit:
     if parent is None:
         decision = _require_root_creator(actor)
@@ -324,6 +325,8 @@ def _unit_create(
         ) from exc
     unit.path = unit_path(parent.path if parent else "", unit.pk)
     unit.save(update_fields=["path"])
+    if not _record:
+        return unit
     _event(
         actor=actor,
         decision=decision,
@@ -710,6 +713,7 @@ def _person_create(
     role: str | None = None,
     title: str = "",
     valid_from: dt.date | None = None,
+    _record: bool = True,
 ) -> Person:
     decision = _require_manage(actor, unit)
     unit = _locked_unit(unit)
@@ -762,6 +766,8 @@ def _person_create(
             valid_from=valid_from,
             decision_ref="",
         )
+    if not _record:
+        return person
     _event(
         actor=actor,
         decision=decision,
@@ -1214,14 +1220,23 @@ def bootstrap_installation(
     admin_full_name: str,
     root_kind: str = UnitKind.PROVINCE,
     admin_code: str | None = None,
+    root_valid_from: dt.date | None = None,
 ) -> Person:
     """First set-up, as Baro's system actor: a root unit and its administrator (ADMIN position).
 
-    Two events (the unit's creation, the person's creation), in one transaction.
+    One command, one event (`org.installation.bootstrapped`) holding both the unit and the
+    administrator, so an installation's ledger starts with a single, complete founding record.
     """
     system = system_person()
-    root = _unit_create(actor=system, code=root_code, name=root_name, kind=root_kind)
-    return _person_create(
+    root = _unit_create(
+        actor=system,
+        code=root_code,
+        name=root_name,
+        kind=root_kind,
+        valid_from=root_valid_from,
+        _record=False,
+    )
+    admin = _person_create(
         actor=system,
         unit=root,
         full_name=admin_full_name,
@@ -1230,4 +1245,21 @@ def bootstrap_installation(
         password=admin_password,
         role=Role.ADMIN,
         title="Quản trị hệ thống",
+        valid_from=root_valid_from,
+        _record=False,
     )
+    position = Position.objects.get(person=admin, unit=root, role=Role.ADMIN)
+    _event(
+        actor=system,
+        decision=None,
+        action="org.installation.bootstrapped",
+        object_type=OBJ_UNIT,
+        object_id=root.pk,
+        payload={
+            "unit": _unit_state(root),
+            "admin": _person_state(admin),
+            "username": admin_username,
+            "position": _position_state(position),
+        },
+    )
+    return admin

@@ -10,6 +10,7 @@ from baro.ledger.models import LedgerEvent
 from baro.org.models import Person
 
 ACTION_LABELS = {
+    "org.installation.bootstrapped": _("Khởi tạo hệ thống: đơn vị gốc và quản trị viên"),
     "org.unit.created": _("Thêm đơn vị"),
     "org.unit.updated": _("Sửa thông tin đơn vị"),
     "org.unit.moved": _("Chuyển đơn vị sang cấp trên khác"),

@@ -71,9 +71,12 @@ def test_the_database_refuses_to_change_the_ledger(make_events: Callable, sql: s
         list(LedgerEvent.objects.values_list("body", flat=True)),
         list(LedgerCheckpoint.objects.values_list("merkle_root", flat=True)),
     )
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     after = (
         list(LedgerEvent.objects.values_list("body", flat=True)),
         list(LedgerCheckpoint.objects.values_list("merkle_root", flat=True)),

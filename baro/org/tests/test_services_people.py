@@ -7,10 +7,10 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from baro.core.errors import ConflictError
+from baro.core.errors import ConflictError, DomainError
 from baro.ledger.models import LedgerEvent
 from baro.org import queries, services
-from baro.org.models import Person, Position, Role
+from baro.org.models import Person, Position, Role, Unit
 from baro.org.tests.conftest import World, assert_refused, last_seq, one_new_event
 from baro.org.tests.factories import PersonFactory
 
@@ -190,5 +190,21 @@ def test_bootstrap_installation_creates_root_and_admin(db: None) -> None:
     assert position.unit.parent is None
     assert admin.user.check_password("mot-mat-khau-dai")
     events = list(LedgerEvent.objects.order_by("seq"))
-    assert [e.action for e in events] == ["org.unit.created", "org.person.created"]
-    assert {e.actor for e in events} == {"system:baro-system"}
+    assert [e.action for e in events] == ["org.installation.bootstrapped"]
+    assert events[0].actor == "system:baro-system"
+    assert events[0].payload["username"] == "quantri"
+    assert events[0].payload["unit"]["code"] == "HN"
+
+
+def test_bootstrap_installation_fails_whole(db: None) -> None:
+    with pytest.raises(DomainError) as refused:
+        services.bootstrap_installation(
+            root_name="Thành phố Hà Nội",
+            root_code="HN",
+            admin_username="quantri",
+            admin_password="short",
+            admin_full_name="Quản trị viên",
+        )
+    assert refused.value.field == "password"
+    assert not Unit.objects.exists()
+    assert not LedgerEvent.objects.exists()
