@@ -38,20 +38,41 @@ class DemoAccount:
     username: str
     role: str
     description: str
+    full_name: str
+
+    @property
+    def person_code(self) -> str:
+        """Stable codes for the accounts, so guides and browser tests can name them."""
+        return "CB-" + self.username.upper().replace(".", "-")
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("admin", "Quản trị hệ thống", "quản lý cơ cấu tổ chức, nhập dữ liệu, sổ cái"),
-    DemoAccount("bithu", "Lãnh đạo (người đứng đầu)", "Bí thư Thành ủy"),
-    DemoAccount("chutich", "Lãnh đạo (người đứng đầu)", "Chủ tịch UBND Thành phố"),
-    DemoAccount("phochutich", "Cấp phó", "Phó Chủ tịch UBND Thành phố, được ủy quyền"),
-    DemoAccount("giamdoc.stc", "Người đứng đầu", "Giám đốc Sở Tài chính"),
-    DemoAccount("chuyenvien.stc", "Chuyên viên", "Phòng Quản lý ngân sách, Sở Tài chính"),
-    DemoAccount("vanthu.stc", "Văn thư, tổng hợp", "Văn phòng Sở Tài chính"),
-    DemoAccount("kiemtra", "Kiểm tra, thanh tra", "Ủy ban Kiểm tra Thành ủy"),
-    DemoAccount("mttq", "Giám sát (MTTQ)", "Ủy ban MTTQ Việt Nam Thành phố"),
-    DemoAccount("chutich.hoankiem", "Người đứng đầu", "Chủ tịch UBND phường Hoàn Kiếm"),
+    DemoAccount(
+        "admin",
+        "Quản trị hệ thống",
+        "quản lý cơ cấu tổ chức, nhập dữ liệu, sổ cái",
+        "Trịnh Minh Khoa",
+    ),
+    DemoAccount("bithu", "Lãnh đạo (người đứng đầu)", "Bí thư Thành ủy", "Đoàn Văn Bảo"),
+    DemoAccount(
+        "chutich", "Lãnh đạo (người đứng đầu)", "Chủ tịch UBND Thành phố", "Lương Quốc Hưng"
+    ),
+    DemoAccount(
+        "phochutich", "Cấp phó", "Phó Chủ tịch UBND Thành phố, được ủy quyền", "Hà Minh Tâm"
+    ),
+    DemoAccount("giamdoc.stc", "Người đứng đầu", "Giám đốc Sở Tài chính", "Nguyễn Hữu Khải"),
+    DemoAccount(
+        "chuyenvien.stc", "Chuyên viên", "Phòng Quản lý ngân sách, Sở Tài chính", "Lê Thị Thu Hằng"
+    ),
+    DemoAccount("vanthu.stc", "Văn thư, tổng hợp", "Văn phòng Sở Tài chính", "Phạm Thị Ngọc Lan"),
+    DemoAccount("kiemtra", "Kiểm tra, thanh tra", "Ủy ban Kiểm tra Thành ủy", "Vũ Đức Thịnh"),
+    DemoAccount("mttq", "Giám sát (MTTQ)", "Ủy ban MTTQ Việt Nam Thành phố", "Tạ Thị Lan Hương"),
+    DemoAccount(
+        "chutich.hoankiem", "Người đứng đầu", "Chủ tịch UBND phường Hoàn Kiếm", "Phạm Tuấn Kiệt"
+    ),
 )
+
+ACCOUNTS = {account.username: account for account in DEMO_ACCOUNTS}
 
 
 def ascii_slug(text: str) -> str:
@@ -110,12 +131,13 @@ class DemoBuilder:
         valid_from: dt.date | None = None,
     ) -> Person:
         self.counter += 1
-        full_name = vietnamese_name(self.rng)
+        account = ACCOUNTS.get(username or "")
+        full_name = account.full_name if account else vietnamese_name(self.rng)
         person = services.person_create(
             actor=self.actor,
             unit=unit,
             full_name=full_name,
-            code=f"CB{self.counter:05d}",
+            code=account.person_code if account else f"CB{self.counter:05d}",
             email=f"{ascii_slug(full_name)}.{self.counter}@hanoi.gov.vn",
             phone=f"09{self.rng.randrange(10**7, 10**8)}",
             username=username,
@@ -151,7 +173,8 @@ class DemoBuilder:
             root_code="HN",
             admin_username="admin",
             admin_password=DEMO_PASSWORD,
-            admin_full_name="Trịnh Minh Khoa",
+            admin_full_name=ACCOUNTS["admin"].full_name,
+            admin_code=ACCOUNTS["admin"].person_code,
             root_valid_from=HISTORY_START,
         )
         root = Unit.objects.get(code="HN")
@@ -269,12 +292,13 @@ class DemoBuilder:
                     self.person(unit, Role.OFFICER, "Chuyên viên chính", username="chuyenvien.stc")
 
     def person_without_position(self, username: str) -> Person:
-        full_name = vietnamese_name(self.rng)
+        account = ACCOUNTS[username]
+        full_name = account.full_name
         person = services.person_create(
             actor=self.actor,
             unit=self.units["HN"],
             full_name=full_name,
-            code=f"CB{self.counter:05d}",
+            code=account.person_code,
             email=f"{ascii_slug(full_name)}.{self.counter}@hanoi.gov.vn",
             username=username,
             password=DEMO_PASSWORD,

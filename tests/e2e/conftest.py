@@ -2,7 +2,7 @@
 
 The session fixture `baro_server` gives the server its own data directory (and, when
 DATABASE_URL points at PostgreSQL, its own fresh database), runs `baro init`, loads the
-personas below, starts `baro serve` on a free port and stops it at the end. pytest-django's
+demo city (`baro demo`), starts `baro serve` on a free port and stops it at the end. pytest-django's
 live_server is not used: the ledger's triggers refuse the table flush it relies on.
 """
 
@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+
+from baro.demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -46,49 +48,24 @@ class Persona:
     home_heading: str
 
 
-# The one place that names the accounts the journeys sign in with. When `baro demo` is used
-# instead of SEED_SCRIPT, point these at the demo's accounts.
-PASSWORD = "baro-demo-2026"
+# The accounts the journeys sign in with: the demo city's (`baro demo`), one per role.
+PASSWORD = DEMO_PASSWORD
 PERSONAS: dict[str, Persona] = {
     "admin": Persona("admin", PASSWORD, "Trang của Quản trị hệ thống"),
-    "head": Persona("giamdoc.snv", PASSWORD, "Trang của Người đứng đầu"),
-    "officer": Persona("chuyenvien.snv", PASSWORD, "Trang của Chuyên viên"),
-    "secretariat": Persona("vanthu.snv", PASSWORD, "Trang của Văn thư, tổng hợp"),
-    "inspector": Persona("thanhtra", PASSWORD, "Trang của Kiểm tra, thanh tra"),
+    "leader": Persona("chutich", PASSWORD, "Trang của Người đứng đầu"),
+    "deputy": Persona("phochutich", PASSWORD, "Trang của Cấp phó"),
+    "head": Persona("giamdoc.stc", PASSWORD, "Trang của Người đứng đầu"),
+    "officer": Persona("chuyenvien.stc", PASSWORD, "Trang của Chuyên viên"),
+    "secretariat": Persona("vanthu.stc", PASSWORD, "Trang của Văn thư, tổng hợp"),
+    "inspector": Persona("kiemtra", PASSWORD, "Trang của Kiểm tra, thanh tra"),
     "front": Persona("mttq", PASSWORD, "Trang của Giám sát (MTTQ)"),
 }
-# Units and people the journeys refer to (codes from SEED_SCRIPT).
+# Units and people of the demo city the journeys refer to.
 DEPARTMENT_CODE = "HN-SNV"
 DEPARTMENT_NAME = "Sở Nội vụ"
-HEAD_CANDIDATE_CODE = "SNV-002"
-HEAD_CANDIDATE_NAME = "Lê Thị Chuyên"
-
-SEED_SCRIPT = f"""
-from baro.org import services as s
-from baro.org.models import Role, UnitKind
-P = {PASSWORD!r}
-admin = s.bootstrap_installation(root_name="Thành phố Hà Nội", root_code="HN",
-    admin_username="admin", admin_password=P, admin_full_name="Nguyễn Văn Quản")
-root = admin.positions.get().unit
-snv = s.unit_create(actor=admin, code={DEPARTMENT_CODE!r}, name={DEPARTMENT_NAME!r},
-    kind=UnitKind.DEPARTMENT, parent=root, short_name="SNV",
-    mandate="Tham mưu về tổ chức bộ máy, công chức, viên chức.")
-tt = s.unit_create(actor=admin, code="HN-TTTP", name="Thanh tra Thành phố",
-    kind=UnitKind.DEPARTMENT, parent=root)
-mt = s.unit_create(actor=admin, code="HN-MTTQ", name="Ủy ban MTTQ Việt Nam Thành phố",
-    kind=UnitKind.FATHERLAND_FRONT, parent=root)
-s.person_create(actor=admin, unit=snv, full_name="Trần Văn Đức", code="SNV-001",
-    username="giamdoc.snv", password=P, role=Role.HEAD, title="Giám đốc Sở")
-s.person_create(actor=admin, unit=snv, full_name={HEAD_CANDIDATE_NAME!r},
-    code={HEAD_CANDIDATE_CODE!r}, username="chuyenvien.snv", password=P, role=Role.OFFICER,
-    title="Chuyên viên")
-s.person_create(actor=admin, unit=snv, full_name="Phạm Thu Hà", code="SNV-003",
-    username="vanthu.snv", password=P, role=Role.SECRETARIAT, title="Văn thư")
-s.person_create(actor=admin, unit=tt, full_name="Hoàng Minh Tuấn", code="TT-001",
-    username="thanhtra", password=P, role=Role.INSPECTOR, title="Thanh tra viên")
-s.person_create(actor=admin, unit=mt, full_name="Đỗ Thị Mai", code="MT-001",
-    username="mttq", password=P, role=Role.FRONT_SUPERVISOR, title="Ủy viên Ban Thường trực")
-"""
+_candidate = next(account for account in DEMO_ACCOUNTS if account.username == "chuyenvien.stc")
+HEAD_CANDIDATE_CODE = _candidate.person_code
+HEAD_CANDIDATE_NAME = _candidate.full_name
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -153,7 +130,7 @@ def baro_server(e2e_database_url: str | None) -> Iterator[str]:
         if e2e_database_url:
             env["DATABASE_URL"] = e2e_database_url
         _baro(env, "init", "--quiet")
-        _baro(env, "manage", "shell", "-c", SEED_SCRIPT)
+        _baro(env, "demo")
         port = _free_port()
         log_path = Path(data_dir) / "server.log"
         with log_path.open("w") as log:
