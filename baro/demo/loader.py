@@ -23,6 +23,7 @@ from baro.demo.catalogue import (
     DivisionSpec,
     vietnamese_name,
 )
+from baro.ledger.checkpoints import checkpoint_create
 from baro.org import services
 from baro.org.authority import Power
 from baro.org.models import Person, Role, Unit, UnitKind
@@ -61,6 +62,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "phochutich", "Cấp phó", "Phó Chủ tịch UBND Thành phố, được ủy quyền", "Hà Minh Tâm"
     ),
     DemoAccount("giamdoc.stc", "Người đứng đầu", "Giám đốc Sở Tài chính", "Nguyễn Hữu Khải"),
+    DemoAccount(
+        "phogiamdoc.stc", "Cấp phó", "Phó Giám đốc Sở Tài chính (ủy quyền đã hết hạn)", "Đỗ Văn Hòa"
+    ),
     DemoAccount(
         "chuyenvien.stc", "Chuyên viên", "Phòng Quản lý ngân sách, Sở Tài chính", "Lê Thị Thu Hằng"
     ),
@@ -454,4 +458,6 @@ def load_demo(*, reset: bool = False, if_empty: bool = False, seed: int = 24) ->
         )
     builder = DemoBuilder(seed)
     builder.build()
+    # Sign a checkpoint now, so the ledger page shows a signed, verifiable state from the start.
+    checkpoint_create()
     return builder.summary()

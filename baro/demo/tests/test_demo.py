@@ -79,6 +79,7 @@ def check_the_demo_ledger_is_intact() -> None:
     assert LedgerEvent.objects.count() > Person.objects.count()
     report = verify_database()
     assert report.ok, report
+    assert report.checkpoints >= 1, "the demo ends with a signed checkpoint"
 
 
 def check_it_refuses_to_load_twice() -> None:

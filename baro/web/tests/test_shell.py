@@ -27,6 +27,14 @@ def test_the_login_page_speaks_vietnamese(db: None) -> None:
     assert "django_htmx/htmx-2.min.js" in body
 
 
+def test_an_english_browser_still_gets_vietnamese_until_the_person_switches(db: None) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    body = client.get(reverse("login")).content.decode()
+    assert "Tên đăng nhập" in body
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Username" in client.get(reverse("login")).content.decode()
+
+
 def test_a_wrong_password_is_refused_in_vietnamese(world: World) -> None:
     response = Client(HTTP_ACCEPT_LANGUAGE="vi").post(
         reverse("login"), {"username": world.admin.user.username, "password": "sai"}
