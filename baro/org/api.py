@@ -17,7 +17,6 @@ from baro.core.errors import AuthorityError, NotFoundError
 from baro.org import queries, services
 from baro.org.api_auth import request_person
 from baro.org.authority import Power, holds_anywhere
-from baro.org.importer import org_import
 from baro.org.models import Delegation, Person, Position, Unit
 from baro.org.schemas import (
     DelegationGrantIn,
@@ -40,6 +39,7 @@ from baro.org.schemas import (
     UnitPage,
     UnitUpdateIn,
 )
+from baro.org.services import org_import
 
 router = Router(tags=["Cơ cấu tổ chức"])
 

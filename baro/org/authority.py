@@ -193,3 +193,21 @@ def holds_anywhere(person: Person, power: str, *, at: dt.datetime | None = None)
         if decision:
             return decision
     return Decision(False, power, f"{person.full_name} không có quyền “{power_label(power)}”.")
+
+
+def require_root_creator(actor: Person) -> Decision:
+    """A new root: Baro's system actor, or an administrator (registry.manage) of a root."""
+    if actor.is_system:
+        return Decision(True, Power.REGISTRY_MANAGE, "Tác nhân hệ thống của Baro.")
+    roots = Unit.objects.filter(parent__isnull=True).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=timezone.localdate())
+    )
+    for root in roots:
+        decision = check(actor, Power.REGISTRY_MANAGE, root)
+        if decision:
+            return decision
+    raise AuthorityError(
+        f"{actor.full_name} không có quyền tạo đơn vị cấp cao nhất: chỉ quản trị viên của một "
+        "đơn vị cấp cao nhất hoặc hệ thống mới được tạo.",
+        details={"power": Power.REGISTRY_MANAGE},
+    )

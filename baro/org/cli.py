@@ -28,8 +28,8 @@ def _actor(username: str) -> Any:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from baro.core.errors import DomainError
-    from baro.org.importer import org_import
     from baro.org.models import Unit
+    from baro.org.services import org_import
 
     path = Path(args.file)
     if not path.is_file():

@@ -24,7 +24,6 @@ and positions are bulk-inserted in one transaction with ONE ledger event `org.im
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import unicodedata
 import zipfile
@@ -35,15 +34,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 
-from baro.core.errors import AuthorityError, DomainError
+from baro.core.errors import DomainError
 from baro.core.timeutil import today
-from baro.ledger.services import record_event
 from baro.org import authority
 from baro.org.authority import Decision, Power
 from baro.org.models import Person, Position, Role, Unit, UnitKind
-from baro.org.services import OBJ_IMPORT, _require_root_creator, unit_path
 
 ROW_UNIT = "unit"
 ROW_PERSON = "person"
@@ -196,7 +192,7 @@ def _read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
     )
 
 
-def _parse(data: bytes, filename: str) -> list[_Row]:
+def parse_rows(data: bytes, filename: str) -> list[_Row]:
     rows = _read_rows(data, filename)
     header_cells = next(rows, None)
     while header_cells is not None and not any(header_cells):
@@ -272,14 +268,14 @@ def _max_length(model: type[Unit] | type[Person] | type[Position], name: str) ->
 
 
 @dataclass
-class _Plan:
+class ImportPlan:
     units: list[_Row]  # parents before children
     persons: list[_Row]
     db_units: dict[str, Unit]
     decision: Decision | None
 
 
-def _check(actor: Person, rows: list[_Row], parent: Unit | None) -> _Plan:
+def check_plan(actor: Person, rows: list[_Row], parent: Unit | None) -> ImportPlan:
     problems = _Problems()
     day = today()
     unit_rows: list[_Row] = []
@@ -356,7 +352,7 @@ def _check(actor: Person, rows: list[_Row], parent: Unit | None) -> _Plan:
         if not parent_code:
             if parent is None and root_decision is None:
                 try:
-                    root_decision = _require_root_creator(actor)
+                    root_decision = authority.require_root_creator(actor)
                 except DomainError as exc:
                     problems.add(row.number, "ma_don_vi_cap_tren", exc.message)
             continue
@@ -473,7 +469,7 @@ def _check(actor: Person, rows: list[_Row], parent: Unit | None) -> _Plan:
             details={"rows": problems.rows},
         )
     decision = next(iter(decisions.values()), None) or root_decision
-    return _Plan(units=order, persons=person_rows, db_units=db_units, decision=decision)
+    return ImportPlan(units=order, persons=person_rows, db_units=db_units, decision=decision)
 
 
 def _topological(file_units: dict[str, _Row], problems: _Problems) -> list[_Row]:
@@ -503,131 +499,6 @@ def _topological(file_units: dict[str, _Row], problems: _Problems) -> list[_Row]
             state[member] = 2
             order.append(file_units[member])
     return order
-
-
-# --------------------------------------------------------------------------------------------
-# writing
-
-
-def _write(plan: _Plan, parent: Unit | None) -> tuple[list[Unit], list[Person], int]:
-    day = today()
-    by_code: dict[str, Unit] = dict(plan.db_units)
-    pending = list(plan.units)
-    created: list[Unit] = []
-    while pending:  # one level at a time: parents exist before their children are inserted
-        level = [
-            row
-            for row in pending
-            if not row.get("ma_don_vi_cap_tren") or row.get("ma_don_vi_cap_tren") in by_code
-        ]
-        assert level, "the plan is acyclic"
-        objs = []
-        for row in level:
-            parent_code = row.get("ma_don_vi_cap_tren")
-            up = by_code[parent_code] if parent_code else parent
-            objs.append(
-                Unit(
-                    code=row.get("ma_don_vi"),
-                    name=row.get("ten_don_vi"),
-                    short_name=row.get("ten_viet_tat"),
-                    kind=row.get("loai_don_vi"),
-                    parent=up,
-                    path="",
-                    depth=0 if up is None else up.depth + 1,
-                    mandate=row.get("chuc_nang_nhiem_vu"),
-                    address=row.get("dia_chi"),
-                    valid_from=day,
-                )
-            )
-        objs = Unit.objects.bulk_create(objs, batch_size=CHUNK)
-        for obj in objs:
-            obj.path = unit_path(obj.parent.path if obj.parent else "", obj.pk)
-            by_code[obj.code] = obj
-        Unit.objects.bulk_update(objs, ["path"], batch_size=CHUNK)
-        created.extend(objs)
-        done = {id(row) for row in level}
-        pending = [row for row in pending if id(row) not in done]
-    persons = Person.objects.bulk_create(
-        [
-            Person(
-                full_name=row.get("ho_ten"),
-                code=row.get("ma_can_bo"),
-                email=row.get("email"),
-                phone=row.get("dien_thoai"),
-            )
-            for row in plan.persons
-        ],
-        batch_size=CHUNK,
-    )
-    positions = Position.objects.bulk_create(
-        [
-            Position(
-                person=person,
-                unit=by_code[row.get("ma_don_vi")],
-                role=row.get("vai_tro"),
-                title=row.get("chuc_danh"),
-                valid_from=day,
-            )
-            for person, row in zip(persons, plan.persons, strict=True)
-        ],
-        batch_size=CHUNK,
-    )
-    return created, persons, len(positions)
-
-
-@transaction.atomic(durable=True)
-def org_import(
-    *, actor: Person, data: bytes, filename: str, parent: Unit | None = None
-) -> ImportResult:
-    """Import a whole file of units and people, or nothing (see the module docstring)."""
-    decision: Decision | None = None
-    if parent is not None:
-        decision = authority.require(actor, Power.REGISTRY_IMPORT, parent)
-        parent = Unit.objects.select_for_update().get(pk=parent.pk)
-        if not parent.is_active_on(today()):
-            raise DomainError(
-                "org.unit_inactive", f"Đơn vị {parent.name} không còn hiệu lực.", field="parent"
-            )
-    elif not actor.is_system and not authority.holds_anywhere(actor, Power.REGISTRY_IMPORT):
-        raise AuthorityError(
-            f"{actor.full_name} không có quyền “{authority.power_label(Power.REGISTRY_IMPORT)}”.",
-            details={"power": Power.REGISTRY_IMPORT},
-        )
-    rows = _parse(data, filename)
-    plan = _check(actor, rows, parent)
-    units, persons, positions = _write(plan, parent)
-    digest = hashlib.sha256(data).hexdigest()
-    decision = decision or plan.decision
-    event = record_event(
-        actor=actor.ledger_ref,
-        action="org.import.completed",
-        object_type=OBJ_IMPORT,
-        object_id=digest,
-        on_behalf_of=decision.on_behalf_of_ref if decision else "",
-        payload={
-            "filename": filename,
-            "sha256": digest,
-            "parent_id": parent.pk if parent else None,
-            "counts": {
-                "units": len(units),
-                "persons": len(persons),
-                "positions": positions,
-                "rows": len(rows),
-            },
-            "unit_codes": [unit.code for unit in units],
-            "person_codes": [person.code for person in persons],
-        },
-    )
-    return ImportResult(
-        filename=filename,
-        sha256=digest,
-        units_created=len(units),
-        persons_created=len(persons),
-        positions_created=positions,
-        unit_codes=[unit.code for unit in units],
-        person_codes=[person.code for person in persons],
-        event_seq=event.seq,
-    )
 
 
 def write_template(path: str | Path) -> Path:
@@ -688,4 +559,4 @@ def write_template(path: str | Path) -> Path:
     return target
 
 
-__all__ = ["ImportResult", "org_import", "write_template"]
+__all__ = ["ImportPlan", "ImportResult", "check_plan", "parse_rows", "write_template"]

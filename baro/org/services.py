@@ -17,6 +17,7 @@ outside every subtree, so no lower power can reach it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -35,6 +36,7 @@ from baro.ledger.services import record_event
 from baro.org import authority
 from baro.org.api_auth import hash_token
 from baro.org.authority import Decision, Power
+from baro.org.importer import CHUNK, ImportPlan, ImportResult, check_plan, parse_rows
 from baro.org.models import (
     PATH_SEGMENT_WIDTH,
     PATH_SEPARATOR,
@@ -67,6 +69,7 @@ __all__ = [
     "delegation_grant",
     "delegation_revoke",
     "head_replace",
+    "org_import",
     "person_create",
     "person_update",
     "position_appoint",
@@ -203,24 +206,6 @@ def _require_manage(actor: Person, unit: Unit) -> Decision:
     return authority.require(actor, Power.REGISTRY_MANAGE, unit)
 
 
-def _require_root_creator(actor: Person) -> Decision:
-    """A new root: Baro's system actor, or an administrator (registry.manage) of a root."""
-    if actor.is_system:
-        return Decision(True, Power.REGISTRY_MANAGE, "Tác nhân hệ thống của Baro.")
-    roots = Unit.objects.filter(parent__isnull=True).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=today())
-    )
-    for root in roots:
-        decision = authority.check(actor, Power.REGISTRY_MANAGE, root)
-        if decision:
-            return decision
-    raise AuthorityError(
-        f"{actor.full_name} không có quyền tạo đơn vị cấp cao nhất: chỉ quản trị viên của một "
-        "đơn vị cấp cao nhất hoặc hệ thống mới được tạo.",
-        details={"power": Power.REGISTRY_MANAGE},
-    )
-
-
 def _require_over_person(actor: Person, person: Person, power: str) -> Decision:
     """`power` over a unit where `person` holds a current position (or, lacking one, any
     position they held; a person who never held one is reachable by an administrator of a root).
@@ -240,7 +225,7 @@ def _require_over_person(actor: Person, person: Person, power: str) -> Decision:
             return decision
         denied = denied or decision
     if not positions:
-        return _require_root_creator(actor)
+        return authority.require_root_creator(actor)
     assert denied is not None
     raise AuthorityError(
         f"{actor.full_name} không có quyền “{authority.power_label(power)}” đối với "
@@ -287,7 +272,7 @@ def _unit_create(
     _record: bool = True,
 ) -> Unit:
     if parent is None:
-        decision = _require_root_creator(actor)
+        decision = authority.require_root_creator(actor)
     else:
         decision = _require_manage(actor, parent)
         parent = _locked_unit(parent)
@@ -1263,3 +1248,131 @@ def bootstrap_installation(
         },
     )
     return admin
+
+
+# --------------------------------------------------------------------------------------------
+# import: the write half (reading and checking the file is baro.org.importer's)
+
+
+def _import_write(plan: ImportPlan, parent: Unit | None) -> tuple[list[Unit], list[Person], int]:
+    day = today()
+    by_code: dict[str, Unit] = dict(plan.db_units)
+    pending = list(plan.units)
+    created: list[Unit] = []
+    while pending:  # one level at a time: parents exist before their children are inserted
+        level = [
+            row
+            for row in pending
+            if not row.get("ma_don_vi_cap_tren") or row.get("ma_don_vi_cap_tren") in by_code
+        ]
+        assert level, "the plan is acyclic"
+        objs = []
+        for row in level:
+            parent_code = row.get("ma_don_vi_cap_tren")
+            up = by_code[parent_code] if parent_code else parent
+            objs.append(
+                Unit(
+                    code=row.get("ma_don_vi"),
+                    name=row.get("ten_don_vi"),
+                    short_name=row.get("ten_viet_tat"),
+                    kind=row.get("loai_don_vi"),
+                    parent=up,
+                    path="",
+                    depth=0 if up is None else up.depth + 1,
+                    mandate=row.get("chuc_nang_nhiem_vu"),
+                    address=row.get("dia_chi"),
+                    valid_from=day,
+                )
+            )
+        objs = Unit.objects.bulk_create(objs, batch_size=CHUNK)
+        for obj in objs:
+            obj.path = unit_path(obj.parent.path if obj.parent else "", obj.pk)
+            by_code[obj.code] = obj
+        Unit.objects.bulk_update(objs, ["path"], batch_size=CHUNK)
+        created.extend(objs)
+        done = {id(row) for row in level}
+        pending = [row for row in pending if id(row) not in done]
+    persons = Person.objects.bulk_create(
+        [
+            Person(
+                full_name=row.get("ho_ten"),
+                code=row.get("ma_can_bo"),
+                email=row.get("email"),
+                phone=row.get("dien_thoai"),
+            )
+            for row in plan.persons
+        ],
+        batch_size=CHUNK,
+    )
+    positions = Position.objects.bulk_create(
+        [
+            Position(
+                person=person,
+                unit=by_code[row.get("ma_don_vi")],
+                role=row.get("vai_tro"),
+                title=row.get("chuc_danh"),
+                valid_from=day,
+            )
+            for person, row in zip(persons, plan.persons, strict=True)
+        ],
+        batch_size=CHUNK,
+    )
+    return created, persons, len(positions)
+
+
+@transaction.atomic(durable=True)
+def org_import(
+    *, actor: Person, data: bytes, filename: str, parent: Unit | None = None
+) -> ImportResult:
+    """Import a whole file of units and people, or nothing (see baro.org.importer).
+
+    registry.import over `parent` (or anywhere, for a file of roots); one event for the file.
+    """
+    decision: Decision | None = None
+    if parent is not None:
+        decision = authority.require(actor, Power.REGISTRY_IMPORT, parent)
+        parent = Unit.objects.select_for_update().get(pk=parent.pk)
+        if not parent.is_active_on(today()):
+            raise DomainError(
+                "org.unit_inactive", f"Đơn vị {parent.name} không còn hiệu lực.", field="parent"
+            )
+    elif not actor.is_system and not authority.holds_anywhere(actor, Power.REGISTRY_IMPORT):
+        raise AuthorityError(
+            f"{actor.full_name} không có quyền “{authority.power_label(Power.REGISTRY_IMPORT)}”.",
+            details={"power": Power.REGISTRY_IMPORT},
+        )
+    rows = parse_rows(data, filename)
+    plan = check_plan(actor, rows, parent)
+    units, persons, positions = _import_write(plan, parent)
+    digest = hashlib.sha256(data).hexdigest()
+    decision = decision or plan.decision
+    event = record_event(
+        actor=actor.ledger_ref,
+        action="org.import.completed",
+        object_type=OBJ_IMPORT,
+        object_id=digest,
+        on_behalf_of=decision.on_behalf_of_ref if decision else "",
+        payload={
+            "filename": filename,
+            "sha256": digest,
+            "parent_id": parent.pk if parent else None,
+            "counts": {
+                "units": len(units),
+                "persons": len(persons),
+                "positions": positions,
+                "rows": len(rows),
+            },
+            "unit_codes": [unit.code for unit in units],
+            "person_codes": [person.code for person in persons],
+        },
+    )
+    return ImportResult(
+        filename=filename,
+        sha256=digest,
+        units_created=len(units),
+        persons_created=len(persons),
+        positions_created=positions,
+        unit_codes=[unit.code for unit in units],
+        person_codes=[person.code for person in persons],
+        event_seq=event.seq,
+    )

@@ -24,8 +24,8 @@ from baro.org import authority, forms
 from baro.org import queries as org_queries
 from baro.org import services as org_services
 from baro.org.authority import Power
-from baro.org.importer import org_import
 from baro.org.models import Delegation, Person, Position, Unit
+from baro.org.services import org_import
 from baro.web.access import deny_unless, person_required
 from baro.web.events import readable
 

@@ -10,8 +10,9 @@ from openpyxl import Workbook
 from baro.core.errors import AuthorityError, DomainError
 from baro.ledger.models import LedgerEvent
 from baro.org import queries
-from baro.org.importer import org_import, write_template
+from baro.org.importer import write_template
 from baro.org.models import Person, Position, Role, Unit
+from baro.org.services import org_import
 from baro.org.tests.conftest import World, assert_refused, last_seq, one_new_event
 
 pytestmark = pytest.mark.django_db
