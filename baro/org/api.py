@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from baro.core.errors import AuthorityError, NotFoundError
@@ -105,7 +105,7 @@ def unit_create(request: HttpRequest, body: UnitCreateIn) -> tuple[int, Unit]:
     person = request_person(request)
     parent = _unit(person, body.parent_id) if body.parent_id is not None else None
     data = body.dict(exclude={"parent_id"})
-    return 201, services.unit_create(actor=person, parent=parent, **data)
+    return Status(201, services.unit_create(actor=person, parent=parent, **data))
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="Một đơn vị")
@@ -171,7 +171,7 @@ def unit_head_replace(
         on=body.on,
         decision_ref=body.decision_ref,
     )
-    return 201, position
+    return Status(201, position)
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,7 +193,9 @@ def person_list(request: HttpRequest, filters: Query[PersonListQuery]) -> dict[s
 def person_create(request: HttpRequest, body: PersonCreateIn) -> tuple[int, Person]:
     person = request_person(request)
     unit = _unit(person, body.unit_id)
-    return 201, services.person_create(actor=person, unit=unit, **body.dict(exclude={"unit_id"}))
+    return Status(
+        201, services.person_create(actor=person, unit=unit, **body.dict(exclude={"unit_id"}))
+    )
 
 
 @router.post("/positions", response={201: PositionOut}, summary="Bổ nhiệm")
@@ -209,7 +211,7 @@ def position_appoint(request: HttpRequest, body: PositionAppointIn) -> tuple[int
         valid_from=body.valid_from,
         decision_ref=body.decision_ref,
     )
-    return 201, position
+    return Status(201, position)
 
 
 @router.post("/positions/{position_id}/end", response=PositionOut, summary="Kết thúc chức vụ")
@@ -246,7 +248,7 @@ def delegation_grant(request: HttpRequest, body: DelegationGrantIn) -> tuple[int
         reason=body.reason,
         decision_ref=body.decision_ref,
     )
-    return 201, delegation
+    return Status(201, delegation)
 
 
 @router.post(
@@ -287,11 +289,14 @@ def token_issue(request: HttpRequest, body: TokenIssueIn) -> tuple[int, dict[str
     token, raw = services.api_token_issue(
         actor=person, person=owner, name=body.name, expires_at=body.expires_at
     )
-    return 201, {
-        "id": token.pk,
-        "person_id": token.person_id,
-        "name": token.name,
-        "prefix": token.prefix,
-        "expires_at": token.expires_at,
-        "token": raw,
-    }
+    return Status(
+        201,
+        {
+            "id": token.pk,
+            "person_id": token.person_id,
+            "name": token.name,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at,
+            "token": raw,
+        },
+    )
