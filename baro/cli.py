@@ -53,7 +53,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for line in initialise(verbosity=0):
         print(line)
     base = f"http://{args.host}:{args.port}"
-    print(f"Baro đang chạy tại {base}/ — đăng nhập tại {base}/dang-nhap/ (Ctrl+C để dừng)", flush=True)
+    print(f"Baro đang chạy tại {base}/ — đăng nhập tại {base}/dang-nhap/", flush=True)
+    print("Nhấn Ctrl+C để dừng.", flush=True)
     serve(application, host=args.host, port=args.port, threads=args.threads, ident="Baro")
     return 0
 

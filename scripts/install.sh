@@ -13,7 +13,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   [ -n "$EXTRAS" ] && spec=".[$EXTRAS]"
   echo "Đang cài đặt Baro và các thư viện (lần đầu mất vài phút)…"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e "$spec" 2>&1 \
-    | grep -v -E 'BuildBackendWarning|^\s|^$|!!' >&2 || true
+    | grep -v -E 'BuildBackendWarning|^WARNING: Location|^\s|^$|!!' >&2 || true
   .venv/bin/python -c "import baro, django" || { echo "Lỗi: cài đặt không thành công." >&2; exit 1; }
   printf '%s' "$want" > "$stamp"
 fi
