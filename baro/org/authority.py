@@ -211,3 +211,39 @@ def require_root_creator(actor: Person) -> Decision:
         "đơn vị cấp cao nhất hoặc hệ thống mới được tạo.",
         details={"power": Power.REGISTRY_MANAGE},
     )
+
+
+def check_over_person(actor: Person, person: Person, power: str) -> Decision:
+    """`power` over a unit where `person` holds a current position (or, lacking one, any
+    position they held; a person who never held one is reachable by an administrator of a root).
+    """
+    if actor.is_system:
+        return Decision(True, power, "Tác nhân hệ thống của Baro.")
+    day = timezone.localdate()
+    positions = list(
+        Position.objects.filter(person=person)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .select_related("unit")
+    ) or list(Position.objects.filter(person=person).select_related("unit"))
+    if not positions:
+        try:
+            return require_root_creator(actor)
+        except AuthorityError as refused:
+            return Decision(False, power, refused.message)
+    for position in positions:
+        decision = check(actor, power, position.unit)
+        if decision:
+            return decision
+    return Decision(
+        False,
+        power,
+        f"{actor.full_name} không có quyền “{power_label(power)}” đối với {person.full_name}.",
+    )
+
+
+def require_over_person(actor: Person, person: Person, power: str) -> Decision:
+    """Like check_over_person(), but raise AuthorityError with the reason when the answer is no."""
+    decision = check_over_person(actor, person, power)
+    if not decision:
+        raise AuthorityError(decision.reason, details={"power": power})
+    return decision

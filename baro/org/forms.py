@@ -268,6 +268,103 @@ class PersonCreateForm(forms.Form):
     )
 
 
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Tìm cán bộ"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Họ tên, mã cán bộ hoặc thư điện tử")}
+        ),
+    )
+    unit = UnitCodeField(
+        label=_("Thuộc đơn vị (mã)"),
+        required=False,
+        help_text=_("Kể cả các đơn vị trực thuộc."),
+    )
+    inactive = forms.BooleanField(label=_("Hiện cả người đã thôi công tác"), required=False)
+
+
+class PersonEditForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Họ và tên"), max_length=160, error_messages={"required": _("Chưa nhập họ và tên.")}
+    )
+    email = forms.EmailField(
+        label=_("Thư điện tử"),
+        required=False,
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+    )
+    phone = forms.CharField(label=_("Điện thoại"), max_length=32, required=False)
+    is_active = forms.BooleanField(
+        label=_("Đang công tác"),
+        required=False,
+        help_text=_("Bỏ chọn khi cán bộ thôi công tác: tài khoản đăng nhập bị khóa theo."),
+    )
+
+
+class PersonAppointForm(PositionAppointForm):
+    """Appoint a known person (from their page): the unit is chosen by its code."""
+
+    person = None  # type: ignore[assignment]
+    unit = UnitCodeField(label=_("Đơn vị"), error_messages={"required": _("Chưa nhập mã đơn vị.")})
+    field_order = ["unit", "role", "title", "valid_from", "decision_ref"]
+
+
+class UnitMergeForm(forms.Form):
+    into = UnitCodeField(
+        label=_("Hợp nhất vào đơn vị"),
+        help_text=_("Mã đơn vị tiếp nhận (đơn vị kế thừa), ví dụ HN-SNV."),
+        error_messages={"required": _("Chưa nhập mã đơn vị tiếp nhận.")},
+    )
+    others = forms.CharField(
+        label=_("Cùng hợp nhất các đơn vị khác"),
+        required=False,
+        help_text=_("Mã các đơn vị khác cũng hợp nhất vào, cách nhau bởi dấu phẩy (nếu có)."),
+    )
+    on = _date(_("Hợp nhất từ ngày"), required=True)
+    decision_ref = forms.CharField(
+        label=_("Quyết định"),
+        max_length=255,
+        required=False,
+        help_text=_("Số, ngày của quyết định hợp nhất, sáp nhập."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].error_messages["required"] = _("Chưa nhập ngày hợp nhất.")
+
+    def clean_others(self) -> list[Unit]:
+        codes = [c.strip() for c in self.cleaned_data["others"].replace(";", ",").split(",")]
+        units: list[Unit] = []
+        for code in filter(None, codes):
+            unit = Unit.objects.filter(code=code).first()
+            if unit is None:
+                raise ValidationError(
+                    _("Không có đơn vị nào mã “%(code)s”."), params={"code": code}
+                )
+            units.append(unit)
+        return units
+
+
+class ApiTokenIssueForm(forms.Form):
+    name = forms.CharField(
+        label=_("Tên mã truy cập"),
+        max_length=120,
+        help_text=_("Để nhận ra mã dùng cho việc gì, ví dụ “Đồng bộ phần mềm văn bản”."),
+        error_messages={"required": _("Chưa nhập tên mã truy cập.")},
+    )
+    expires_on = _date(
+        _("Dùng được đến hết ngày"),
+        help_text=_("Để trống: không tự hết hạn. Dạng dd/mm/yyyy."),
+    )
+
+    def expires_at(self) -> dt.datetime | None:
+        """The end of the chosen day (Viet Nam time), as the moment the token stops working."""
+        day = self.cleaned_data.get("expires_on")
+        if day is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
 class DelegationGrantForm(forms.Form):
     delegate = PersonCodeField(
         label=_("Người được ủy quyền"),

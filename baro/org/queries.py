@@ -18,16 +18,18 @@ from baro.core.errors import NotFoundError
 from baro.core.timeutil import now, today
 from baro.ledger.models import LedgerEvent
 from baro.org.authority import ROLE_POWERS, Power
-from baro.org.models import Delegation, Person, Position, Role, Unit, UnitSuccession
+from baro.org.models import ApiToken, Delegation, Person, Position, Role, Unit, UnitSuccession
 
 __all__ = [
     "active_on",
     "ancestors",
+    "api_tokens_of",
     "can_view",
     "children",
     "current_successors",
     "delegations_for",
     "lowest_common_superior",
+    "person_history",
     "person_positions",
     "person_search",
     "roots",
@@ -271,6 +273,21 @@ def unit_history(unit: Unit) -> QuerySet[LedgerEvent]:
     return LedgerEvent.objects.filter(condition).order_by("-occurred_at", "-seq")
 
 
+def person_history(person: Person) -> QuerySet[LedgerEvent]:
+    """Ledger events about `person`: their own record, their positions (appointed, ended, made
+    head) and their API tokens, newest first."""
+    position_ids = [
+        str(pk) for pk in Position.objects.filter(person=person).values_list("pk", flat=True)
+    ]
+    token_ids = [str(pk) for pk in person.api_tokens.values_list("pk", flat=True)]
+    condition = Q(object_type="org.person", object_id=str(person.pk))
+    if position_ids:
+        condition |= Q(object_type="org.position", object_id__in=position_ids)
+    if token_ids:
+        condition |= Q(object_type="org.api_token", object_id__in=token_ids)
+    return LedgerEvent.objects.filter(condition).order_by("-occurred_at", "-seq")
+
+
 # --------------------------------------------------------------------------------------------
 # visibility
 
@@ -351,3 +368,8 @@ def unit_get(*, actor: Person, pk: int) -> Unit:
     if unit is None or not can_view(actor, unit):
         raise NotFoundError("Không tìm thấy đơn vị.")
     return unit
+
+
+def api_tokens_of(person: Person) -> QuerySet[ApiToken]:
+    """A person's API tokens, newest first (only their hashes are stored)."""
+    return person.api_tokens.order_by("-created_at", "-pk")

@@ -206,34 +206,6 @@ def _require_manage(actor: Person, unit: Unit) -> Decision:
     return authority.require(actor, Power.REGISTRY_MANAGE, unit)
 
 
-def _require_over_person(actor: Person, person: Person, power: str) -> Decision:
-    """`power` over a unit where `person` holds a current position (or, lacking one, any
-    position they held; a person who never held one is reachable by an administrator of a root).
-    """
-    if actor.is_system:
-        return Decision(True, power, "Tác nhân hệ thống của Baro.")
-    day = today()
-    positions = list(
-        Position.objects.filter(person=person)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .select_related("unit")
-    ) or list(Position.objects.filter(person=person).select_related("unit"))
-    denied: Decision | None = None
-    for position in positions:
-        decision = authority.check(actor, power, position.unit)
-        if decision:
-            return decision
-        denied = denied or decision
-    if not positions:
-        return authority.require_root_creator(actor)
-    assert denied is not None
-    raise AuthorityError(
-        f"{actor.full_name} không có quyền “{authority.power_label(power)}” đối với "
-        f"{person.full_name}.",
-        details={"power": power},
-    )
-
-
 def _ensure_kind(kind: str) -> str:
     if kind not in UnitKind.values:
         raise DomainError(
@@ -817,7 +789,7 @@ def person_update(
     is_active: bool | None = None,
 ) -> Person:
     """Change a person's details (registry.manage over a unit where they hold a position)."""
-    decision = _require_over_person(actor, person, Power.REGISTRY_MANAGE)
+    decision = authority.require_over_person(actor, person, Power.REGISTRY_MANAGE)
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.is_system:
         raise DomainError(
@@ -1126,7 +1098,7 @@ def _require_token_authority(actor: Person, person: Person) -> Decision:
         if not person.is_active:
             raise AuthorityError(f"{person.full_name} không còn công tác.")
         return Decision(True, Power.REGISTRY_MANAGE, "Tự quản lý mã truy cập của mình.")
-    return _require_over_person(actor, person, Power.REGISTRY_MANAGE)
+    return authority.require_over_person(actor, person, Power.REGISTRY_MANAGE)
 
 
 @transaction.atomic(durable=True)

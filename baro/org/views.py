@@ -7,15 +7,20 @@ A service's DomainError goes back onto the form next to the field it names.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
@@ -24,7 +29,7 @@ from baro.org import authority, forms
 from baro.org import queries as org_queries
 from baro.org import services as org_services
 from baro.org.authority import Power
-from baro.org.models import Delegation, Person, Position, Unit
+from baro.org.models import ApiToken, Delegation, Person, Position, Unit
 from baro.org.services import org_import
 from baro.web.access import deny_unless, person_required
 from baro.web.events import readable
@@ -84,6 +89,8 @@ def _form_page(
     submit_label: str,
     intro: str = "",
     status: int = 200,
+    breadcrumbs: list[dict[str, str]] | None = None,
+    nav_active: str = "org",
 ) -> HttpResponse:
     return render(
         request,
@@ -94,11 +101,93 @@ def _form_page(
             "intro": intro,
             "cancel_url": cancel_url,
             "submit_label": submit_label,
-            "breadcrumbs": _crumbs(unit, title),
-            "nav_active": "org",
+            "breadcrumbs": breadcrumbs or _crumbs(unit, title),
+            "nav_active": nav_active,
         },
         status=status if not form.errors else 400,
     )
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where to go back to: a same-site `next` from the query string, else `default`."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _person_url(target: Person) -> str:
+    return reverse("org:person_detail", args=[target.pk])
+
+
+def _person_authority(actor: Person, target: Person) -> authority.Decision:
+    """registry.manage over `target`, decided exactly as person_update and the API token
+    commands decide it (over a unit where they hold a position)."""
+    return authority.check_over_person(actor, target, Power.REGISTRY_MANAGE)
+
+
+def _visible_person(actor: Person, pk: int) -> Person:
+    """The person, if `actor` may see them: themself, someone who holds or held a position in a
+    unit `actor` may see, or (never appointed anywhere) someone `actor` may manage; else 404."""
+    target = Person.objects.filter(pk=pk, is_system=False).select_related("user").first()
+    if target is None:
+        raise Http404(_("Không tìm thấy cán bộ."))
+    if target.pk == actor.pk:
+        return target
+    unit_ids = Position.objects.filter(person=target).values("unit_id")
+    if org_queries.units_visible_to(actor).filter(pk__in=unit_ids).exists():
+        return target
+    if not Position.objects.filter(person=target).exists() and _person_authority(actor, target):
+        return target
+    raise Http404(_("Không tìm thấy cán bộ."))
+
+
+PERSON_FIELD_LABELS = {
+    "full_name": _lazy("Họ và tên"),
+    "email": _lazy("Thư điện tử"),
+    "phone": _lazy("Điện thoại"),
+    "is_active": _lazy("Đang công tác"),
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    return str(value) if value not in (None, "") else "—"
+
+
+def _with_changes(events: list[Any]) -> list[Any]:
+    """Give each readable event `changes`: (label, before, after) of a person's edited fields."""
+    for event in events:
+        changes = []
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        if event.action == "org.person.updated":
+            before, after = payload.get("before") or {}, payload.get("after") or {}
+            for name in payload.get("fields") or []:
+                if name in PERSON_FIELD_LABELS and before.get(name) != after.get(name):
+                    changes.append(
+                        (
+                            PERSON_FIELD_LABELS[name],
+                            _shown(before.get(name)),
+                            _shown(after.get(name)),
+                        )
+                    )
+        event.changes = changes
+    return events
+
+
+def _people_crumbs(
+    actor: Person, target: Person | None = None, *extra: str
+) -> list[dict[str, str]]:
+    crumbs = [{"label": _("Trang chủ"), "url": reverse("home")}]
+    if authority.holds_anywhere(actor, Power.REGISTRY_VIEW):
+        crumbs.append({"label": _("Cán bộ"), "url": reverse("org:person_list")})
+    if target is not None:
+        crumbs.append({"label": target.full_name, "url": _person_url(target)})
+    crumbs.extend({"label": label, "url": ""} for label in extra)
+    return crumbs
 
 
 def _carry(form: Any) -> list[tuple[str, str]]:
@@ -343,6 +432,104 @@ def unit_close(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     )
 
 
+@person_required
+def unit_merge(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    unit = _visible_unit(person, pk)
+    _may_manage(person, unit)
+    form = forms.UnitMergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        into: Unit = data["into"]
+        others: list[Unit] = data["others"]
+        if not org_queries.can_view(person, into):
+            form.add_error("into", _("Không có đơn vị nào mã “%(code)s”.") % {"code": into.code})
+        elif not (decision := authority.check(person, Power.REGISTRY_MANAGE, into)):
+            form.add_error("into", decision.reason)
+        hidden = [u.code for u in others if not org_queries.can_view(person, u)]
+        if hidden:
+            form.add_error("others", _("Không có đơn vị nào mã “%(code)s”.") % {"code": hidden[0]})
+    if request.method == "POST" and form.is_valid():
+        units = [unit, *data["others"]]
+        if request.POST.get("confirmed") == "1":
+            try:
+                org_services.unit_merge(
+                    actor=person,
+                    units=units,
+                    into=into,
+                    on=data["on"],
+                    decision_ref=data["decision_ref"],
+                )
+            except DomainError as error:
+                _refused(form, error, {"successor": "into", "units": "others", "unit": ""})
+            else:
+                messages.success(
+                    request,
+                    _("Đã hợp nhất %(names)s vào %(into)s từ ngày %(day)s.")
+                    % {
+                        "names": ", ".join(u.name for u in units),
+                        "into": into.name,
+                        "day": format_date(data["on"]),
+                    },
+                )
+                return redirect(_unit_url(into))
+        else:
+            ending = [
+                f"{p.person.full_name} — {p.title or p.get_role_display()} "
+                f"({u.short_name or u.name})"
+                for u in units
+                for p in org_queries.unit_positions(u)
+            ]
+            return render(
+                request,
+                "web/confirm.html",
+                {
+                    "page_title": _("Xác nhận hợp nhất đơn vị"),
+                    "question": _(
+                        "Từ ngày %(day)s, %(names)s hết hiệu lực và hợp nhất vào %(into)s. "
+                        "Mọi chức vụ đang giữ tại đơn vị hết hiệu lực kết thúc cùng ngày; "
+                        "%(into)s được ghi là đơn vị kế thừa, nhận lại nhiệm vụ. Lịch sử vẫn "
+                        "được giữ. Anh/chị chắc chắn?"
+                    )
+                    % {
+                        "day": format_date(data["on"]),
+                        "names": ", ".join(u.name for u in units),
+                        "into": into.name,
+                    },
+                    "facts": [
+                        (
+                            _("Đơn vị hết hiệu lực"),
+                            "; ".join(f"{u.name} ({u.code})" for u in units),
+                        ),
+                        (_("Đơn vị kế thừa"), f"{into.name} ({into.code})"),
+                        (_("Hết hiệu lực từ ngày"), format_date(data["on"])),
+                        (
+                            _("Chức vụ sẽ kết thúc"),
+                            "; ".join(ending) or _("Không có chức vụ nào đang giữ."),
+                        ),
+                        (_("Quyết định"), data["decision_ref"] or "—"),
+                    ],
+                    "carry": _carry(form),
+                    "confirm_label": _("Xác nhận hợp nhất"),
+                    "cancel_url": _unit_url(unit),
+                    "breadcrumbs": _crumbs(unit, _("Hợp nhất vào đơn vị khác")),
+                    "nav_active": "org",
+                },
+            )
+    return _form_page(
+        request,
+        form,
+        title=_("Hợp nhất vào đơn vị khác"),
+        unit=unit,
+        cancel_url=_unit_url(unit),
+        submit_label=_("Tiếp tục"),
+        intro=_(
+            "%(name)s hết hiệu lực từ ngày đã chọn; đơn vị tiếp nhận là đơn vị kế thừa. "
+            "Đơn vị không bị xóa, lịch sử vẫn còn."
+        )
+        % {"name": unit.name},
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # people and positions
 
@@ -471,6 +658,7 @@ def position_end(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         raise Http404
     unit = _visible_unit(person, position.unit_id)
     _may_manage(person, unit)
+    back = _next_url(request, _unit_url(unit))
     form = forms.PositionEndForm(request.POST or None, initial={"on": today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -487,7 +675,7 @@ def position_end(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
                     _("%(name)s thôi giữ chức từ ngày %(day)s.")
                     % {"name": position.person.full_name, "day": format_date(data["on"])},
                 )
-                return redirect(_unit_url(unit))
+                return redirect(back)
         else:
             return render(
                 request,
@@ -505,7 +693,7 @@ def position_end(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
                     ],
                     "carry": _carry(form),
                     "confirm_label": _("Xác nhận thôi giữ chức"),
-                    "cancel_url": _unit_url(unit),
+                    "cancel_url": back,
                     "breadcrumbs": _crumbs(unit, _("Thôi giữ chức vụ")),
                 },
             )
@@ -514,9 +702,336 @@ def position_end(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         form,
         title=_("Thôi giữ chức vụ"),
         unit=unit,
-        cancel_url=_unit_url(unit),
+        cancel_url=back,
         submit_label=_("Tiếp tục"),
         intro=f"{position.person.full_name} — {position.title or position.get_role_display()}",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# people pages
+
+
+@person_required
+def person_list(request: HttpRequest, person: Person) -> HttpResponse:
+    deny_unless(authority.holds_anywhere(person, Power.REGISTRY_VIEW))
+    form = forms.PersonSearchForm(request.GET or None)
+    query = form.cleaned_data if form.is_valid() else {"q": "", "unit": None, "inactive": False}
+    unit = query.get("unit")
+    if unit is not None and not org_queries.can_view(person, unit):
+        form.add_error("unit", _("Không có đơn vị nào mã “%(code)s”.") % {"code": unit.code})
+    if form.errors:
+        people = Person.objects.none()
+    else:
+        people = org_queries.person_search(
+            query["q"] or "",
+            within=unit or org_queries.units_visible_to(person),
+            include_inactive=bool(query["inactive"]),
+        ).prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.filter(org_queries.active_on(today()))
+                .select_related("unit")
+                .order_by("unit__depth", "role"),
+                to_attr="current_positions",
+            )
+        )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "org/person_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "filtered_unit": unit if not form.errors else None,
+            "breadcrumbs": [*_people_crumbs(person)[:-1], {"label": _("Cán bộ"), "url": ""}],
+            "nav_active": "people",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@person_required
+def person_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    target = _visible_person(person, pk)
+    history = Paginator(org_queries.person_history(target), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    history.object_list = _with_changes(readable(history.object_list))
+    if request.htmx and request.GET.get("part") == "history":
+        return render(
+            request, "org/person_detail.html#history", {"target": target, "page_obj": history}
+        )
+    day = today()
+    positions = list(org_queries.person_positions(target))
+    current = [p for p in positions if p.is_active_on(day)]
+    delegations = list(org_queries.delegations_for(target))
+    unit_ids = {p.unit_id for p in positions} | {d.unit_id for d in delegations}
+    visible_ids = set(
+        org_queries.units_visible_to(person).filter(pk__in=unit_ids).values_list("pk", flat=True)
+    )
+    others = {d.delegator_id for d in delegations} | {d.delegate_id for d in delegations}
+    linkable_ids = {person.pk} | set(
+        Position.objects.filter(
+            person_id__in=others, unit__in=org_queries.units_visible_to(person).values("pk")
+        ).values_list("person_id", flat=True)
+    )
+    may_manage = bool(_person_authority(person, target))
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "target": target,
+            "is_self": target.pk == person.pk,
+            "current": current,
+            "positions": positions,
+            "endable_ids": {
+                p.pk for p in current if authority.check(person, Power.REGISTRY_MANAGE, p.unit)
+            },
+            "given": [d for d in delegations if d.delegator_id == target.pk],
+            "received": [d for d in delegations if d.delegate_id == target.pk],
+            "visible_ids": visible_ids,
+            "linkable_ids": linkable_ids,
+            "may_manage": may_manage,
+            "may_appoint": target.is_active
+            and bool(authority.holds_anywhere(person, Power.REGISTRY_MANAGE)),
+            "may_tokens": target.pk == person.pk or may_manage,
+            "page_obj": history,
+            "now": now(),
+            "breadcrumbs": [
+                *_people_crumbs(person, target)[:-1],
+                {"label": target.full_name, "url": ""},
+            ],
+            "nav_active": "people",
+        },
+    )
+
+
+@person_required
+def person_edit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    target = _visible_person(person, pk)
+    deny_unless(_person_authority(person, target))
+    initial = {
+        "full_name": target.full_name,
+        "email": target.email,
+        "phone": target.phone,
+        "is_active": target.is_active,
+    }
+    form = forms.PersonEditForm(request.POST or None, initial=initial)
+    title = _("Sửa thông tin cán bộ")
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != initial[k]}
+        if not changes:
+            messages.info(request, _("Không có thay đổi nào."))
+            return redirect(_person_url(target))
+        if changes.get("is_active") is False and request.POST.get("confirmed") != "1":
+            return render(
+                request,
+                "web/confirm.html",
+                {
+                    "page_title": _("Xác nhận cán bộ thôi công tác"),
+                    "question": _(
+                        "%(name)s sẽ được ghi là đã thôi công tác: tài khoản đăng nhập bị khóa, "
+                        "không nhận được ủy quyền hay chức vụ mới. Các chức vụ đang giữ không tự "
+                        "kết thúc: hãy cho thôi giữ chức riêng. Anh/chị chắc chắn?"
+                    )
+                    % {"name": target.full_name},
+                    "facts": [
+                        (_("Cán bộ"), f"{target.full_name} ({target.code})"),
+                        (
+                            _("Chức vụ đang giữ"),
+                            "; ".join(
+                                f"{p.title or p.get_role_display()} — {p.unit.name}"
+                                for p in org_queries.person_positions(target, current_only=True)
+                            )
+                            or "—",
+                        ),
+                    ],
+                    "carry": _carry(form),
+                    "confirm_label": _("Xác nhận thôi công tác"),
+                    "cancel_url": _person_url(target),
+                    "breadcrumbs": _people_crumbs(person, target, title),
+                    "nav_active": "people",
+                },
+            )
+        try:
+            org_services.person_update(actor=person, person=target, **changes)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Đã lưu thông tin cán bộ."))
+            return redirect(_person_url(target))
+    return _form_page(
+        request,
+        form,
+        title=title,
+        unit=None,
+        cancel_url=_person_url(target),
+        submit_label=_("Lưu thay đổi"),
+        intro=f"{target.full_name} · {target.code}",
+        breadcrumbs=_people_crumbs(person, target, title),
+        nav_active="people",
+    )
+
+
+@person_required
+def person_appoint(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    """Appoint a person to a position, from their page: the unit is chosen by code."""
+    target = _visible_person(person, pk)
+    deny_unless(authority.holds_anywhere(person, Power.REGISTRY_MANAGE))
+    form = forms.PersonAppointForm(request.POST or None)
+    title = _("Bổ nhiệm chức vụ")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = data["unit"]
+        if not org_queries.can_view(person, unit):
+            form.add_error("unit", _("Không có đơn vị nào mã “%(code)s”.") % {"code": unit.code})
+        elif not (decision := authority.check(person, Power.REGISTRY_MANAGE, unit)):
+            form.add_error("unit", decision.reason)
+        else:
+            try:
+                position = org_services.position_appoint(
+                    actor=person,
+                    person=target,
+                    unit=unit,
+                    role=data["role"],
+                    title=data["title"],
+                    valid_from=data["valid_from"],
+                    decision_ref=data["decision_ref"],
+                )
+            except DomainError as error:
+                _refused(form, error, {"person": ""})
+            else:
+                messages.success(
+                    request,
+                    _("Đã bổ nhiệm %(name)s: %(role)s.")
+                    % {"name": target.full_name, "role": position.get_role_display()},
+                )
+                return redirect(_person_url(target))
+    return _form_page(
+        request,
+        form,
+        title=title,
+        unit=None,
+        cancel_url=_person_url(target),
+        submit_label=_("Bổ nhiệm"),
+        intro=f"{target.full_name} · {target.code}",
+        breadcrumbs=_people_crumbs(person, target, title),
+        nav_active="people",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# API tokens
+
+
+NEW_TOKEN_KEY = "baro_new_api_token"  # noqa: S105 (a session key, not a secret)
+
+
+def _tokens_url(actor: Person, target: Person) -> str:
+    if actor.pk == target.pk:
+        return reverse("org:token_list")
+    return reverse("org:person_tokens", args=[target.pk])
+
+
+@person_required
+def token_list(request: HttpRequest, person: Person, pk: int | None = None) -> HttpResponse:
+    """A person's API tokens (one's own at /ma-truy-cap/; an administrator's view of someone
+    in their subtree from the person page): list, and issue one, shown once."""
+    target = person if pk is None else _visible_person(person, pk)
+    if target.pk != person.pk:
+        deny_unless(_person_authority(person, target))
+    initial = {"expires_on": today() + dt.timedelta(days=90)}
+    form = forms.ApiTokenIssueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued, raw = org_services.api_token_issue(
+                actor=person,
+                person=target,
+                name=form.cleaned_data["name"].strip(),
+                expires_at=form.expires_at(),
+            )
+        except DomainError as error:
+            _refused(form, error, {"expires_at": "expires_on"})
+        else:
+            # Post/redirect/get: a reload must not issue a second token. The secret waits in the
+            # session only until the page right after this redirect takes it out.
+            request.session[NEW_TOKEN_KEY] = {"id": issued.pk, "raw": raw}
+            return redirect(_tokens_url(person, target))
+    tokens = list(org_queries.api_tokens_of(target))
+    fresh = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
+    issued = next((t for t in tokens if fresh and t.pk == fresh.get("id")), None)
+    raw = fresh["raw"] if issued is not None and fresh else ""
+    title = _("Mã truy cập API")
+    response = render(
+        request,
+        "org/token_list.html",
+        {
+            "target": target,
+            "is_self": target.pk == person.pk,
+            "tokens": tokens,
+            "form": form,
+            "issued": issued,
+            "raw_token": raw,
+            "now": now(),
+            "breadcrumbs": _people_crumbs(person, target, title),
+            "nav_active": "tokens" if target.pk == person.pk else "people",
+        },
+        status=400 if form.errors else 200,
+    )
+    if raw:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@person_required
+def token_revoke(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    token = ApiToken.objects.select_related("person").filter(pk=pk).first()
+    if token is None:
+        raise Http404
+    target = token.person
+    if target.pk != person.pk:
+        target = _visible_person(person, target.pk)
+        deny_unless(_person_authority(person, target))
+    back = _tokens_url(person, target)
+    if token.revoked_at is not None:
+        messages.info(request, _("Mã truy cập này đã bị thu hồi."))
+        return redirect(back)
+    if request.method == "POST" and request.POST.get("confirmed") == "1":
+        try:
+            org_services.api_token_revoke(actor=person, token=token)
+        except DomainError as error:
+            if isinstance(error, AuthorityError):
+                raise PermissionDenied(error.message) from error
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Đã thu hồi mã truy cập %(name)s.") % {"name": token.name})
+        return redirect(back)
+    return render(
+        request,
+        "web/confirm.html",
+        {
+            "page_title": _("Xác nhận thu hồi mã truy cập"),
+            "question": _(
+                "Từ lúc thu hồi, mọi phần mềm đang dùng mã “%(name)s” không truy cập Baro được "
+                "nữa. Việc này không hoàn tác được. Anh/chị chắc chắn?"
+            )
+            % {"name": token.name},
+            "facts": [
+                (_("Của cán bộ"), target.full_name),
+                (_("Tên"), token.name),
+                (_("Tiền tố"), f"{token.prefix}…"),
+                (
+                    _("Cấp lúc"),
+                    dateformat.format(timezone.localtime(token.created_at), "d/m/Y H:i"),
+                ),
+            ],
+            "carry": [],
+            "confirm_label": _("Xác nhận thu hồi"),
+            "cancel_url": back,
+            "breadcrumbs": _people_crumbs(person, target, _("Thu hồi mã truy cập")),
+            "nav_active": "tokens" if target.pk == person.pk else "people",
+        },
     )
 
 
