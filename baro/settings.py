@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "baro.core",
     "baro.ledger",
     "baro.org",
+    "baro.workdays",
     "baro.web",
 ]
 
@@ -153,6 +154,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 BARO_LEDGER_CHECKPOINT_INTERVAL = env_int("BARO_LEDGER_CHECKPOINT_INTERVAL", 1000, minimum=1)
 # Uploads (imports, attachments): size limit in bytes.
 BARO_MAX_UPLOAD_BYTES = env_int("BARO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+# How soon other processes see a calendar override made elsewhere (seconds).
+BARO_CALENDAR_RECHECK_SECONDS = env_int("BARO_CALENDAR_RECHECK_SECONDS", 30, minimum=0)
 BARO_PAGE_SIZE = env_int("BARO_PAGE_SIZE", 50, minimum=5)
 
 LOGGING = {

@@ -33,6 +33,7 @@ class Power(models.TextChoices):
     DISPUTE_DECIDE = "dispute.decide", "Quyết định tranh chấp thẩm quyền"
     INSPECTION_CONDUCT = "inspection.conduct", "Kiểm tra, kết luận, xử lý"
     SUPERVISION_OPEN = "supervision.open", "Giám sát, kiến nghị (MTTQ)"
+    CALENDAR_MANAGE = "calendar.manage", "Quản lý lịch làm việc"
 
 
 ROLE_POWERS: dict[str, frozenset[str]] = {
@@ -55,7 +56,13 @@ ROLE_POWERS: dict[str, frozenset[str]] = {
     Role.INSPECTOR: frozenset({Power.REGISTRY_VIEW, Power.LEDGER_READ, Power.INSPECTION_CONDUCT}),
     Role.FRONT_SUPERVISOR: frozenset({Power.REGISTRY_VIEW, Power.SUPERVISION_OPEN}),
     Role.ADMIN: frozenset(
-        {Power.REGISTRY_VIEW, Power.REGISTRY_MANAGE, Power.REGISTRY_IMPORT, Power.LEDGER_READ}
+        {
+            Power.REGISTRY_VIEW,
+            Power.REGISTRY_MANAGE,
+            Power.REGISTRY_IMPORT,
+            Power.LEDGER_READ,
+            Power.CALENDAR_MANAGE,
+        }
     ),
 }
 
