@@ -2,15 +2,19 @@
 
 Generates a realistic export (Vietnamese payloads of about 300 bytes, a signed checkpoint every
 1,000 events) with baro.ledger.canonical only, no database, into a temporary directory, then
-verifies it with one process and with the default number of processes.
+verifies it with one process and with the default number of processes (--repeat times each:
+the shared box's speed drifts by up to 1.5× from minute to minute). A line times SHA-256 of
+one event's hashed bytes alone, the floor per event, to tell a slow machine from slow code.
 
-    .venv/bin/python bench/ledger_verify.py [--events 1000000] [--interval 1000] [--keep]
+    .venv/bin/python bench/ledger_verify.py [--events 1000000] [--interval 1000] [--repeat 1]
+                                            [--keep]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -143,10 +147,26 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def sha256_floor(path: Path, lines: int = 200_000) -> float:
+    """µs per SHA-256 of an event line's hashed part (what every event costs at least)."""
+    with path.open("rb") as handle:
+        handle.readline()
+        sample = [line[65:].rstrip(b"\n") for _, line in zip(range(lines), handle, strict=False)]
+    sha = hashlib.sha256
+    best = float("inf")
+    for _ in range(3):
+        began = time.process_time()
+        for part in sample:
+            sha(part).digest()
+        best = min(best, time.process_time() - began)
+    return best / len(sample) * 1e6
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--interval", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=1, help="verifications per mode")
     parser.add_argument("--keep", action="store_true", help="keep the generated export")
     args = parser.parse_args()
 
@@ -159,14 +179,14 @@ def main() -> int:
         f"generated {args.events:,} events ({size / args.events:.0f} bytes/line, "
         f"{size / 1e6:.0f} MB) in {time.perf_counter() - began:.1f} s"
     )
-    for workers, merkle in ((1, True), (None, True), (None, False)):
+    print(f"SHA-256 alone: {sha256_floor(path):.2f} µs per event line (the floor per event)")
+    for workers in [1, None] * args.repeat:
         cpu_before = _cpu_seconds()
         began = time.perf_counter()
-        report = verify_export(path, workers=workers, merkle=merkle)
+        report = verify_export(path, workers=workers)
         elapsed = time.perf_counter() - began
         cpu = _cpu_seconds() - cpu_before
         label = "1 process" if workers == 1 else f"{min(os.cpu_count() or 1, 4)} processes"
-        label += "" if merkle else ", Merkle roots not recomputed"
         # CPU seconds show what the machine would do unloaded: other work on a shared box
         # stretches wall time but not the CPU time each event costs.
         print(

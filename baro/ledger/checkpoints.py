@@ -9,7 +9,7 @@ from django.db import transaction
 from baro.core.timeutil import now
 from baro.ledger.canonical import DEFAULT_CHAIN, GENESIS_HASH, checkpoint_body
 from baro.ledger.keys import key_id, load_signing_key
-from baro.ledger.merkle import leaf_hash, root_from_leaves
+from baro.ledger.merkle import root_from_leaves
 from baro.ledger.models import ChainHead, LedgerCheckpoint, LedgerEvent
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def checkpoint_locked(*, chain: str, head_seq: int) -> LedgerCheckpoint | None:
         if seq != expected:
             # Never sign over a chain with a hole: that would vouch for the tampering.
             raise RuntimeError(f"ledger chain {chain} has no event {expected}; refusing to sign")
-        leaves += leaf_hash(event_hash)
+        leaves += bytes.fromhex(event_hash)  # a leaf is the raw event hash
         head_hash = event_hash
         expected += 1
     if expected != head_seq + 1:

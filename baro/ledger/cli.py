@@ -17,9 +17,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     public_key = args.public_key.read_bytes() if args.public_key else None
     if args.export:
-        report = verify_export(
-            args.export, public_key, workers=args.workers, merkle=not args.no_merkle
-        )
+        report = verify_export(args.export, public_key, workers=args.workers)
     else:
         report = verify_database(chain=args.chain)
     if not report.ok:
@@ -76,12 +74,6 @@ def register(sub: Any) -> None:
         "--public-key", type=Path, help="khóa công khai (PEM) đã công bố của cài đặt"
     )
     verify.add_argument("--chain", default=DEFAULT_CHAIN)
-    verify.add_argument(
-        "--no-merkle",
-        action="store_true",
-        help="không tính lại gốc Merkle của điểm chốt (nhanh hơn; chuỗi băm, mã băm cuối và "
-        "chữ ký vẫn được kiểm)",
-    )
     verify.add_argument(
         "--workers", type=int, default=None, help="số tiến trình (mặc định: số lõi)"
     )

@@ -82,7 +82,7 @@ class LedgerCheckpoint(models.Model):
 
     number                  1, 2, 3… per chain, without gaps
     seq_from / seq_to       the events covered: every event since the previous checkpoint
-    merkle_root             RFC 6962 root over the hashes of those events (baro.ledger.merkle)
+    merkle_root             16-ary Merkle root over those events' hashes (baro.ledger.merkle)
     head_hash               hash of event seq_to; through the hash chain it commits to all
                             earlier events as well
     prev_checkpoint_digest  SHA-256 of the previous checkpoint's body (64 zeros for the first),

@@ -11,11 +11,16 @@ Line formats (one per line, UTF-8, "\\n" ends each line):
     C<TAB><checkpoint body><TAB><hex signature>                                      checkpoint
 
 An event verifies with one slice and one SHA-256: hash == sha256(everything after the first
-tab). A checkpoint line follows the event it ends. Because every line is independently
-hashable, a big file is split into byte ranges checked by several processes; what crosses a
-seam (the link between the last event of one range and the first of the next, a checkpoint
-whose events began in an earlier range) is checked when the ranges' results are combined, in
-file order, so the first problem reported is the same as a single pass would report.
+tab). A checkpoint line follows the event it ends, and its signed Merkle root is always
+recomputed from the events it covers (baro.ledger.merkle). Event lines are checked in runs:
+hashes, sequence numbers and links of a whole run are compared at once (see _run_digests),
+and only a run that fails goes line by line, to name the first problem.
+
+Because every line is independently hashable, a big file is split into byte ranges checked by
+several processes; what crosses a seam (the link between the last event of one range and the
+first of the next, a checkpoint whose events began in an earlier range) is checked when the
+ranges' results are combined, in file order, so the first problem reported is the same as a
+single pass would report.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import binascii
 import hashlib
 import json
 import multiprocessing
+import operator
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -40,7 +46,9 @@ from baro.ledger.canonical import GENESIS_HASH, checkpoint_body, checkpoint_dige
 from baro.ledger.merkle import root_from_digests
 
 HEADER_TAG = "#baro-ledger v1"
-READ_CHUNK = 1 << 22
+# A chunk, its lines and their hashed slices stay within a core's L2 cache: measured ~15%
+# less CPU per event than 4 MiB chunks.
+READ_CHUNK = 1 << 18
 RUN_LINES = 1000
 # Below this size a second process costs more than it saves.
 MIN_PARALLEL_BYTES = 32 << 20
@@ -102,7 +110,6 @@ class VerifyReport:
     last_checkpoint_seq: int = 0
     key_id: str = ""
     key_source: str = ""  # "argument", "header" (the export's own claim) or "installation"
-    merkle_checked: bool = True  # False: checkpoints' Merkle roots were not recomputed
     problem: Problem | None = None
 
     @property
@@ -124,8 +131,6 @@ class VerifyReport:
             text += "; chưa có điểm chốt nào được ký."
         else:
             text += f"; điểm chốt số {self.last_checkpoint} đã ký hợp lệ (khóa {self.key_id[:8]}…)."
-            if not self.merkle_checked:
-                text = text[:-1] + " (gốc Merkle không được tính lại)."
             unsigned = self.last_seq - self.last_checkpoint_seq
             if unsigned:
                 text += f" {unsigned} sự kiện sau điểm chốt cuối chưa được ký."
@@ -281,6 +286,73 @@ def _sequence_problem(
     )
 
 
+_DIGITS = b"0123456789"
+# Digit columns of consecutive numbers repeat: units every 10, tens every 100.
+_UNITS = _DIGITS * 2
+_TENS = b"".join(bytes([digit]) * 10 for digit in _DIGITS) * 2
+
+
+def _digit_column(first: int, count: int, place: int) -> bytes:
+    """Digit `place` (0: units, 1: tens, …) of first, first + 1, …, as `count` ASCII bytes."""
+    if place < 2:
+        period, pattern = (10, _UNITS) if place == 0 else (100, _TENS)
+        offset = first % period
+        repeated = pattern * (count // period + 1)  # twice a period per copy: room to start late
+        return repeated[offset : offset + count]
+    step = 10**place
+    pieces = []
+    number, end = first, first + count
+    while number < end:
+        following = min((number // step + 1) * step, end)
+        pieces.append(_DIGITS[number // step % 10 : number // step % 10 + 1] * (following - number))
+        number = following
+    return b"".join(pieces)
+
+
+def _run_digests(lines: list[bytes], expected: int, last: bytes) -> list[bytes] | None:
+    """The raw hashes of a run of event lines, when the whole run is intact: events
+    `expected`, `expected + 1`, … in order, the first linked to `last` (hex), each line
+    well formed and hashing to its recorded hash. None when anything differs: the caller then
+    goes through the run line by line, which finds and names the first problem.
+
+    Every check is batched over the run, in C: one comprehension cuts each line's head
+    "<hash>\\t<seq>\\t<prev_hash>\\t" (131 + width bytes) and they are joined; with all heads
+    the same length, the tabs and each digit of the sequence numbers are columns of that
+    buffer (extended slices, compared with what consecutive numbers give), and one split on
+    tabs yields the hashes and the previous hashes, compared as lists and joined bytes.
+    """
+    count = len(lines)
+    width = len(str(expected))
+    if len(str(expected + count - 1)) != width:
+        return None  # the run crosses a power of ten; rare enough to go line by line
+    size = 131 + width
+    heads = b"".join([line[:size] for line in lines])
+    if len(heads) != size * count:
+        return None  # a short line: no head is longer than `size`, so all are that long
+    tabs = b"\t" * count
+    if heads[64::size] != tabs or heads[65 + width :: size] != tabs:
+        return None
+    if heads[130 + width :: size] != tabs:
+        return None
+    for place in range(width):
+        if heads[64 + width - place :: size] != _digit_column(expected, count, place):
+            return None
+    fields = heads.split(b"\t")
+    if len(fields) != 3 * count + 1:
+        return None  # a tab inside a hash field
+    # Exactly the tabs of the columns above: every field has its fixed place and length, so
+    # joined equality is item-by-item equality.
+    sha = hashlib.sha256
+    digests = [sha(line[65:]).digest() for line in lines]
+    hashes = fields[0 : 3 * count : 3]
+    if b"".join(hashes) != binascii.hexlify(b"".join(digests)):
+        return None
+    prevs = fields[2::3]
+    if prevs[0] != last or prevs[1:] != hashes[:-1]:
+        return None
+    return digests
+
+
 def _scan(
     runs: Iterable[list[bytes]],
     key: Ed25519PublicKey,
@@ -288,7 +360,6 @@ def _scan(
     chain: str | None,
     *,
     from_genesis: bool,
-    merkle: bool = True,
 ) -> _Range:
     """Check one range of lines (without their newlines); stop at the first problem.
 
@@ -300,7 +371,7 @@ def _scan(
     result = _Range()
     sha = hashlib.sha256
     hexlify = binascii.hexlify
-    # Leaves are hashed per checkpoint in one comprehension, cheaper than one by one here.
+    # Raw event hashes since the last checkpoint: the leaves of the next one's Merkle tree.
     digests: list[bytes] = []
     keep = digests.append
     expected: int | None = 1 if from_genesis else None
@@ -312,10 +383,22 @@ def _scan(
     runs_it = iter(runs)
 
     for run in runs_it:
+        # A whole run of event lines is checked at once; line by line only when that fails
+        # (or for a range's first run, or a run crossing a power of ten), so a problem is
+        # still reported at its exact event.
+        if expected is not None and run[0][:2] != b"C\t":
+            batch = _run_digests(run, expected, last)
+            if batch is not None:
+                digests.extend(batch)  # `keep` stays bound to this same list
+                count = len(run)
+                expected += count
+                events += count
+                last = run[-1][:64]
+                continue
         it = iter(run)
         for line in it:
-            # Fast path: the line starts "<hash>\t<expected seq>\t<last hash>\t"; a mismatch in
-            # either falls through to the slow path, which says what exactly is wrong.
+            # Line by line. Quick case: the line starts "<hash>\t<expected seq>\t<last hash>\t";
+            # otherwise the slow path below says what exactly is wrong.
             if expected is not None and line.startswith(b"%d\t%b\t" % (expected, last), 65):
                 if line[64] != 9:
                     problem = Problem(MALFORMED, expected, "dòng sự kiện không đúng định dạng.")
@@ -393,9 +476,7 @@ def _scan(
                     digest=checkpoint_digest(body.decode()),
                 )
                 if cp_known:
-                    problem = _continuity_problem(cp, previous_cp) or (
-                        _merkle_problem(cp, digests) if merkle else None
-                    )
+                    problem = _continuity_problem(cp, previous_cp) or _merkle_problem(cp, digests)
                     if problem:
                         break
                     result.checkpoints += 1
@@ -480,7 +561,7 @@ class _State:
     pending_digests: list[bytes] = field(default_factory=list)
 
 
-def _combine(ranges: list[_Range], report: VerifyReport, *, merkle: bool = True) -> VerifyReport:
+def _combine(ranges: list[_Range], report: VerifyReport) -> VerifyReport:
     """Settle the seams between ranges, in file order, and fill the report."""
     state = _State()
     problem: Problem | None = None
@@ -499,8 +580,8 @@ def _combine(ranges: list[_Range], report: VerifyReport, *, merkle: bool = True)
                 break
         if part.deferred is not None:
             digests = state.pending_digests + part.digests_before_deferred
-            problem = _continuity_problem(part.deferred, state.last_checkpoint) or (
-                _merkle_problem(part.deferred, digests) if merkle else None
+            problem = _continuity_problem(part.deferred, state.last_checkpoint) or _merkle_problem(
+                part.deferred, digests
             )
             if problem:
                 # The events before the checkpoint line were fine; count them.
@@ -548,7 +629,6 @@ def verify_lines(
     public_key_pem: bytes | str,
     chain: str | None = None,
     key_source: str = "argument",
-    merkle: bool = True,
 ) -> VerifyReport:
     """Verify event and checkpoint lines (no header) from the first event, in one pass."""
     key = load_public_key(public_key_pem)
@@ -572,28 +652,44 @@ def verify_lines(
         if run:
             yield run
 
-    part = _scan(runs(), key, key_id, chain, from_genesis=True, merkle=merkle)
-    report = VerifyReport(
-        ok=False, chain=chain or "", key_id=key_id, key_source=key_source, merkle_checked=merkle
-    )
-    return _combine([part], report, merkle=merkle)
+    part = _scan(runs(), key, key_id, chain, from_genesis=True)
+    report = VerifyReport(ok=False, chain=chain or "", key_id=key_id, key_source=key_source)
+    return _combine([part], report)
 
 
-def _runs_of(text: bytes) -> Iterator[list[bytes]]:
-    """Whole lines (no final newline) as runs: event lines together, each checkpoint alone."""
-    pieces = (b"\n" + text).split(b"\nC\t")
-    first = pieces[0][1:]
-    if first or len(pieces) == 1:
-        yield first.split(b"\n")
-    for piece in pieces[1:]:
-        checkpoint, newline, events = piece.partition(b"\n")
-        yield [b"C\t" + checkpoint]
-        if newline:
-            yield events.split(b"\n")
+_FIRST_BYTE = operator.itemgetter(slice(0, 1))
+
+
+def _runs_of(lines: list[bytes]) -> Iterator[list[bytes]]:
+    """`lines` as runs: event lines together, each checkpoint line alone."""
+    # Event lines start with a lowercase hex digit: look for "C" among the first bytes, in C.
+    firsts = b"".join(map(_FIRST_BYTE, lines))
+    if len(firsts) == len(lines):
+        candidates: list[int] = []
+        found = firsts.find(b"C")
+        while found >= 0:
+            candidates.append(found)
+            found = firsts.find(b"C", found + 1)
+    else:  # an empty line: look at every line
+        candidates = list(range(len(lines)))
+    start = 0
+    for mark in candidates:
+        if lines[mark][:2] != b"C\t":
+            continue
+        if mark > start:
+            yield lines[start:mark]
+        yield [lines[mark]]
+        start = mark + 1
+    if start < len(lines):
+        yield lines[start:] if start else lines
 
 
 def _read_runs(path: Path, start: int, end: int) -> Iterator[list[bytes]]:
-    """The lines of bytes [start, end), as runs, read in large chunks."""
+    """The lines of bytes [start, end), as runs, read in large chunks.
+
+    Each chunk is split into lines once; only the line cut by the chunk's end is copied again
+    (onto the next chunk's first line), never the chunk: big copies cost page faults.
+    """
     with path.open("rb") as handle:
         handle.seek(start)
         remaining = end - start
@@ -603,15 +699,13 @@ def _read_runs(path: Path, start: int, end: int) -> Iterator[list[bytes]]:
             if not chunk:
                 break
             remaining -= len(chunk)
-            data = carry + chunk
-            cut = data.rfind(b"\n")
-            if cut < 0:
-                carry = data
-                continue
-            carry = data[cut + 1 :]
-            yield from _runs_of(data[:cut])
+            lines = chunk.split(b"\n")
+            if carry:
+                lines[0] = carry + lines[0]
+            carry = lines.pop()
+            yield from _runs_of(lines)
         if carry:
-            yield from _runs_of(carry)
+            yield from _runs_of([carry])
 
 
 def _scan_file_range(
@@ -621,11 +715,10 @@ def _scan_file_range(
     public_key_pem: bytes,
     chain: str | None,
     first: bool,
-    merkle: bool = True,
 ) -> _Range:
     key = load_public_key(public_key_pem)
     runs = _read_runs(Path(path), start, end)
-    return _scan(runs, key, public_key_id(key), chain, from_genesis=first, merkle=merkle)
+    return _scan(runs, key, public_key_id(key), chain, from_genesis=first)
 
 
 def _boundaries(path: Path, start: int, size: int, parts: int) -> list[int]:
@@ -679,15 +772,12 @@ def verify_export(
     *,
     workers: int | None = None,
     min_parallel_bytes: int = MIN_PARALLEL_BYTES,
-    merkle: bool = True,
 ) -> VerifyReport:
     """Verify an export file. With `public_key_pem` (the installation's published key), the
     header's key must be the same one; without it, the header's own key is trusted, which
     proves the file is internally consistent but not who signed it.
 
-    `merkle=False` skips recomputing each checkpoint's Merkle root (about 40% of the work):
-    the hash chain and the signed head hash still prove no event was changed or removed; only
-    a root signed wrongly by the key's own holder would go unnoticed.
+    Every checkpoint's signed Merkle root is recomputed from the events it covers.
     """
     path = Path(path)
     header, header_end = read_header(path)
@@ -737,17 +827,15 @@ def verify_export(
         cuts = _boundaries(path, header_end, size, workers)
     spans = list(pairwise(cuts)) or [(header_end, size)]
     if len(spans) == 1:
-        ranges = [_scan_file_range(str(path), header_end, size, pem, chain, True, merkle)]
+        ranges = [_scan_file_range(str(path), header_end, size, pem, chain, True)]
     else:
         with _pool_context().Pool(len(spans) - 1) as pool:
             # This process takes the first range itself: one process start fewer.
             pending = [
-                pool.apply_async(
-                    _scan_file_range, (str(path), start, end, pem, chain, False, merkle)
-                )
+                pool.apply_async(_scan_file_range, (str(path), start, end, pem, chain, False))
                 for start, end in spans[1:]
             ]
-            first = _scan_file_range(str(path), *spans[0], pem, chain, True, merkle)
+            first = _scan_file_range(str(path), *spans[0], pem, chain, True)
             ranges = [first, *(job.get() for job in pending)]
 
     report = VerifyReport(
@@ -755,9 +843,8 @@ def verify_export(
         chain=chain,
         key_id=header_key_id,
         key_source=key_source,
-        merkle_checked=merkle,
     )
-    _combine(ranges, report, merkle=merkle)
+    _combine(ranges, report)
     declared = header.get("last_seq")
     if report.ok and isinstance(declared, int) and declared != report.last_seq:
         report.ok = False

@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from baro.ledger.canonical import GENESIS_HASH, checkpoint_digest
 from baro.ledger.checkpoints import checkpoint_create
 from baro.ledger.keys import key_id, load_signing_key
-from baro.ledger.merkle import merkle_root
+from baro.ledger.merkle import inclusion_proof, merkle_root, verify_inclusion
 from baro.ledger.models import LedgerCheckpoint, LedgerEvent
 from baro.ledger.queries import chain_status
 from baro.ledger.verify import public_key_id, verify_database
@@ -93,3 +93,16 @@ def test_models_refuse_updates_and_deletes(make_events: Callable) -> None:
             row.save()
         with pytest.raises(RuntimeError, match="append-only"):
             row.delete()
+
+
+def test_an_event_proves_it_is_under_a_signed_checkpoint(make_events: Callable) -> None:
+    """What a citizen's receipt will carry: the event hash, its place, the siblings."""
+    events = make_events(40, interval=20)
+    checkpoint = LedgerCheckpoint.objects.get(number=2)
+    covered = [bytes.fromhex(event.hash) for event in events[20:40]]
+    count = checkpoint.seq_to - checkpoint.seq_from + 1
+    for event in events[20:40]:
+        index = event.seq - checkpoint.seq_from
+        proof = inclusion_proof(covered, index)
+        assert verify_inclusion(event.hash, index, count, proof, checkpoint.merkle_root)
+        assert not verify_inclusion(events[0].hash, index, count, proof, checkpoint.merkle_root)
