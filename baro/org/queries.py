@@ -1,8 +1,9 @@
 """Reads of the organisation registry. No writes here; each is one (or a few) indexed queries.
 
-Subtrees use the materialised path: on PostgreSQL `path LIKE 'p%'`, served by the
-varchar_pattern_ops index Django makes for an indexed CharField; on SQLite, where LIKE cannot
-use an index, the equivalent range `p <= path < p[:-1] + "/"` ("/" is the character after ".").
+Subtrees use the materialised path as a range, `p <= path < p[:-1] + "/"` ("/" is the
+character after "."), on both engines: SQLite compares with BINARY, and PostgreSQL's path
+column has the "C" collation (migration org 0003), so one btree index serves the range and
+the tree order, and the (path, valid_from, valid_to) index counts a subtree on its own.
 Dates default to today (Viet Nam); `include_closed=True` ignores validity.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 
 from baro.core.errors import NotFoundError
@@ -47,9 +47,7 @@ __all__ = [
 
 def subtree_q(path: str, *, prefix: str = "") -> Q:
     """A filter for every unit whose path starts with `path` (`prefix` for related lookups)."""
-    if connection.vendor == "sqlite":
-        return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": path[:-1] + "/"})
-    return Q(**{f"{prefix}path__startswith": path})
+    return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": path[:-1] + "/"})
 
 
 def active_on(day: dt.date, *, prefix: str = "") -> Q:
