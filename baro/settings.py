@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "baro.ledger",
     "baro.org",
     "baro.workdays",
+    "baro.work",
     "baro.web",
 ]
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("so-cai/", include("baro.ledger.urls")),
     path("to-chuc/", include("baro.org.urls")),
+    path("lich-lam-viec/", include("baro.workdays.urls")),
     path("", include("baro.web.urls")),
 ]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from baro.web.access import current_positions, request_person, web_powers
+from baro.workdays.views import calendar_decision
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -25,6 +26,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     nav.append({"url": reverse("org:delegation_list"), "label": _("Ủy quyền"), "key": "delegation"})
     if powers.registry_import:
         nav.append({"url": reverse("org:import"), "label": _("Nhập từ tệp"), "key": "import"})
+    if calendar_decision(person):
+        nav.append(
+            {"url": reverse("workdays:year"), "label": _("Lịch làm việc"), "key": "calendar"}
+        )
     if powers.ledger_read:
         nav.append({"url": reverse("ledger:index"), "label": _("Sổ cái"), "key": "ledger"})
     context = {

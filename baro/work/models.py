@@ -1,0 +1,431 @@
+"""Directives and tasks: what was ordered, to whom, by when, and how it ended ("3 rõ").
+
+Rows here change only through baro.work.services. The rules that matter are also database
+constraints, so that no code path can break them: a task has exactly one lead unit (a NOT NULL
+foreign key, so zero or two leads cannot be stored), its status is one of the known states,
+"completed" goes with a completion date and nothing else does, a deadline never precedes the
+assignment, percentages stay within 0..100, an extension always moves the deadline later, and a
+task has at most one open dispute and at most one pending extension request.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import ExtractYear
+
+from baro.org.models import Person, Unit
+from baro.workdays.calendar import PeriodKind
+
+
+class DirectiveKind(models.TextChoices):
+    DIRECTIVE = "directive", "Chỉ thị"
+    RESOLUTION = "resolution", "Nghị quyết"
+    PLAN = "plan", "Kế hoạch"
+    CONCLUSION = "conclusion", "Thông báo kết luận"
+    OFFICIAL_LETTER = "official_letter", "Công văn"
+
+
+class Directive(models.Model):
+    """A directing document (văn bản chỉ đạo) registered in Baro.
+
+    number_symbol   as printed: "24-CT/TU", "3241/UBND-KGVX"; numbering restarts each year
+                    (Nghị định 30/2020, Quy định 66-QĐ/TW), so the same number and symbol may
+                    come back next year: the uniqueness is per issuing unit, number and year of
+                    signing, enforced by an index on the expression year(signed_on) rather than
+                    a copied year column that could drift from the date.
+    requires_cascade  each receiving unit must issue its own plan within plan_days and deploy
+                    it to every member within deploy_days (Directive 24-CT/TU: 1 and 2 weeks)
+    registered_by   who entered it in Baro (the secretariat or the issuer)
+    """
+
+    number_symbol = models.CharField("số, ký hiệu", max_length=80)
+    kind = models.CharField("loại văn bản", max_length=20, choices=DirectiveKind.choices)
+    issuing_unit = models.ForeignKey(
+        Unit, verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="directives"
+    )
+    signer = models.ForeignKey(
+        Person,
+        verbose_name="người ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="directives_signed",
+    )
+    signed_on = models.DateField("ngày ký")
+    title = models.CharField("trích yếu", max_length=500)
+    summary = models.TextField("tóm tắt nội dung", blank=True, default="")
+    requires_cascade = models.BooleanField("yêu cầu cụ thể hóa, triển khai", default=False)
+    plan_days = models.PositiveSmallIntegerField("số ngày ban hành kế hoạch", default=7)
+    deploy_days = models.PositiveSmallIntegerField("số ngày quán triệt, triển khai", default=14)
+    registered_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="directives_registered"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "number_symbol"]
+        constraints = [
+            models.UniqueConstraint(
+                F("issuing_unit"),
+                F("number_symbol"),
+                ExtractYear("signed_on"),
+                name="work_directive_number_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DirectiveKind.values), name="work_directive_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_days__gte=1) & Q(deploy_days__gte=F("plan_days")),
+                name="work_directive_cascade_days",
+            ),
+        ]
+        verbose_name = "văn bản chỉ đạo"
+        verbose_name_plural = "văn bản chỉ đạo"
+
+    def __str__(self) -> str:
+        return f"{self.number_symbol} — {self.title}"
+
+
+class TaskGroup(models.Model):
+    """A heading grouping a directive's tasks ("I. Nhiệm vụ trọng tâm")."""
+
+    directive = models.ForeignKey(Directive, on_delete=models.PROTECT, related_name="groups")
+    name = models.CharField("tên nhóm nhiệm vụ", max_length=255)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["directive", "order", "pk"]
+        verbose_name = "nhóm nhiệm vụ"
+        verbose_name_plural = "nhóm nhiệm vụ"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskStatus(models.TextChoices):
+    ASSIGNED = "assigned", "Chờ tiếp nhận"
+    IN_PROGRESS = "in_progress", "Đang thực hiện"
+    SUBMITTED = "submitted", "Chờ duyệt kết quả"
+    DISPUTED = "disputed", "Tranh chấp thẩm quyền"
+    COMPLETED = "completed", "Hoàn thành"
+    CANCELLED = "cancelled", "Đã hủy"
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", "Thường"
+    HIGH = "high", "Quan trọng"
+    URGENT = "urgent", "Khẩn"
+
+
+class DeadlineRule(models.TextChoices):
+    DATE = "date", "Ngày cụ thể"
+    CALENDAR_DAYS = "calendar_days", "Số ngày kể từ ngày giao"
+    WORKING_DAYS = "working_days", "Số ngày làm việc kể từ ngày giao"
+    PERIOD = "period", "Trong kỳ (tháng, quý, 6 tháng, năm)"
+
+
+class QualityGrade(models.TextChoices):
+    EXCELLENT = "excellent", "Xuất sắc"
+    GOOD = "good", "Tốt"
+    SATISFACTORY = "satisfactory", "Đạt yêu cầu"
+    UNSATISFACTORY = "unsatisfactory", "Không đạt yêu cầu"
+
+
+class EffectivenessGrade(models.TextChoices):
+    HIGH = "high", "Hiệu quả cao"
+    EFFECTIVE = "effective", "Có hiệu quả"
+    LOW = "low", "Hiệu quả thấp"
+    NONE = "none", "Không hiệu quả"
+
+
+class Task(models.Model):
+    """A task (nhiệm vụ): one lead unit, named coordinators, one officer, one deadline.
+
+    lead_unit     the unit that leads and answers for it (đơn vị chủ trì); NOT NULL, and never
+                  cleared: a refusal opens a dispute but keeps the lead until it is decided
+    deadline      the current deadline (extensions move it); deadline_rule and its parameters
+                  record how the original one was set ("trong 10 ngày làm việc", "quý III/2026")
+    percent, last_progress_at   from the latest progress report (for "chưa cập nhật tiến độ")
+    extension_count, bounce_count, return_count   how many extensions were approved, how many
+                  times the task was refused, how many times its result was sent back: the
+                  evidence the avoidance detectors and scorecards count
+    is_innovation an approved innovative proposal (Nghị định 73/2023/NĐ-CP): its failure goes
+                  to review, not to automatic penalty points
+    """
+
+    directive = models.ForeignKey(
+        Directive, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    group = models.ForeignKey(
+        TaskGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subtasks"
+    )
+    title = models.CharField("tên nhiệm vụ", max_length=500)
+    description = models.TextField("nội dung", blank=True, default="")
+    expected_output = models.TextField("sản phẩm", blank=True, default="")
+    quality_criteria = models.TextField("yêu cầu chất lượng", blank=True, default="")
+    priority = models.CharField(
+        "mức độ ưu tiên", max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    is_new_difficult = models.BooleanField("việc mới, việc khó", default=False)
+    is_innovation = models.BooleanField("đề xuất đổi mới, sáng tạo đã được duyệt", default=False)
+    assigner = models.ForeignKey(
+        Person, verbose_name="người giao", on_delete=models.PROTECT, related_name="tasks_assigned"
+    )
+    assigning_unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị giao", on_delete=models.PROTECT, related_name="tasks_assigned"
+    )
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị chủ trì", on_delete=models.PROTECT, related_name="tasks_led"
+    )
+    officer = models.ForeignKey(
+        Person,
+        verbose_name="cán bộ xử lý",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks_handled",
+    )
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
+    )
+    deadline = models.DateField("hạn xử lý")
+    deadline_rule = models.CharField("cách tính hạn", max_length=16, choices=DeadlineRule.choices)
+    deadline_days = models.PositiveIntegerField("số ngày", null=True, blank=True)
+    deadline_period_kind = models.CharField(
+        "loại kỳ", max_length=10, choices=PeriodKind.choices, blank=True, default=""
+    )
+    deadline_period_year = models.PositiveSmallIntegerField("năm của kỳ", null=True, blank=True)
+    deadline_period_number = models.PositiveSmallIntegerField("số kỳ", null=True, blank=True)
+    assigned_on = models.DateField("ngày giao")
+    completed_on = models.DateField("ngày hoàn thành", null=True, blank=True)
+    percent = models.PositiveSmallIntegerField("tiến độ (%)", default=0)
+    last_progress_at = models.DateTimeField("cập nhật tiến độ lần cuối", null=True, blank=True)
+    quality_grade = models.CharField(
+        "chất lượng", max_length=16, choices=QualityGrade.choices, blank=True, default=""
+    )
+    effectiveness_grade = models.CharField(
+        "hiệu quả", max_length=16, choices=EffectivenessGrade.choices, blank=True, default=""
+    )
+    extension_count = models.PositiveSmallIntegerField("số lần gia hạn", default=0)
+    bounce_count = models.PositiveSmallIntegerField("số lần từ chối", default=0)
+    return_count = models.PositiveSmallIntegerField("số lần trả lại", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        indexes = [
+            models.Index(fields=["lead_unit", "status", "deadline"], name="work_task_lead_idx"),
+            models.Index(
+                fields=["assigning_unit", "status", "deadline"], name="work_task_assigning_idx"
+            ),
+            models.Index(fields=["status", "deadline"], name="work_task_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TaskStatus.values), name="work_task_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=TaskStatus.COMPLETED) & Q(completed_on__isnull=False))
+                | (~Q(status=TaskStatus.COMPLETED) & Q(completed_on__isnull=True)),
+                name="work_task_completed_iff_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("assigned_on")), name="work_task_deadline_after_assign"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100), name="work_task_percent_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_rule__in=DeadlineRule.values),
+                name="work_task_deadline_rule_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=Priority.values), name="work_task_priority_valid"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="work_task_not_own_parent"),
+        ]
+        verbose_name = "nhiệm vụ"
+        verbose_name_plural = "nhiệm vụ"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskCoordinator(models.Model):
+    """A coordinating unit (đơn vị phối hợp), its part of the work and its own sub-deadline.
+
+    A coordinator is never the lead: checked by the services (a check constraint cannot see
+    another table), at assignment and whenever a dispute moves the lead.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="coordinators")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="tasks_coordinated")
+    part = models.TextField("phần việc phối hợp", blank=True, default="")
+    sub_deadline = models.DateField("hạn phối hợp", null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="work_coordinator_once"),
+        ]
+        verbose_name = "đơn vị phối hợp"
+        verbose_name_plural = "đơn vị phối hợp"
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.task})"
+
+
+class ProgressReport(models.Model):
+    """A progress report (báo cáo tiến độ), with a blocker that needs a decision, if any."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="progress_reports")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="progress_reports")
+    percent = models.PositiveSmallIntegerField("tiến độ (%)")
+    text = models.TextField("nội dung")
+    blocker = models.TextField("vướng mắc, kiến nghị", blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100),
+                name="work_progress_percent_range",
+            ),
+        ]
+        verbose_name = "báo cáo tiến độ"
+        verbose_name_plural = "báo cáo tiến độ"
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.percent}%"
+
+
+class ExtensionStatus(models.TextChoices):
+    REQUESTED = "requested", "Chờ quyết định"
+    APPROVED = "approved", "Đồng ý gia hạn"
+    REFUSED = "refused", "Không đồng ý"
+
+
+class Extension(models.Model):
+    """A request to move a task's deadline (gia hạn), and the assigner's written decision."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="extensions")
+    requested_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="extensions_requested"
+    )
+    reason = models.TextField("lý do")
+    old_deadline = models.DateField("hạn cũ")
+    new_deadline = models.DateField("hạn đề nghị")
+    status = models.CharField(
+        max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="extensions_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField("ý kiến", blank=True, default="")
+
+    class Meta:
+        ordering = ["task", "requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_deadline__gt=F("old_deadline")), name="work_extension_later"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ExtensionStatus.values), name="work_extension_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ExtensionStatus.REQUESTED)
+                | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="work_extension_decided_has_decider",
+            ),
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(status=ExtensionStatus.REQUESTED),
+                name="work_extension_one_pending",
+            ),
+        ]
+        verbose_name = "gia hạn"
+        verbose_name_plural = "gia hạn"
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.old_deadline} → {self.new_deadline}"
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Chờ quyết định"
+    DECIDED = "decided", "Đã quyết định"
+
+
+class Dispute(models.Model):
+    """An ownership dispute (tranh chấp thẩm quyền) opened by a refusal.
+
+    decider_unit  the lowest common superior of the refusing and the proposed unit; its head
+                  decides by `deadline`, and the decision binds (the chosen unit cannot refuse)
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="disputes")
+    refusing_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    refused_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    proposed_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("lý do từ chối")
+    decider_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="disputes_to_decide"
+    )
+    deadline = models.DateField("hạn quyết định")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    decided_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_reason = models.TextField("lý do quyết định", blank=True, default="")
+    decided_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="disputes_decided"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "opened_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DisputeStatus.values), name="work_dispute_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=DisputeStatus.OPEN)
+                    & Q(decided_unit__isnull=True)
+                    & Q(decided_by__isnull=True)
+                )
+                | (
+                    Q(status=DisputeStatus.DECIDED)
+                    & Q(decided_unit__isnull=False)
+                    & Q(decided_by__isnull=False)
+                    & Q(decided_at__isnull=False)
+                ),
+                name="work_dispute_decided_iff_unit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(refusing_unit=F("proposed_unit")), name="work_dispute_other_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(status=DisputeStatus.OPEN),
+                name="work_dispute_one_open",
+            ),
+        ]
+        verbose_name = "tranh chấp thẩm quyền"
+        verbose_name_plural = "tranh chấp thẩm quyền"
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.refusing_unit} → {self.proposed_unit}"

@@ -1,0 +1,112 @@
+"""The database itself refuses rows that break the rules, whatever code writes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from baro.work.models import (
+    DeadlineRule,
+    Directive,
+    DirectiveKind,
+    Extension,
+    Task,
+    TaskStatus,
+)
+from baro.work.tests.conftest import WorkWorld, assign
+
+
+def _directive(ww: WorkWorld, number: str, signed_on: dt.date) -> Directive:
+    return Directive.objects.create(
+        number_symbol=number,
+        kind=DirectiveKind.DIRECTIVE,
+        issuing_unit=ww.root,
+        signed_on=signed_on,
+        title="Tăng cường kỷ luật",
+        registered_by=ww.city_head,
+    )
+
+
+def _task(ww: WorkWorld, **fields: object) -> Task:
+    values: dict[str, object] = {
+        "title": "Việc",
+        "assigner": ww.city_head,
+        "assigning_unit": ww.root,
+        "lead_unit": ww.dept_a,
+        "deadline": dt.date(2026, 6, 30),
+        "deadline_rule": DeadlineRule.DATE,
+        "assigned_on": dt.date(2026, 6, 1),
+    }
+    values.update(fields)
+    return Task(**values)
+
+
+def _rejected(row: object) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row.save()  # type: ignore[attr-defined]
+
+
+def test_directive_number_is_unique_per_unit_and_year(ww: WorkWorld) -> None:
+    _directive(ww, "24-CT/TU", dt.date(2023, 8, 7))
+    _directive(ww, "24-CT/TU", dt.date(2024, 1, 5))  # numbering restarts each year
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _directive(ww, "24-CT/TU", dt.date(2023, 12, 31))
+
+
+def test_task_without_lead_is_impossible(ww: WorkWorld) -> None:
+    _rejected(_task(ww, lead_unit=None))
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": "lost"},
+        {"status": TaskStatus.COMPLETED},  # completed without a date
+        {"status": TaskStatus.IN_PROGRESS, "completed_on": dt.date(2026, 6, 2)},
+        {"deadline": dt.date(2026, 5, 31)},  # before assignment
+        {"percent": 101},
+        {"deadline_rule": "whenever"},
+    ],
+)
+def test_task_constraints(ww: WorkWorld, fields: dict[str, object]) -> None:
+    _rejected(_task(ww, **fields))
+
+
+def test_a_valid_task_row_is_accepted(ww: WorkWorld) -> None:
+    _task(ww, status=TaskStatus.COMPLETED, completed_on=dt.date(2026, 6, 2)).save()
+
+
+def test_extension_must_move_the_deadline_later(ww: WorkWorld) -> None:
+    task = assign(ww)
+    _rejected(
+        Extension(
+            task=task,
+            requested_by=ww.w.head,
+            reason="x",
+            old_deadline=task.deadline,
+            new_deadline=task.deadline,
+        )
+    )
+
+
+def test_one_pending_extension_per_task(ww: WorkWorld) -> None:
+    task = assign(ww)
+    later = task.deadline + dt.timedelta(days=5)
+    Extension.objects.create(
+        task=task,
+        requested_by=ww.w.head,
+        reason="x",
+        old_deadline=task.deadline,
+        new_deadline=later,
+    )
+    _rejected(
+        Extension(
+            task=task,
+            requested_by=ww.w.head,
+            reason="y",
+            old_deadline=task.deadline,
+            new_deadline=later,
+        )
+    )
