@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -36,6 +37,7 @@ from baro.ledger.services import record_event
 from baro.org import authority
 from baro.org.api_auth import hash_token
 from baro.org.authority import Decision, Power
+from baro.org.commands import clean_fields, record_action, required_text
 from baro.org.importer import CHUNK, ImportPlan, ImportResult, check_plan, parse_rows
 from baro.org.models import (
     PATH_SEGMENT_WIDTH,
@@ -87,29 +89,14 @@ __all__ = [
 # helpers
 
 
+_clean = partial(clean_fields, area="org")
+_required = partial(required_text, area="org")
+_event = record_action
+
+
 def unit_path(parent_path: str, unit_id: int) -> str:
     """The materialised path of unit `unit_id` under a parent with path `parent_path`."""
     return f"{parent_path}{unit_id:0{PATH_SEGMENT_WIDTH}d}{PATH_SEPARATOR}"
-
-
-def _clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """Field validation (lengths, choices, e-mail) as a DomainError naming the first bad field."""
-    try:
-        obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(
-            "org.invalid",
-            f"Giá trị không hợp lệ ở trường “{field}”: {' '.join(messages)}",
-            field=field,
-        ) from exc
-
-
-def _required(value: str, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError("org.field_required", f"Chưa nhập {label}.", field=field)
-    return value
 
 
 def _locked_unit(unit: Unit) -> Unit:
@@ -181,25 +168,6 @@ def _delegation_state(delegation: Delegation) -> dict[str, Any]:
         "revoked_at": delegation.revoked_at,
         "revoke_reason": delegation.revoke_reason,
     }
-
-
-def _event(
-    *,
-    actor: Person,
-    decision: Decision | None,
-    action: str,
-    object_type: str,
-    object_id: int | str,
-    payload: dict[str, Any],
-) -> None:
-    record_event(
-        actor=actor.ledger_ref,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        payload=payload,
-        on_behalf_of=decision.on_behalf_of_ref if decision else "",
-    )
 
 
 def _require_manage(actor: Person, unit: Unit) -> Decision:

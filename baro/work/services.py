@@ -23,18 +23,18 @@ Who may do what:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
 from baro.core.timeutil import format_date, now, today
-from baro.ledger.services import record_event
 from baro.org import authority
 from baro.org.authority import Decision, Power
+from baro.org.commands import clean_fields, record_action, required_text
 from baro.org.models import Delegation, Person, Position, Unit
 from baro.org.queries import active_on, lowest_common_superior, unit_head
 from baro.work import rules
@@ -101,49 +101,15 @@ class CoordinatorSpec:
 # helpers
 
 
-def _clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """Field validation (lengths, choices) as a DomainError naming the first bad field."""
-    try:
-        obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(
-            "work.invalid",
-            f"Giá trị không hợp lệ ở trường “{field}”: {' '.join(messages)}",
-            field=field,
-        ) from exc
-
-
-def _required(value: str | None, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError("work.field_required", f"Chưa nhập {label}.", field=field)
-    return value
+_clean = partial(clean_fields, area="work")
+_required = partial(required_text, area="work")
+_event = record_action
 
 
 def _choice(value: str, choices: type[models.TextChoices], field: str, label: str) -> str:
     if value not in choices.values:
         raise DomainError("work.invalid_choice", f"{label} “{value}” không hợp lệ.", field=field)
     return value
-
-
-def _event(
-    *,
-    actor: Person,
-    decision: Decision | None,
-    action: str,
-    object_type: str,
-    object_id: int,
-    payload: dict[str, Any],
-) -> None:
-    record_event(
-        actor=actor.ledger_ref,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        payload=payload,
-        on_behalf_of=decision.on_behalf_of_ref if decision else "",
-    )
 
 
 def _in_subtree(unit: Unit, root: Unit) -> bool:
