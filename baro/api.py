@@ -12,6 +12,8 @@ from baro.core.errors import DomainError
 from baro.ledger.api import router as ledger_router
 from baro.org.api import router as org_router
 from baro.org.api_auth import api_auth
+from baro.work.api import router as work_router
+from baro.work.api_collab import router as work_collab_router
 
 api = NinjaAPI(
     title="Baro API",
@@ -65,3 +67,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/org/", org_router)
 api.add_router("/ledger/", ledger_router)
+api.add_router("/work/", work_router)
+api.add_router("/work/", work_collab_router)

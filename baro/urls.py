@@ -8,5 +8,6 @@ urlpatterns = [
     path("so-cai/", include("baro.ledger.urls")),
     path("to-chuc/", include("baro.org.urls")),
     path("lich-lam-viec/", include("baro.workdays.urls")),
+    path("nhiem-vu/", include("baro.work.urls")),
     path("", include("baro.web.urls")),
 ]

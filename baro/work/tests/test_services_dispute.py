@@ -7,7 +7,7 @@ from baro.core.errors import AuthorityError
 from baro.core.timeutil import today
 from baro.work import services
 from baro.work.models import Dispute, DisputeStatus, Task, TaskStatus
-from baro.work.queries import open_dispute
+from baro.work.queries.detail import open_dispute
 from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event, refused
 from baro.workdays.calendar import add_working_days
 

@@ -1,4 +1,4 @@
-"""Reads of directives and tasks. No writes here. (Actor-scoped lists come with the pages.)"""
+"""Reads about one task or directive (its page, its open dispute, its pending extension)."""
 
 from __future__ import annotations
 
