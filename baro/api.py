@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from baro.cascade.api import router as cascade_router
 from baro.core.errors import DomainError
 from baro.ledger.api import router as ledger_router
 from baro.org.api import router as org_router
@@ -69,3 +70,4 @@ api.add_router("/org/", org_router)
 api.add_router("/ledger/", ledger_router)
 api.add_router("/work/", work_router)
 api.add_router("/work/", work_collab_router)
+api.add_router("/cascade/", cascade_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "baro.org",
     "baro.workdays",
     "baro.work",
+    "baro.cascade",
     "baro.web",
 ]
 

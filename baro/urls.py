@@ -9,5 +9,6 @@ urlpatterns = [
     path("to-chuc/", include("baro.org.urls")),
     path("lich-lam-viec/", include("baro.workdays.urls")),
     path("nhiem-vu/", include("baro.work.urls")),
+    path("trien-khai/", include("baro.cascade.urls")),
     path("", include("baro.web.urls")),
 ]

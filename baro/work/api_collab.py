@@ -3,4 +3,3 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["Nhiệm vụ"])
-

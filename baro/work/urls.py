@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from baro.work.views import cascade, lists, tasks
+from baro.work.views import collab, lists, tasks
 
 app_name = "work"
 
-urlpatterns = [*lists.urlpatterns, *tasks.urlpatterns, *cascade.urlpatterns]
+urlpatterns = [*lists.urlpatterns, *tasks.urlpatterns, *collab.urlpatterns]

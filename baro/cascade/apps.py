@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CascadeConfig(AppConfig):
+    name = "baro.cascade"
+    label = "cascade"
+    verbose_name = "Cụ thể hóa, triển khai, quán triệt văn bản chỉ đạo"
