@@ -20,7 +20,8 @@ api = NinjaAPI(
     title="Baro API",
     version="1",
     description=(
-        "API của Baro (Ba Rõ) cho tích hợp: cơ cấu tổ chức, sổ cái. Xác thực bằng "
+        "API của Baro (Ba Rõ) cho tích hợp: cơ cấu tổ chức, văn bản chỉ đạo và nhiệm vụ, "
+        "triển khai văn bản, sổ cái. Xác thực bằng "
         "`Authorization: Bearer <token>`. Lỗi trả về JSON `{code, message}` với mã ổn định."
     ),
     urls_namespace="api",

@@ -23,6 +23,7 @@ from baro.demo.catalogue import (
     DivisionSpec,
     vietnamese_name,
 )
+from baro.demo.story import tell_story
 from baro.ledger.checkpoints import checkpoint_create
 from baro.org import services
 from baro.org.authority import Power
@@ -458,6 +459,8 @@ def load_demo(*, reset: bool = False, if_empty: bool = False, seed: int = 24) ->
         )
     builder = DemoBuilder(seed)
     builder.build()
+    # The directives and tasks of the 24-CT/TU story, on the city just built.
+    story = tell_story()
     # Sign a checkpoint now, so the ledger page shows a signed, verifiable state from the start.
     checkpoint_create()
-    return builder.summary()
+    return "\n".join([builder.summary(), "", story.summary])

@@ -9,10 +9,14 @@ on whose behalf the action was done. Baro's system actor (the worker) holds ever
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from baro.core.errors import AuthorityError
@@ -103,18 +107,96 @@ def _active_on(day: dt.date) -> Q:
 
 
 def positions_granting(person: Person, power: str, unit: Unit, *, day: dt.date) -> list[Position]:
-    """Positions of `person` on `day`, in `unit` or an ancestor, whose role grants `power`."""
-    roles = [role for role, powers in ROLE_POWERS.items() if power in powers]
+    """Positions of `person` on `day`, in `unit` or an ancestor, whose role grants `power`.
+
+    In the model's order (the unit's path, then the role), each with its unit loaded.
+    """
+    roles = {role for role, powers in ROLE_POWERS.items() if power in powers}
     if not roles:
         return []
-    return list(
-        Position.objects.filter(
-            _active_on(day),
-            person=person,
-            unit_id__in=unit.ancestor_ids,
-            role__in=roles,
-        ).select_related("unit")
-    )
+    ancestors = set(unit.ancestor_ids)
+    found = [
+        position
+        for position in _positions_on(person.pk, day)
+        if position.unit_id in ancestors and position.role in roles
+    ]
+    found.sort(key=lambda position: (position.unit.path, position.role))
+    return found
+
+
+class _PositionRows:
+    """One statement reading a person's positions on a day, each with its unit.
+
+    Every command asks the authority module at least once, usually twice (before and after
+    locking its row); as a queryset this read cost ~0.8 ms of ORM work per call, against
+    ~0.02 ms for the database. The SQL is written once from the models' metadata (identifiers
+    only, never input) and the rows become instances through the fields' own converters, so
+    they are the instances the queryset gave. A person holds a handful of positions: the
+    ancestor and role filters run on them in Python.
+    """
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        quote = connection.ops.quote_name
+        self.position_fields = list(Position._meta.concrete_fields)
+        self.unit_fields = list(Unit._meta.concrete_fields)
+        position_table, unit_table = Position._meta.db_table, Unit._meta.db_table
+        columns = [
+            *(f"{quote(position_table)}.{quote(f.column)}" for f in self.position_fields),
+            *(f"{quote(unit_table)}.{quote(f.column)}" for f in self.unit_fields),
+        ]
+
+        def column(field_name: str) -> str:
+            return f"{quote(position_table)}.{quote(Position._meta.get_field(field_name).column)}"
+
+        self.sql = (
+            f"SELECT {', '.join(columns)} FROM {quote(position_table)} "  # noqa: S608 (model identifiers)
+            f"INNER JOIN {quote(unit_table)} ON {quote(unit_table)}.{quote(Unit._meta.pk.column)}"
+            f" = {column('unit')} WHERE {column('person')} = %s AND {column('valid_from')} <= %s"
+            f" AND ({column('valid_to')} IS NULL OR {column('valid_to')} > %s)"
+        )
+        self.converters = [
+            self._converters(connection, field, table)
+            for fields, table in (
+                (self.position_fields, position_table),
+                (self.unit_fields, unit_table),
+            )
+            for field in fields
+        ]
+        self.date_field = Position._meta.get_field("valid_from")
+
+    @staticmethod
+    def _converters(
+        connection: BaseDatabaseWrapper, field: models.Field[Any, Any], table: str
+    ) -> tuple[Col, list[Callable[..., Any]]]:
+        col = field.get_col(table)
+        return col, [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]
+
+
+_position_rows: dict[str, _PositionRows] = {}
+
+
+def _positions_on(person_id: int, day: dt.date) -> list[Position]:
+    connection = connections[DEFAULT_DB_ALIAS]
+    rows = _position_rows.get(connection.vendor)
+    if rows is None:
+        rows = _position_rows[connection.vendor] = _PositionRows(connection)
+    day_value = rows.date_field.get_db_prep_value(day, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(rows.sql, [person_id, day_value, day_value])
+        fetched = cursor.fetchall()
+    split = len(rows.position_fields)
+    names = [f.attname for f in rows.position_fields]
+    unit_names = [f.attname for f in rows.unit_fields]
+    positions = []
+    for raw in fetched:
+        values = list(raw)
+        for index, (col, converters) in enumerate(rows.converters):
+            for convert in converters:
+                values[index] = convert(values[index], col, connection)
+        position = Position.from_db(connection.alias, names, values[:split])
+        position.unit = Unit.from_db(connection.alias, unit_names, values[split:])
+        positions.append(position)
+    return positions
 
 
 def check(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = None) -> Decision:

@@ -20,7 +20,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if cached is not None:
         return cached
     powers = web_powers(person)
-    nav: list[dict[str, Any]] = [{"url": reverse("home"), "label": _("Trang chủ"), "key": "home"}]
+    nav: list[dict[str, Any]] = [
+        {"url": reverse("home"), "label": _("Trang chủ"), "key": "home"},
+        # Everyone signed in has a task list ("việc của tôi" at least).
+        {"url": reverse("work:task_list"), "label": _("Nhiệm vụ"), "key": "tasks"},
+        {"url": reverse("work:directive_list"), "label": _("Văn bản"), "key": "directives"},
+    ]
     if powers.registry_view:
         nav.append({"url": reverse("org:unit_list"), "label": _("Cơ cấu tổ chức"), "key": "org"})
     nav.append({"url": reverse("org:delegation_list"), "label": _("Ủy quyền"), "key": "delegation"})

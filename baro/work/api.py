@@ -1,5 +1,625 @@
+"""REST endpoints of directives and tasks (/api/v1/work/).
+
+Thin, like baro.org.api: parse, find the rows the acting person may see (anything else is a 404
+`not_found`), call one service, serialise. Services raise DomainError, which baro.api turns into
+JSON `{code, message, field?}`. A command refused because of the task's current state
+(`work.wrong_state` and the other state codes below) answers 409 with the service's code.
+
+Who sees a task: its assigner and its officer, and whoever holds a position (or a current
+delegation) in an ancestor-or-self of its lead, assigning or coordinating units, or of a unit a
+refusal proposed. Everyone else gets 404 for it. A command is tried first and visibility read
+only when the service refuses the actor's authority (every service checks authority before
+anything else, and whoever holds a power over a task sees it), so a successful command pays no
+query for it.
+
+One serialiser (`task_out`) serves the list, the transitions and the head of the detail, and
+reads only the task row and its lead unit, so a transition costs no query beyond the service's.
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
+from baro.core.timeutil import today
+from baro.org.api_auth import request_person
+from baro.org.models import Person, Unit
+from baro.org.queries import unit_head
+from baro.work import permissions, rules, services
+from baro.work.models import (
+    Directive,
+    Dispute,
+    DisputeStatus,
+    Extension,
+    ProgressReport,
+    Task,
+    TaskCoordinator,
+    TaskGroup,
+    TaskStatus,
+)
+from baro.work.queries import detail, lists
+from baro.work.queries.lists import Scope
+from baro.work.rules import TimingStatus
+from baro.work.schemas import (
+    ApproveIn,
+    DirectiveDetailOut,
+    DirectiveIn,
+    DirectiveOut,
+    DirectivePage,
+    DisputeDecideIn,
+    DisputeOut,
+    ExtensionDecideIn,
+    ExtensionRequestIn,
+    NoteIn,
+    ProgressIn,
+    ReasonIn,
+    RefuseIn,
+    TaskAssignIn,
+    TaskDetailOut,
+    TaskOut,
+    TaskPage,
+    TaskWithDisputeOut,
+    TaskWithExtensionOut,
+)
 
 router = Router(tags=["Nhiệm vụ"])
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+# Refusals that depend on the state of the task, dispute or extension rather than on the input:
+# HTTP calls them conflicts (409). The services raise them as DomainError (400), the code the
+# web pages and tests match on; only the status changes here, never the code or the message.
+STATE_CONFLICT_CODES = frozenset(
+    {"work.wrong_state", "work.dispute_closed", "work.extension_closed", "work.parent_closed"}
+)
+
+
+@contextmanager
+def _command(actor: Person, task: Task | None) -> Iterator[None]:
+    """Around one service call on `task` (None: a new task): a refusal of authority to someone
+    who may not even see the task becomes 404 (its existence is not theirs to learn), a refusal
+    because of the current state becomes 409; every other DomainError passes through."""
+    try:
+        yield
+    except AuthorityError as exc:
+        if task is not None and not detail.task_visible(actor, task):
+            raise NotFoundError("Không tìm thấy nhiệm vụ.") from exc
+        raise
+    except DomainError as exc:
+        if exc.code not in STATE_CONFLICT_CODES or isinstance(exc, ConflictError):
+            raise
+        raise ConflictError(exc.code, exc.message, field=exc.field, details=exc.details) from exc
+
+
+# --------------------------------------------------------------------------------------------
+# serialisation
+
+
+def _unit_ref(unit: Unit) -> dict[str, Any]:
+    return {"id": unit.pk, "code": unit.code, "name": unit.name}
+
+
+def _person_ref(person: Person) -> dict[str, Any]:
+    return {"id": person.pk, "code": person.code, "full_name": person.full_name}
+
+
+def task_out(task: Task, day: dt.date) -> dict[str, Any]:
+    """The task's own row, its lead unit and its three clears; no query beyond the lead unit.
+
+    A list may annotate `timing` and `is_not_updated` (computed in SQL from the same rules);
+    otherwise both come from baro.work.rules.
+    """
+    timing = getattr(task, "timing", None) or rules.timing_status(task, day)
+    not_updated = getattr(task, "is_not_updated", None)
+    if not_updated is None:
+        not_updated = rules.not_updated(task, day)
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "status": task.status,
+        "status_label": TaskStatus(task.status).label,
+        "timing": str(timing),
+        "timing_label": TimingStatus(timing).label,
+        "not_updated": bool(not_updated),
+        "next_commands": sorted(rules.allowed_commands(task.status)),
+        "lead_unit": _unit_ref(task.lead_unit),
+        "assigning_unit_id": task.assigning_unit_id,
+        "assigner_id": task.assigner_id,
+        "officer_id": task.officer_id,
+        "directive_id": task.directive_id,
+        "group_id": task.group_id,
+        "parent_id": task.parent_id,
+        "priority": task.priority,
+        "is_new_difficult": task.is_new_difficult,
+        "is_innovation": task.is_innovation,
+        "assigned_on": task.assigned_on,
+        "deadline": task.deadline,
+        "deadline_rule": task.deadline_rule,
+        "deadline_days": task.deadline_days,
+        "completed_on": task.completed_on,
+        "percent": task.percent,
+        "last_progress_at": task.last_progress_at,
+        "quality_grade": task.quality_grade,
+        "effectiveness_grade": task.effectiveness_grade,
+        "extension_count": task.extension_count,
+        "bounce_count": task.bounce_count,
+        "return_count": task.return_count,
+    }
+
+
+def _extension_out(extension: Extension) -> dict[str, Any]:
+    return {
+        "id": extension.pk,
+        "task_id": extension.task_id,
+        "requested_by_id": extension.requested_by_id,
+        "reason": extension.reason,
+        "old_deadline": extension.old_deadline,
+        "new_deadline": extension.new_deadline,
+        "status": extension.status,
+        "requested_at": extension.requested_at,
+        "decided_by_id": extension.decided_by_id,
+        "decided_at": extension.decided_at,
+        "decision_note": extension.decision_note,
+    }
+
+
+_DISPUTE_UNITS = ("refusing_unit", "proposed_unit", "decider_unit", "decided_unit")
+
+
+def _dispute_out(dispute: Dispute) -> dict[str, Any]:
+    return {
+        "id": dispute.pk,
+        "task_id": dispute.task_id,
+        "status": dispute.status,
+        "refusing_unit": _unit_ref(dispute.refusing_unit),
+        "refused_by_id": dispute.refused_by_id,
+        "proposed_unit": _unit_ref(dispute.proposed_unit),
+        "reason": dispute.reason,
+        "decider_unit": _unit_ref(dispute.decider_unit),
+        "deadline": dispute.deadline,
+        "opened_at": dispute.opened_at,
+        "decided_unit": _unit_ref(dispute.decided_unit) if dispute.decided_unit else None,
+        "decision_reason": dispute.decision_reason,
+        "decided_by_id": dispute.decided_by_id,
+        "decided_at": dispute.decided_at,
+    }
+
+
+def _directive_out(directive: Directive) -> dict[str, Any]:
+    return {
+        "id": directive.pk,
+        "number_symbol": directive.number_symbol,
+        "kind": directive.kind,
+        "issuing_unit": _unit_ref(directive.issuing_unit),
+        "signer_id": directive.signer_id,
+        "signed_on": directive.signed_on,
+        "title": directive.title,
+        "summary": directive.summary,
+        "requires_cascade": directive.requires_cascade,
+        "plan_days": directive.plan_days,
+        "deploy_days": directive.deploy_days,
+        "registered_by_id": directive.registered_by_id,
+        "created_at": directive.created_at,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# what the actor may see
+
+
+_TASK_UNITS = ("lead_unit", "assigning_unit")
+
+
+def _task_row(task_id: int, related: tuple[str, ...] = _TASK_UNITS) -> Task:
+    """The task with its lead unit (what the services' first authority check and the
+    serialiser read, the same shape as the services' own locked re-read), or 404. No visibility
+    check: the endpoints of commands leave it to `_command`."""
+    try:
+        return Task.objects.select_related(*related).get(pk=task_id)
+    except Task.DoesNotExist as exc:
+        raise NotFoundError("Không tìm thấy nhiệm vụ.") from exc
+
+
+def _task(actor: Person, task_id: int, related: tuple[str, ...] = _TASK_UNITS) -> Task:
+    """The task if `actor` may see it, else 404."""
+    task = _task_row(task_id, related)
+    if not detail.task_visible(actor, task):
+        raise NotFoundError("Không tìm thấy nhiệm vụ.")
+    return task
+
+
+def _unit(unit_id: int) -> Unit:
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFoundError("Không tìm thấy đơn vị.")
+    return unit
+
+
+def _person(person_id: int) -> Person:
+    person = Person.objects.filter(pk=person_id, is_system=False).first()
+    if person is None:
+        raise NotFoundError("Không tìm thấy cán bộ.")
+    return person
+
+
+def _directive(actor: Person, directive_id: int) -> Directive:
+    return detail.directive_get(actor=actor, pk=directive_id)
+
+
+def _my_commands(actor: Person, task: Task) -> list[str]:
+    """The commands `actor` may give the task now (the services' own checks)."""
+    return permissions.my_commands(actor, task)
+
+
+# --------------------------------------------------------------------------------------------
+# directives
+
+
+class PageQuery(Schema):
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+class DirectiveListQuery(PageQuery):
+    q: str = ""
+
+
+def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
+    return max(1, page), max(1, min(page_size, MAX_PAGE_SIZE))
+
+
+@router.get("/directives", response=DirectivePage, summary="Danh sách văn bản chỉ đạo")
+def directive_list(request: HttpRequest, filters: Query[DirectiveListQuery]) -> dict[str, Any]:
+    qs = detail.directives_visible_to(request_person(request))
+    text = filters.q.strip()
+    if text:
+        qs = qs.filter(Q(number_symbol__icontains=text) | Q(title__icontains=text))
+    page, size = _page_bounds(filters.page, filters.page_size)
+    count = qs.count()
+    rows = qs[(page - 1) * size : page * size]
+    return {
+        "items": [_directive_out(d) for d in rows],
+        "count": count,
+        "page": page,
+        "page_size": size,
+        "pages": max(1, math.ceil(count / size)),
+    }
+
+
+@router.post("/directives", response={201: DirectiveOut}, summary="Vào sổ văn bản chỉ đạo")
+def directive_register(request: HttpRequest, body: DirectiveIn) -> Any:
+    actor = request_person(request)
+    directive = services.directive_register(
+        actor=actor,
+        number_symbol=body.number_symbol,
+        kind=body.kind,
+        issuing_unit=_unit(body.issuing_unit_id),
+        signed_on=body.signed_on,
+        title=body.title,
+        signer=_person(body.signer_id) if body.signer_id is not None else None,
+        summary=body.summary,
+        requires_cascade=body.requires_cascade,
+        plan_days=body.plan_days,
+        deploy_days=body.deploy_days,
+        groups=body.groups,
+    )
+    return Status(201, _directive_out(directive))
+
+
+@router.get(
+    "/directives/{directive_id}", response=DirectiveDetailOut, summary="Một văn bản chỉ đạo"
+)
+def directive_detail(request: HttpRequest, directive_id: int) -> dict[str, Any]:
+    directive = _directive(request_person(request), directive_id)
+    by_group: dict[int | None, list[int]] = {}
+    for task_id, group_id in Task.objects.filter(directive=directive).values_list("pk", "group_id"):
+        by_group.setdefault(group_id, []).append(task_id)
+    groups = [
+        {"id": g.pk, "name": g.name, "order": g.order, "task_ids": by_group.get(g.pk, [])}
+        for g in TaskGroup.objects.filter(directive=directive)
+    ]
+    return {
+        **_directive_out(directive),
+        "groups": groups,
+        "task_ids": sorted(pk for ids in by_group.values() for pk in ids),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# tasks
+
+
+class TaskListQuery(PageQuery):
+    """Documents the list's parameters; they are parsed by lists.parse_filters, the same parser
+    the list pages use, so the API and the pages accept exactly the same values."""
+
+    scope: str = Field(
+        Scope.MINE, description="mine | unit | assigned | under (mọi đơn vị cấp dưới)"
+    )
+    timing: str = Field(
+        "",
+        description="in_progress_on_time | in_progress_overdue | completed_on_time | "
+        "completed_late | cancelled",
+    )
+    not_updated: str = Field("", description="1: chỉ nhiệm vụ chưa cập nhật tiến độ")
+    status: str = ""
+    directive: str = Field("", description="id văn bản chỉ đạo")
+    unit: str = Field("", description="id đơn vị chủ trì (cả cấp dưới)")
+    officer: str = Field("", description="id cán bộ xử lý")
+    deadline_from: str = Field("", description="yyyy-mm-dd hoặc dd/mm/yyyy")
+    deadline_to: str = Field("", description="yyyy-mm-dd hoặc dd/mm/yyyy")
+    q: str = Field("", description="Từ khóa (không phân biệt hoa thường, dấu)")
+
+
+@router.get("/tasks", response=TaskPage, summary="Danh sách nhiệm vụ")
+def task_list(request: HttpRequest, params: Query[TaskListQuery]) -> dict[str, Any]:
+    actor = request_person(request)
+    day = today()
+    filters = lists.parse_filters(request.GET)
+    tasks = lists.task_list(actor, scope=params.scope, filters=filters, today=day)
+    page, size = _page_bounds(params.page, params.page_size)
+    count = tasks.count()
+    return {
+        "items": [task_out(task, day) for task in tasks[(page - 1) * size : page * size]],
+        "count": count,
+        "page": page,
+        "page_size": size,
+        "pages": max(1, math.ceil(count / size)),
+    }
+
+
+@router.post("/tasks", response={201: TaskOut}, summary="Giao nhiệm vụ")
+def task_assign(request: HttpRequest, body: TaskAssignIn) -> Any:
+    actor = request_person(request)
+    directive = _directive(actor, body.directive_id) if body.directive_id is not None else None
+    group = None
+    if body.group_id is not None:
+        group = TaskGroup.objects.filter(pk=body.group_id).first()
+        if group is None:
+            raise NotFoundError("Không tìm thấy nhóm nhiệm vụ.")
+    with _command(actor, None):
+        task = services.task_assign(
+            actor=actor,
+            title=body.title,
+            lead_unit=_unit(body.lead_unit_id),
+            assigning_unit=_unit(body.assigning_unit_id),
+            deadline_rule=body.deadline_rule,
+            deadline=body.deadline,
+            deadline_days=body.deadline_days,
+            deadline_period_kind=body.deadline_period_kind,
+            deadline_period_year=body.deadline_period_year,
+            deadline_period_number=body.deadline_period_number,
+            directive=directive,
+            group=group,
+            parent=_task(actor, body.parent_id) if body.parent_id is not None else None,
+            coordinators=[
+                services.CoordinatorSpec(_unit(c.unit_id), c.part, c.sub_deadline)
+                for c in body.coordinators
+            ],
+            officer=_person(body.officer_id) if body.officer_id is not None else None,
+            description=body.description,
+            expected_output=body.expected_output,
+            quality_criteria=body.quality_criteria,
+            priority=body.priority,
+            is_new_difficult=body.is_new_difficult,
+            is_innovation=body.is_innovation,
+        )
+    return Status(201, task_out(task, today()))
+
+
+@router.get("/tasks/{task_id}", response=TaskDetailOut, summary="Một nhiệm vụ (3 rõ)")
+def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
+    actor = request_person(request)
+    task = _task(
+        actor, task_id, ("lead_unit", "assigning_unit", "assigner", "officer", "directive")
+    )
+    head = unit_head(task.lead_unit)
+    directive = task.directive
+    return {
+        **task_out(task, today()),
+        "description": task.description,
+        "expected_output": task.expected_output,
+        "quality_criteria": task.quality_criteria,
+        "my_commands": _my_commands(actor, task),
+        "directive": (
+            {"id": directive.pk, "number_symbol": directive.number_symbol, "title": directive.title}
+            if directive is not None
+            else None
+        ),
+        "assigning_unit": _unit_ref(task.assigning_unit),
+        "assigner": _person_ref(task.assigner),
+        "officer": _person_ref(task.officer) if task.officer is not None else None,
+        "accountable_head": (
+            {**_person_ref(head.person), "title": head.title} if head is not None else None
+        ),
+        "coordinators": [
+            {"unit": _unit_ref(c.unit), "part": c.part, "sub_deadline": c.sub_deadline}
+            for c in TaskCoordinator.objects.filter(task=task).select_related("unit")
+        ],
+        "subtask_ids": list(Task.objects.filter(parent=task).values_list("pk", flat=True)),
+        "progress_reports": [
+            {
+                "id": r.pk,
+                "author": _person_ref(r.author),
+                "percent": r.percent,
+                "text": r.text,
+                "blocker": r.blocker,
+                "created_at": r.created_at,
+            }
+            for r in ProgressReport.objects.filter(task=task).select_related("author")
+        ],
+        "extensions": [_extension_out(e) for e in Extension.objects.filter(task=task)],
+        "disputes": [
+            _dispute_out(d)
+            for d in Dispute.objects.filter(task=task).select_related(*_DISPUTE_UNITS)
+        ],
+    }
+
+
+# --- the lead side ---------------------------------------------------------------------------
+
+
+@router.post("/tasks/{task_id}/accept", response=TaskOut, summary="Tiếp nhận nhiệm vụ")
+def task_accept(request: HttpRequest, task_id: int) -> dict[str, Any]:
+    actor = request_person(request)
+    task = _task_row(task_id)
+    with _command(actor, task):
+        task = services.task_accept(actor=actor, task=task)
+    return task_out(task, today())
+
+
+@router.post(
+    "/tasks/{task_id}/refuse",
+    response=TaskWithDisputeOut,
+    summary="Từ chối nhiệm vụ (mở tranh chấp thẩm quyền)",
+)
+def task_refuse(request: HttpRequest, task_id: int, body: RefuseIn) -> dict[str, Any]:
+    actor = request_person(request)
+    task = _task_row(task_id)
+    proposed = _unit(body.proposed_unit_id) if body.proposed_unit_id is not None else None
+    with _command(actor, task):
+        task = services.task_refuse(
+            actor=actor, task=task, reason=body.reason, proposed_unit=proposed
+        )
+    dispute = (
+        Dispute.objects.select_related(*_DISPUTE_UNITS)
+        .filter(task=task, status=DisputeStatus.OPEN)
+        .get()
+    )
+    return {**task_out(task, today()), "dispute": _dispute_out(dispute)}
+
+
+@router.post("/tasks/{task_id}/progress", response=TaskOut, summary="Báo cáo tiến độ")
+def task_report_progress(request: HttpRequest, task_id: int, body: ProgressIn) -> dict[str, Any]:
+    actor = request_person(request)
+    task = _task_row(task_id)
+    with _command(actor, task):
+        report = services.task_report_progress(
+            actor=actor, task=task, percent=body.percent, text=body.text, blocker=body.blocker
+        )
+    return task_out(report.task, today())  # the service's locked, updated task
+
+
+@router.post("/tasks/{task_id}/submit", response=TaskOut, summary="Trình kết quả")
+def task_submit(request: HttpRequest, task_id: int, body: NoteIn) -> dict[str, Any]:
+    actor = request_person(request)
+    task = _task_row(task_id)
+    with _command(actor, task):
+        task = services.task_submit(actor=actor, task=task, note=body.note)
+    return task_out(task, today())
+
+
+@router.post(
+    "/tasks/{task_id}/extensions", response=TaskWithExtensionOut, summary="Đề nghị gia hạn"
+)
+def extension_request(
+    request: HttpRequest, task_id: int, body: ExtensionRequestIn
+) -> dict[str, Any]:
+    actor = request_person(request)
+    task = _task_row(task_id)
+    with _command(actor, task):
+        extension = services.extension_request(
+            actor=actor, task=task, new_deadline=body.new_deadline, reason=body.reason
+        )
+    return {**task_out(extension.task, today()), "extension": _extension_out(extension)}
+
+
+# --- the assigner side -----------------------------------------------------------------------
+
+
+@router.post("/tasks/{task_id}/approve", response=TaskOut, summary="Duyệt kết quả, chấm mức")
+def task_approve(request: HttpRequest, task_id: int, body: ApproveIn) -> dict[str, Any]:
+    actor = request_person(request)
+    task = _task_row(task_id)
+    with _command(actor, task):
+        task = services.task_approve(
+            actor=actor,
+            task=task,
+            quality_grade=body.quality_grade,
+            effectiveness_grade=body.effectiveness_grade,
+            note=body.note,
+        )
+    return task_out(task, today())
+
+
+@router.post("/tasks/{task_id}/return", response=TaskOut, summary="Trả lại kết quả")
+def task_return(request: HttpRequest, task_id: int, body: ReasonIn) -> dict[str, Any]:
+    actor = request_person(request)
+    task = _task_row(task_id)
+    with _command(actor, task):
+        task = services.task_return(actor=actor, task=task, reason=body.reason)
+    return task_out(task, today())
+
+
+@router.post("/tasks/{task_id}/cancel", response=TaskOut, summary="Hủy nhiệm vụ")
+def task_cancel(request: HttpRequest, task_id: int, body: ReasonIn) -> dict[str, Any]:
+    actor = request_person(request)
+    task = _task_row(task_id)
+    with _command(actor, task):
+        task = services.task_cancel(actor=actor, task=task, reason=body.reason)
+    return task_out(task, today())
+
+
+@router.post(
+    "/extensions/{extension_id}/decide",
+    response=TaskWithExtensionOut,
+    summary="Quyết định gia hạn",
+)
+def extension_decide(
+    request: HttpRequest, extension_id: int, body: ExtensionDecideIn
+) -> dict[str, Any]:
+    actor = request_person(request)
+    extension = Extension.objects.filter(pk=extension_id).first()
+    if extension is None:
+        raise NotFoundError("Không tìm thấy đề nghị gia hạn.")
+    task = _task_row(extension.task_id)
+    extension.task = task
+    with _command(actor, task):
+        extension = services.extension_decide(
+            actor=actor, extension=extension, approve=body.approve, note=body.note
+        )
+    task = Task.objects.select_related("lead_unit").get(pk=task.pk)
+    return {**task_out(task, today()), "extension": _extension_out(extension)}
+
+
+# --- disputes --------------------------------------------------------------------------------
+
+
+def _dispute(actor: Person, dispute_id: int) -> Dispute:
+    dispute = Dispute.objects.select_related(*_DISPUTE_UNITS).filter(pk=dispute_id).first()
+    if dispute is None:
+        raise NotFoundError("Không tìm thấy tranh chấp.")
+    dispute.task = _task(actor, dispute.task_id)  # 404 unless the actor sees the task
+    return dispute
+
+
+@router.get("/disputes/{dispute_id}", response=DisputeOut, summary="Một tranh chấp thẩm quyền")
+def dispute_detail(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
+    return _dispute_out(_dispute(request_person(request), dispute_id))
+
+
+@router.post(
+    "/disputes/{dispute_id}/decide",
+    response=TaskWithDisputeOut,
+    summary="Quyết định đơn vị chủ trì (tranh chấp thẩm quyền)",
+)
+def dispute_decide(request: HttpRequest, dispute_id: int, body: DisputeDecideIn) -> dict[str, Any]:
+    actor = request_person(request)
+    dispute = _dispute(actor, dispute_id)
+    unit = _unit(body.unit_id)
+    with _command(actor, dispute.task):
+        dispute = services.dispute_decide(
+            actor=actor, dispute=dispute, unit=unit, reason=body.reason
+        )
+    task = Task.objects.select_related("lead_unit").get(pk=dispute.task_id)
+    dispute = Dispute.objects.select_related(*_DISPUTE_UNITS).get(pk=dispute.pk)
+    return {**task_out(task, today()), "dispute": _dispute_out(dispute)}

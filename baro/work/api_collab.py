@@ -1,5 +1,380 @@
+"""REST endpoints of a task's collaboration (/api/v1/work/tasks/{id}/inputs|guidance|
+attachments|subtasks…).
+
+Thin, like baro/org/api.py: find the task as the caller may see it (anything else is a 404
+`not_found`), call one service (DomainError becomes JSON `{code, message, field}` in baro.api),
+return the row.
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
 
-router = Router(tags=["Nhiệm vụ"])
+from django.http import FileResponse, HttpRequest
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from baro.core.errors import DomainError, NotFoundError
+from baro.core.timeutil import today
+from baro.org.api_auth import request_person
+from baro.org.models import Person, Unit
+from baro.work import services
+from baro.work.models import Attachment, DeadlineRule, GuidanceRequest, InputRequest, Task
+from baro.work.queries import detail
+from baro.work.queries.extras import is_late_answer, is_silent, subtask_rollup
+
+router = Router(tags=["Nhiệm vụ: phối hợp, xin ý kiến, tệp, nhiệm vụ con"])
+
+
+# --------------------------------------------------------------------------------------------
+# schemas
+
+
+class InputRequestIn(Schema):
+    unit_id: int
+    question: str = ""
+    due_on: dt.date | None = None
+
+
+class InputAnswerIn(Schema):
+    position: str = ""
+    answer: str = ""
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class InputOut(Schema):
+    id: int
+    task_id: int
+    unit_id: int
+    question: str
+    due_on: dt.date
+    requested_by_id: int
+    requested_at: dt.datetime
+    repeat_of_id: int | None
+    position: str
+    answer: str
+    answered_by_id: int | None
+    answered_at: dt.datetime | None
+    unclear: bool
+    unclear_note: str
+    silent: bool
+    late: bool
+
+
+class GuidanceRequestIn(Schema):
+    question: str = ""
+    superior_unit_id: int | None = None
+    due_on: dt.date | None = None
+
+
+class GuidanceAnswerIn(Schema):
+    answer: str = ""
+    within_unit_authority: bool = False
+
+
+class GuidanceOut(Schema):
+    id: int
+    task_id: int
+    asking_unit_id: int
+    superior_unit_id: int
+    question: str
+    due_on: dt.date
+    asked_by_id: int
+    asked_at: dt.datetime
+    repeat_of_id: int | None
+    answer: str
+    within_unit_authority: bool
+    answered_by_id: int | None
+    answered_at: dt.datetime | None
+    overdue: bool
+    late: bool
+
+
+class AttachmentOut(Schema):
+    id: int
+    task_id: int | None
+    progress_report_id: int | None
+    guidance_request_id: int | None
+    input_request_id: int | None
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by_id: int
+    uploaded_at: dt.datetime
+
+
+class SubtaskIn(Schema):
+    title: str = ""
+    lead_unit_id: int
+    deadline_rule: str = DeadlineRule.DATE
+    deadline: dt.date | None = None
+    deadline_days: int | None = None
+    description: str = ""
+    expected_output: str = ""
+    quality_criteria: str = ""
+
+
+class SubtaskOut(Schema):
+    id: int
+    title: str
+    lead_unit_id: int
+    assigning_unit_id: int
+    status: str
+    deadline: dt.date
+    percent: int
+
+
+class StatusCount(Schema):
+    status: str
+    label: str
+    count: int
+
+
+class RollupOut(Schema):
+    total: int
+    by_status: list[StatusCount]
+    average_percent: int | None
+    earliest_overdue_id: int | None
+    overdue_count: int
+    all_completed: bool
+
+
+class SubtasksOut(Schema):
+    items: list[SubtaskOut]
+    rollup: RollupOut
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def _task(person: Person, task_id: int) -> Task:
+    return detail.task_get(actor=person, pk=task_id)
+
+
+def _unit(unit_id: int | None, field: str) -> Unit:
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
+    if unit is None:
+        raise DomainError("work.unit_unknown", "Không tìm thấy đơn vị.", field=field)
+    return unit
+
+
+def _input_out(row: InputRequest, day: dt.date) -> dict[str, Any]:
+    return {
+        **{f: getattr(row, f) for f in InputOut.model_fields if hasattr(row, f)},
+        "unclear": row.is_unclear,
+        "silent": is_silent(row, day),
+        "late": is_late_answer(row),
+    }
+
+
+def _guidance_out(row: GuidanceRequest, day: dt.date) -> dict[str, Any]:
+    return {
+        **{f: getattr(row, f) for f in GuidanceOut.model_fields if hasattr(row, f)},
+        "overdue": row.answered_at is None and day > row.due_on,
+        "late": is_late_answer(row),
+    }
+
+
+def _input(person: Person, task_id: int, input_id: int) -> InputRequest:
+    task = _task(person, task_id)
+    row = InputRequest.objects.filter(pk=input_id, task=task).first()
+    if row is None:
+        raise NotFoundError("Không tìm thấy yêu cầu xin ý kiến.")
+    return row
+
+
+def _guidance(person: Person, task_id: int, guidance_id: int) -> GuidanceRequest:
+    task = _task(person, task_id)
+    row = GuidanceRequest.objects.filter(pk=guidance_id, task=task).first()
+    if row is None:
+        raise NotFoundError("Không tìm thấy yêu cầu xin ý kiến chỉ đạo.")
+    return row
+
+
+# --------------------------------------------------------------------------------------------
+# coordinator inputs
+
+
+@router.get("/tasks/{task_id}/inputs", response=list[InputOut], summary="Ý kiến đơn vị phối hợp")
+def input_list(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
+    task = _task(request_person(request), task_id)
+    day = today()
+    return [_input_out(r, day) for r in InputRequest.objects.filter(task=task)]
+
+
+@router.post(
+    "/tasks/{task_id}/inputs", response={201: InputOut}, summary="Xin ý kiến đơn vị phối hợp"
+)
+def input_create(request: HttpRequest, task_id: int, body: InputRequestIn) -> Any:
+    person = request_person(request)
+    task = _task(person, task_id)
+    row = services.input_request(
+        actor=person,
+        task=task,
+        unit=_unit(body.unit_id, "unit_id"),
+        question=body.question,
+        due_on=body.due_on,
+    )
+    return Status(201, _input_out(row, today()))
+
+
+@router.post(
+    "/tasks/{task_id}/inputs/{input_id}/answer", response=InputOut, summary="Trả lời xin ý kiến"
+)
+def input_answer(request: HttpRequest, task_id: int, input_id: int, body: InputAnswerIn) -> Any:
+    person = request_person(request)
+    row = services.input_answer(
+        actor=person,
+        input_request=_input(person, task_id, input_id),
+        position=body.position,
+        answer=body.answer,
+    )
+    return _input_out(row, today())
+
+
+@router.post(
+    "/tasks/{task_id}/inputs/{input_id}/unclear",
+    response=InputOut,
+    summary="Đánh dấu ý kiến chưa rõ quan điểm",
+)
+def input_unclear(request: HttpRequest, task_id: int, input_id: int, body: NoteIn) -> Any:
+    person = request_person(request)
+    row = services.input_mark_unclear(
+        actor=person, input_request=_input(person, task_id, input_id), note=body.note
+    )
+    return _input_out(row, today())
+
+
+# --------------------------------------------------------------------------------------------
+# guidance
+
+
+@router.get("/tasks/{task_id}/guidance", response=list[GuidanceOut], summary="Xin ý kiến chỉ đạo")
+def guidance_list(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
+    task = _task(request_person(request), task_id)
+    day = today()
+    return [_guidance_out(r, day) for r in GuidanceRequest.objects.filter(task=task)]
+
+
+@router.post(
+    "/tasks/{task_id}/guidance", response={201: GuidanceOut}, summary="Gửi xin ý kiến chỉ đạo"
+)
+def guidance_create(request: HttpRequest, task_id: int, body: GuidanceRequestIn) -> Any:
+    person = request_person(request)
+    task = _task(person, task_id)
+    superior = (
+        _unit(body.superior_unit_id, "superior_unit_id")
+        if body.superior_unit_id is not None
+        else None
+    )
+    row = services.guidance_request(
+        actor=person, task=task, question=body.question, superior_unit=superior, due_on=body.due_on
+    )
+    return Status(201, _guidance_out(row, today()))
+
+
+@router.post(
+    "/tasks/{task_id}/guidance/{guidance_id}/answer",
+    response=GuidanceOut,
+    summary="Trả lời xin ý kiến chỉ đạo",
+)
+def guidance_answer(
+    request: HttpRequest, task_id: int, guidance_id: int, body: GuidanceAnswerIn
+) -> Any:
+    person = request_person(request)
+    row = services.guidance_answer(
+        actor=person,
+        guidance=_guidance(person, task_id, guidance_id),
+        answer=body.answer,
+        within_unit_authority=body.within_unit_authority,
+    )
+    return _guidance_out(row, today())
+
+
+# --------------------------------------------------------------------------------------------
+# attachments
+
+
+@router.get("/tasks/{task_id}/attachments", response=list[AttachmentOut], summary="Tệp đính kèm")
+def attachment_list(request: HttpRequest, task_id: int) -> Any:
+    task = _task(request_person(request), task_id)
+    return list(Attachment.objects.filter(task=task).order_by("pk"))
+
+
+@router.post(
+    "/tasks/{task_id}/attachments",
+    response={201: AttachmentOut},
+    summary="Đính kèm tệp (multipart, trường `file`)",
+)
+def attachment_create(request: HttpRequest, task_id: int, file: File[UploadedFile]) -> Any:
+    person = request_person(request)
+    task = _task(person, task_id)
+    row = services.attachment_add(actor=person, task=task, name=file.name or "", content=file)
+    return Status(201, row)
+
+
+@router.get("/tasks/{task_id}/attachments/{attachment_id}", summary="Tải tệp đính kèm")
+def attachment_download(request: HttpRequest, task_id: int, attachment_id: int) -> Any:
+    task = _task(request_person(request), task_id)
+    row = Attachment.objects.filter(pk=attachment_id, task=task).first()
+    if row is None or not services.attachment_path(row).is_file():
+        raise NotFoundError("Không tìm thấy tệp.")
+    response = FileResponse(
+        services.attachment_path(row).open("rb"),
+        as_attachment=True,
+        filename=row.original_name,
+        content_type=row.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --------------------------------------------------------------------------------------------
+# subtasks
+
+
+def _subtasks(task: Task) -> dict[str, Any]:
+    rollup = subtask_rollup(task, today())
+    return {
+        "items": list(Task.objects.filter(parent=task).order_by("deadline", "pk")),
+        "rollup": {
+            "total": rollup.total,
+            "by_status": [
+                {"status": code, "label": label, "count": n} for code, label, n in rollup.by_status
+            ],
+            "average_percent": rollup.average_percent,
+            "earliest_overdue_id": rollup.earliest_overdue.pk if rollup.earliest_overdue else None,
+            "overdue_count": rollup.overdue_count,
+            "all_completed": rollup.all_completed,
+        },
+    }
+
+
+@router.get("/tasks/{task_id}/subtasks", response=SubtasksOut, summary="Nhiệm vụ con và tổng hợp")
+def subtask_list(request: HttpRequest, task_id: int) -> dict[str, Any]:
+    return _subtasks(_task(request_person(request), task_id))
+
+
+@router.post("/tasks/{task_id}/subtasks", response={201: SubtaskOut}, summary="Giao nhiệm vụ con")
+def subtask_create(request: HttpRequest, task_id: int, body: SubtaskIn) -> Any:
+    person = request_person(request)
+    parent = _task(person, task_id)
+    sub = services.subtask_assign(
+        actor=person,
+        parent=parent,
+        title=body.title,
+        lead_unit=_unit(body.lead_unit_id, "lead_unit_id"),
+        deadline_rule=body.deadline_rule,
+        deadline=body.deadline,
+        deadline_days=body.deadline_days,
+        description=body.description,
+        expected_output=body.expected_output,
+        quality_criteria=body.quality_criteria,
+    )
+    return Status(201, sub)

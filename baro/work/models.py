@@ -429,3 +429,223 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}: {self.refusing_unit} → {self.proposed_unit}"
+
+
+# --------------------------------------------------------------------------------------------
+# collaboration: coordinator inputs, guidance requests, attachments
+#
+# These rows are also the evidence of the avoidance detectors (Công điện 280/CĐ-TTg): who was
+# consulted, by when, whether they answered late, vaguely or not at all (silence counts as
+# agreement), whether the same matter was asked twice, and whether a superior found that a
+# question sent up was within the asking unit's own authority.
+
+
+class InputPosition(models.TextChoices):
+    AGREE = "agree", "Đồng ý"
+    DISAGREE = "disagree", "Không đồng ý"
+    AGREE_WITH_CHANGES = "agree_with_changes", "Đồng ý, có ý kiến bổ sung, sửa đổi"
+
+
+class InputRequest(models.Model):
+    """The lead's request for a coordinating unit's input (xin ý kiến đơn vị phối hợp).
+
+    unit            the coordinating unit asked (one of the task's TaskCoordinator units)
+    due_on          the answer's deadline: the coordinator's sub-deadline unless given; past it
+                    with no answer, silence counts as agreement and the silent unit answers for
+                    it (Công điện 280/CĐ-TTg) — see is_silent()
+    question_hash   sha256 of the normalised question: the same matter asked of the same unit on
+                    the same task again is allowed but linked by repeat_of (evidence of
+                    "consulting the same matter twice")
+    position, answer, answered_*   the coordinator's answer, once
+    unclear_*       the lead found the answer gave no clear position (a vague answer: evidence)
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="input_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="input_requests")
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField("nội dung xin ý kiến")
+    question_hash = models.CharField(max_length=64, db_index=True)
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+    )
+    due_on = models.DateField("hạn trả lời")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    position = models.CharField(
+        "ý kiến", max_length=20, choices=InputPosition.choices, blank=True, default=""
+    )
+    answer = models.TextField("nội dung trả lời", blank=True, default="")
+    answered_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    unclear_marked_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unclear_marked_at = models.DateTimeField(null=True, blank=True)
+    unclear_note = models.TextField("nhận xét", blank=True, default="")
+
+    class Meta:
+        ordering = ["task", "requested_at", "pk"]
+        indexes = [models.Index(fields=["due_on", "answered_at"], name="work_input_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(position="") | Q(position__in=InputPosition.values),
+                name="work_input_position_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(position="") & Q(answered_by__isnull=True) & Q(answered_at__isnull=True)
+                )
+                | (~Q(position="") & Q(answered_by__isnull=False) & Q(answered_at__isnull=False)),
+                name="work_input_answered_iff_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(unclear_marked_at__isnull=True) | Q(answered_at__isnull=False),
+                name="work_input_unclear_after_answer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(repeat_of=F("id")), name="work_input_not_own_repeat"
+            ),
+        ]
+        verbose_name = "xin ý kiến đơn vị phối hợp"
+        verbose_name_plural = "xin ý kiến đơn vị phối hợp"
+
+    def __str__(self) -> str:
+        return f"{self.task} → {self.unit}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def is_unclear(self) -> bool:
+        return self.unclear_marked_at is not None
+
+
+class GuidanceRequest(models.Model):
+    """A request for guidance (xin ý kiến chỉ đạo) sent up by the lead unit to a superior.
+
+    asking_unit     the lead unit when it asked (the lead may later change by a dispute)
+    superior_unit   an ancestor of the asking unit, by default the assigning unit
+    due_on          when an answer is expected (BARO_GUIDANCE_ANSWER_WORKING_DAYS by default)
+    within_unit_authority   the answerer found the matter was the asking unit's own to decide
+                    ("thuộc thẩm quyền của đơn vị"): evidence of sending up a matter within
+                    one's own authority (Công điện 280/CĐ-TTg)
+    question_hash, repeat_of   as InputRequest: the same question on the same task again
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="guidance_requests")
+    asking_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    superior_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="guidance_requests"
+    )
+    asked_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    question = models.TextField("nội dung xin ý kiến")
+    question_hash = models.CharField(max_length=64, db_index=True)
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+    )
+    due_on = models.DateField("hạn trả lời")
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField("ý kiến chỉ đạo", blank=True, default="")
+    within_unit_authority = models.BooleanField("thuộc thẩm quyền của đơn vị", default=False)
+    answered_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "asked_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(answer="") & Q(answered_by__isnull=True) & Q(answered_at__isnull=True))
+                | (~Q(answer="") & Q(answered_by__isnull=False) & Q(answered_at__isnull=False)),
+                name="work_guidance_answered_iff_text",
+            ),
+            models.CheckConstraint(
+                condition=Q(within_unit_authority=False) | Q(answered_at__isnull=False),
+                name="work_guidance_authority_mark_answered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(superior_unit=F("asking_unit")), name="work_guidance_upward"
+            ),
+            models.CheckConstraint(
+                condition=~Q(repeat_of=F("id")), name="work_guidance_not_own_repeat"
+            ),
+        ]
+        verbose_name = "xin ý kiến chỉ đạo"
+        verbose_name_plural = "xin ý kiến chỉ đạo"
+
+    def __str__(self) -> str:
+        return f"{self.task} ↑ {self.superior_unit}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class Attachment(models.Model):
+    """A file attached to a task (optionally to one of its progress reports, guidance or input
+    requests) or to a directive.
+
+    The file lives under settings.DATA_DIR / "attachments" / sha256[:2] / sha256, named by its
+    content hash and never by the uploader's name (which is kept in original_name only for
+    display): no path tricks, and the same file uploaded twice is stored once.
+    content_type    the type Baro determined from the extension and the file's own bytes, not
+                    the browser's claim; downloads are served with it
+    """
+
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    directive = models.ForeignKey(
+        Directive, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    progress_report = models.ForeignKey(
+        ProgressReport,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    guidance_request = models.ForeignKey(
+        GuidanceRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    input_request = models.ForeignKey(
+        InputRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField("dung lượng (byte)")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    stored_path = models.CharField(max_length=200)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(task__isnull=False) | Q(directive__isnull=False),
+                name="work_attachment_has_owner",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(progress_report__isnull=True)
+                    & Q(guidance_request__isnull=True)
+                    & Q(input_request__isnull=True)
+                )
+                | Q(task__isnull=False),
+                name="work_attachment_part_of_task",
+            ),
+            models.CheckConstraint(condition=Q(size__gt=0), name="work_attachment_not_empty"),
+        ]
+        verbose_name = "tệp đính kèm"
+        verbose_name_plural = "tệp đính kèm"
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -63,7 +63,8 @@ PERSONAS: dict[str, Persona] = {
 # Units and people of the demo city the journeys refer to.
 DEPARTMENT_CODE = "HN-SNV"
 DEPARTMENT_NAME = "Sở Nội vụ"
-_candidate = next(account for account in DEMO_ACCOUNTS if account.username == "chuyenvien.stc")
+# Not one of the personas: appointing them head must not change what a persona sees later.
+_candidate = next(account for account in DEMO_ACCOUNTS if account.username == "phogiamdoc.stc")
 HEAD_CANDIDATE_CODE = _candidate.person_code
 HEAD_CANDIDATE_NAME = _candidate.full_name
 

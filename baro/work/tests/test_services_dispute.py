@@ -6,7 +6,7 @@ from __future__ import annotations
 from baro.core.errors import AuthorityError
 from baro.core.timeutil import today
 from baro.work import services
-from baro.work.models import Dispute, DisputeStatus, Task, TaskStatus
+from baro.work.models import Dispute, DisputeStatus, Task, TaskCoordinator, TaskStatus
 from baro.work.queries.detail import open_dispute
 from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event, refused
 from baro.workdays.calendar import add_working_days
@@ -172,10 +172,6 @@ def test_decision_bad_input(ww: WorkWorld) -> None:
         "work.decided_outside",
         lambda: decide(actor=ww.city_head, dispute=dispute, unit=ww.w.other_root, reason="x"),
     )
-    refused(
-        "work.coordinator_is_lead",
-        lambda: decide(actor=ww.city_head, dispute=dispute, unit=ww.div_a1, reason="x"),
-    )
     decide(actor=ww.city_head, dispute=dispute, unit=ww.dept_b, reason="x")
     refused(
         "work.dispute_closed",
@@ -217,3 +213,21 @@ def test_moving_the_lead_clears_the_officer_and_closes_the_old_leads_extension(
     assert task.officer is None
     assert extension.status == ExtensionStatus.REFUSED
     assert one_new_event(seq).payload["extensions_closed"] == [extension.pk]
+
+
+def test_the_decider_may_give_the_lead_to_a_coordinating_unit(ww: WorkWorld) -> None:
+    # Sở A refuses, naming Sở B, which was coordinating: the decision binds, so Sở B leads and
+    # its coordinating part ends, kept in the one event of the decision.
+    task = refuse(ww, assign(ww, coordinators=[(ww.dept_b, "Thẩm định hồ sơ", None)]))
+    dispute = open_dispute(task)
+    assert dispute is not None
+    seq = last_seq()
+    services.dispute_decide(
+        actor=ww.city_head, dispute=dispute, unit=ww.dept_b, reason="Sở B chủ trì"
+    )
+    event = one_new_event(seq)
+    task.refresh_from_db()
+    assert task.lead_unit == ww.dept_b
+    assert not TaskCoordinator.objects.filter(task=task, unit=ww.dept_b).exists()
+    ended = event.payload["coordination_ended"]
+    assert ended["unit_id"] == ww.dept_b.pk and ended["part"] == "Thẩm định hồ sơ"

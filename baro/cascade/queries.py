@@ -1,0 +1,379 @@
+"""Reads of the cascade: who has planned, deployed, acknowledged, and by how many days late.
+
+Members of a unit are the people holding a position in that unit on the day asked (any role;
+a person with two roles counts once); people of its sub-units are members of those sub-units,
+which receive the directive by forwarding. The list of who has not acknowledged is always read
+against today's members, so a newcomer is asked too and someone who left is no longer counted.
+
+A stage (plan, deployment) is on time when done on or before its due day, late by N days when
+done N days after it, and, while not done, "overdue by N days" once the due day has passed
+(the due day itself is still in time). A unit's "days late" is the largest of those figures,
+including members who have not acknowledged past the deployment due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from baro.cascade.models import Acknowledgement, DirectiveReceipt
+from baro.core.errors import NotFoundError
+from baro.core.timeutil import format_date, today
+from baro.org import authority
+from baro.org.authority import Power
+from baro.org.models import Person, Position, Role, Unit
+from baro.org.queries import active_on
+from baro.work.models import Directive
+
+__all__ = [
+    "CascadeOverview",
+    "ReceiptRow",
+    "Stage",
+    "can_act_on",
+    "can_view_overview",
+    "cascade_overview",
+    "filter_rows",
+    "is_member",
+    "members_by_unit",
+    "my_pending_acknowledgements",
+    "overview_directive_get",
+    "receipt_get",
+    "receipt_rows",
+    "receipts_to_handle",
+    "unit_members",
+]
+
+# ?loc= values of the overview's filters, with their labels.
+FILTER_PLAN_MISSING = "chua-ke-hoach"
+FILTER_NOT_DEPLOYED = "chua-trien-khai"
+FILTER_UNACKNOWLEDGED = "chua-quan-triet"
+FILTERS = {
+    FILTER_PLAN_MISSING: "Chưa ban hành kế hoạch",
+    FILTER_NOT_DEPLOYED: "Chưa triển khai",
+    FILTER_UNACKNOWLEDGED: "Còn cán bộ chưa quán triệt",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# members
+
+
+def _members_q(day: dt.date) -> Q:
+    return active_on(day) & Q(person__is_active=True, person__is_system=False)
+
+
+def members_by_unit(unit_ids: Iterable[int], day: dt.date) -> dict[int, list[Person]]:
+    """Each unit's members on `day`, by name (one query for all the units)."""
+    members: dict[int, dict[int, Person]] = defaultdict(dict)
+    positions = (
+        Position.objects.filter(_members_q(day), unit_id__in=list(unit_ids))
+        .select_related("person")
+        .order_by("person__full_name", "person_id")
+    )
+    for position in positions:
+        members[position.unit_id][position.person_id] = position.person
+    return {unit_id: list(people.values()) for unit_id, people in members.items()}
+
+
+def unit_members(unit: Unit, day: dt.date) -> list[Person]:
+    return members_by_unit([unit.pk], day).get(unit.pk, [])
+
+
+def is_member(person: Person, unit: Unit, day: dt.date) -> bool:
+    return Position.objects.filter(_members_q(day), unit=unit, person=person).exists()
+
+
+# --------------------------------------------------------------------------------------------
+# the status of one receipt
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The plan or the deployment of one receipt, as of `today`.
+
+    state      "on_time", "late" (done after the due day), "pending" (not done, still in
+               time) or "overdue" (not done, due day passed)
+    days       days late (late), days overdue (overdue), days left (pending), 0 when on time
+    """
+
+    kind: str  # "plan" or "deployment"
+    due: dt.date
+    done_on: dt.date | None
+    state: str
+    days: int
+
+    @classmethod
+    def of(cls, kind: str, due: dt.date, done_on: dt.date | None, today: dt.date) -> Stage:
+        if done_on is not None:
+            late = (done_on - due).days
+            return cls(kind, due, done_on, "late" if late > 0 else "on_time", max(late, 0))
+        if today > due:
+            return cls(kind, due, None, "overdue", (today - due).days)
+        return cls(kind, due, None, "pending", (due - today).days)
+
+    @property
+    def days_late(self) -> int:
+        return self.days if self.state in ("late", "overdue") else 0
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    @property
+    def label(self) -> str:
+        missing = "Chưa ban hành" if self.kind == "plan" else "Chưa triển khai"
+        if self.state == "on_time":
+            return f"Đúng hạn ({format_date(self.done_on)})"
+        if self.state == "late":
+            return f"Trễ {self.days} ngày ({format_date(self.done_on)})"
+        if self.state == "overdue":
+            return f"{missing}, quá hạn {self.days} ngày"
+        return f"{missing}, còn {self.days} ngày (hạn {format_date(self.due)})"
+
+    @property
+    def tone(self) -> str:
+        """The badge colour: ok, warn (late or waiting), danger (overdue)."""
+        return {"on_time": "ok", "late": "warn", "pending": "", "overdue": "danger"}[self.state]
+
+
+@dataclass
+class ReceiptRow:
+    receipt: DirectiveReceipt
+    level: int
+    plan: Stage
+    deployment: Stage
+    members: list[Person]
+    acknowledged: list[Person]
+    not_acknowledged: list[Person]
+    acknowledged_at: dict[int, dt.datetime] = field(default_factory=dict)
+    ack_overdue_days: int = 0
+
+    @property
+    def unit(self) -> Unit:
+        return self.receipt.unit
+
+    @property
+    def days_late(self) -> int:
+        return max(self.plan.days_late, self.deployment.days_late, self.ack_overdue_days)
+
+    @property
+    def ack_label(self) -> str:
+        return f"{len(self.acknowledged)}/{len(self.members)}"
+
+
+def receipt_rows(receipts: Sequence[DirectiveReceipt], day: dt.date) -> list[ReceiptRow]:
+    """The status rows of `receipts` (already ordered like the tree), in three queries in all."""
+    receipts = list(receipts)
+    members = members_by_unit({r.unit_id for r in receipts}, day)
+    acks: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
+    for receipt_id, person_id, at in Acknowledgement.objects.filter(
+        receipt__in=receipts
+    ).values_list("receipt_id", "person_id", "acknowledged_at"):
+        acks[receipt_id][person_id] = at
+    parents = {r.pk: r.parent_id for r in receipts}
+    rows = []
+    for receipt in receipts:
+        level, parent = 0, receipt.parent_id
+        while parent is not None and parent in parents:
+            level, parent = level + 1, parents[parent]
+        people = members.get(receipt.unit_id, [])
+        done = acks.get(receipt.pk, {})
+        missing = [p for p in people if p.pk not in done]
+        rows.append(
+            ReceiptRow(
+                receipt=receipt,
+                level=level,
+                plan=Stage.of("plan", receipt.plan_due, receipt.plan_issued_on, day),
+                deployment=Stage.of("deployment", receipt.deploy_due, receipt.deployed_on, day),
+                members=people,
+                acknowledged=[p for p in people if p.pk in done],
+                not_acknowledged=missing,
+                acknowledged_at=done,
+                ack_overdue_days=(
+                    (day - receipt.deploy_due).days if missing and day > receipt.deploy_due else 0
+                ),
+            )
+        )
+    return rows
+
+
+def filter_rows(rows: Sequence[ReceiptRow], key: str) -> list[ReceiptRow]:
+    """The rows one of the overview's filters keeps (all rows for an unknown key)."""
+    if key == FILTER_PLAN_MISSING:
+        return [row for row in rows if not row.plan.is_done]
+    if key == FILTER_NOT_DEPLOYED:
+        return [row for row in rows if not row.deployment.is_done]
+    if key == FILTER_UNACKNOWLEDGED:
+        return [row for row in rows if row.not_acknowledged]
+    return list(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# the issuer's overview
+
+
+@dataclass
+class CascadeOverview:
+    directive: Directive
+    today: dt.date
+    rows: list[ReceiptRow]
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def plan_missing(self) -> list[ReceiptRow]:
+        return filter_rows(self.rows, FILTER_PLAN_MISSING)
+
+    @property
+    def plan_overdue(self) -> list[ReceiptRow]:
+        return [row for row in self.rows if row.plan.state == "overdue"]
+
+    @property
+    def plan_late(self) -> list[ReceiptRow]:
+        return [row for row in self.rows if row.plan.state == "late"]
+
+    @property
+    def not_deployed(self) -> list[ReceiptRow]:
+        return filter_rows(self.rows, FILTER_NOT_DEPLOYED)
+
+    @property
+    def with_unacknowledged(self) -> list[ReceiptRow]:
+        return filter_rows(self.rows, FILTER_UNACKNOWLEDGED)
+
+    @property
+    def member_count(self) -> int:
+        return sum(len(row.members) for row in self.rows)
+
+    @property
+    def acknowledged_count(self) -> int:
+        return sum(len(row.acknowledged) for row in self.rows)
+
+
+def can_view_overview(actor: Person, directive: Directive) -> bool:
+    """The issuer's side: who may see the registry of the issuing unit (its leaders, its
+    secretariat, inspectors and the Front above it), or who may issue or register there."""
+    unit = directive.issuing_unit
+    return any(
+        authority.check(actor, power, unit)
+        for power in (Power.REGISTRY_VIEW, Power.DIRECTIVE_ISSUE, Power.DIRECTIVE_REGISTER)
+    )
+
+
+def can_send(actor: Person, directive: Directive) -> bool:
+    unit = directive.issuing_unit
+    return bool(
+        authority.check(actor, Power.DIRECTIVE_ISSUE, unit)
+        or authority.check(actor, Power.DIRECTIVE_REGISTER, unit)
+    )
+
+
+def overview_directive_get(*, actor: Person, pk: int) -> Directive:
+    """The directive `pk` if `actor` may follow its cascade, else NotFoundError."""
+    directive = Directive.objects.select_related("issuing_unit", "signer").filter(pk=pk).first()
+    if directive is None or not can_view_overview(actor, directive):
+        raise NotFoundError("Không tìm thấy văn bản chỉ đạo.")
+    return directive
+
+
+def _tree_receipts(directive: Directive) -> QuerySet[DirectiveReceipt]:
+    # Forwarded units lie inside their parent's unit, so the unit path orders the receipts
+    # like the tree (a parent before its forwards, siblings by their place in the registry).
+    return (
+        DirectiveReceipt.objects.filter(directive=directive)
+        .select_related("unit", "directive")
+        .order_by("unit__path")
+    )
+
+
+def cascade_overview(
+    actor: Person, directive: Directive, today: dt.date | None = None
+) -> CascadeOverview:
+    """Every receipt of `directive`, unit by unit down the tree, with its status on `today`."""
+    if not can_view_overview(actor, directive):
+        raise NotFoundError("Không tìm thấy văn bản chỉ đạo.")
+    day = today or _today()
+    return CascadeOverview(directive, day, receipt_rows(_tree_receipts(directive), day))
+
+
+def _today() -> dt.date:
+    return today()
+
+
+# --------------------------------------------------------------------------------------------
+# the receiving side
+
+
+def can_act_on(actor: Person, receipt: DirectiveReceipt) -> bool:
+    """Whether `actor` may plan, deploy and forward for the receiving unit (as the services
+    decide it: task.assign over the unit)."""
+    return bool(authority.check(actor, Power.TASK_ASSIGN, receipt.unit))
+
+
+def receipt_get(*, actor: Person, pk: int) -> DirectiveReceipt:
+    """The receipt `pk` if `actor` may see it: a member of the unit, someone who sees the
+    unit's registry, or the issuer's side; else NotFoundError."""
+    receipt = (
+        DirectiveReceipt.objects.select_related(
+            "unit", "directive", "directive__issuing_unit", "parent", "parent__unit"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if receipt is None:
+        raise NotFoundError("Không tìm thấy văn bản đơn vị nhận.")
+    if (
+        is_member(actor, receipt.unit, _today())
+        or authority.check(actor, Power.REGISTRY_VIEW, receipt.unit)
+        or can_view_overview(actor, receipt.directive)
+    ):
+        return receipt
+    raise NotFoundError("Không tìm thấy văn bản đơn vị nhận.")
+
+
+def forwards_of(receipt: DirectiveReceipt) -> list[DirectiveReceipt]:
+    """Receipts forwarded from `receipt`, and theirs, down the tree."""
+    return list(
+        DirectiveReceipt.objects.filter(
+            directive_id=receipt.directive_id,
+            unit__path__startswith=receipt.unit.path,
+        )
+        .exclude(pk=receipt.pk)
+        .select_related("unit", "directive")
+        .order_by("unit__path")
+    )
+
+
+def my_pending_acknowledgements(person: Person, day: dt.date | None = None) -> list[ReceiptRow]:
+    """Receipts of the units `person` is a member of today that they have not acknowledged,
+    the most urgent first."""
+    day = day or _today()
+    unit_ids = Position.objects.filter(_members_q(day), person=person).values("unit_id")
+    receipts = (
+        DirectiveReceipt.objects.filter(unit_id__in=unit_ids)
+        .exclude(acknowledgements__person=person)
+        .select_related("unit", "directive", "directive__issuing_unit")
+        .order_by("deploy_due", "pk")
+    )
+    return receipt_rows(list(receipts), day)
+
+
+def receipts_to_handle(person: Person, day: dt.date | None = None) -> list[ReceiptRow]:
+    """Receipts of the units `person` heads or deputises today (their own position there, not
+    one above), not yet deployed first."""
+    day = day or _today()
+    unit_ids = Position.objects.filter(
+        _members_q(day), person=person, role__in=[Role.HEAD, Role.DEPUTY]
+    ).values("unit_id")
+    receipts = (
+        DirectiveReceipt.objects.filter(unit_id__in=unit_ids)
+        .select_related("unit", "directive", "directive__issuing_unit")
+        .order_by("deployed_on", "plan_due", "pk")
+    )
+    rows = receipt_rows(list(receipts), day)
+    return sorted(rows, key=lambda row: (row.deployment.is_done, row.receipt.plan_due))

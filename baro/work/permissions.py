@@ -1,0 +1,164 @@
+"""Who may give which command to a task, now: the one place services, pages and the API ask.
+
+The `require_*` functions raise AuthorityError (the services call them before changing
+anything); `can` and `my_commands` answer the same questions without raising, for the buttons
+of the task page and the `my_commands` of the API, so what is offered and what is allowed
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from baro.core.errors import AuthorityError
+from baro.core.timeutil import now
+from baro.org import authority
+from baro.org.authority import Decision, Power
+from baro.org.models import Delegation, Person, Unit
+from baro.org.queries import unit_head
+from baro.work import rules
+from baro.work.models import Dispute, Extension, Task, TaskStatus
+from baro.work.queries.detail import open_dispute, pending_extension
+from baro.work.rules import TaskCommand as C
+
+__all__ = [
+    "TaskState",
+    "can",
+    "my_commands",
+    "require_assigner_side",
+    "require_dispute_decider",
+    "require_lead_side",
+    "state_of",
+]
+
+
+def require_lead_side(actor: Person, task: Task, *, officer_may: bool = True) -> Decision:
+    """task.handle over the lead unit, or (if `officer_may`) being the task's named officer."""
+    if officer_may and task.officer_id is not None and task.officer_id == actor.pk:
+        return Decision(True, Power.TASK_HANDLE, "Cán bộ được giao xử lý nhiệm vụ.")
+    return authority.require(actor, Power.TASK_HANDLE, task.lead_unit)
+
+
+def require_assigner_side(actor: Person, task: Task, power: str = Power.TASK_APPROVE) -> Decision:
+    """The task's assigner, or `power` over the assigning unit."""
+    if task.assigner_id == actor.pk and actor.is_active:
+        return Decision(True, power, "Người giao nhiệm vụ.")
+    return authority.require(actor, power, task.assigning_unit)
+
+
+def require_dispute_decider(actor: Person, unit: Unit) -> Decision:
+    """Only the current head of `unit`, or someone that head delegated dispute.decide to.
+
+    A higher head or an administrator holds dispute.decide over `unit` as well, but the rule
+    is that the lowest common superior decides: going over its head would hide who answered
+    for the decision. The system actor is refused too: a dispute is a human decision.
+    """
+    if not actor.is_active:
+        raise AuthorityError(f"{actor.full_name} không còn công tác.")
+    head = unit_head(unit)
+    if head is None:
+        raise AuthorityError(
+            f"{unit.name} hiện không có người đứng đầu để quyết định tranh chấp.",
+            code="work.no_head",
+        )
+    if head.person_id == actor.pk:
+        return Decision(
+            True,
+            Power.DISPUTE_DECIDE,
+            f"Người đứng đầu {unit.name}.",
+            position=head,
+        )
+    at = now()
+    for delegation in Delegation.objects.filter(
+        delegator_id=head.person_id,
+        delegate=actor,
+        unit_id__in=unit.ancestor_ids,
+        valid_from__lte=at,
+        valid_to__gt=at,
+        revoked_at__isnull=True,
+    ).select_related("delegator"):
+        if Power.DISPUTE_DECIDE in delegation.powers:
+            return Decision(
+                True,
+                Power.DISPUTE_DECIDE,
+                f"Được {head.person.full_name}, người đứng đầu {unit.name}, ủy quyền.",
+                delegation=delegation,
+            )
+    raise AuthorityError(
+        f"Chỉ người đứng đầu {unit.name} ({head.person.full_name}) hoặc người được người đó ủy "
+        "quyền mới được quyết định tranh chấp này.",
+        code="work.not_decider",
+        details={"power": Power.DISPUTE_DECIDE, "unit": unit.code},
+    )
+
+
+def _asked(check: Callable[..., Decision], power: str, *args: Any, **kwargs: Any) -> Decision:
+    """A `require_*` answer as a Decision instead of an exception."""
+    try:
+        return check(*args, **kwargs)
+    except AuthorityError as error:
+        return Decision(False, power, error.message)
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """What is pending on the task beside its status (read once per page or response)."""
+
+    dispute: Dispute | None
+    extension: Extension | None
+
+
+def state_of(task: Task) -> TaskState:
+    return TaskState(dispute=open_dispute(task), extension=pending_extension(task))
+
+
+def state_refusal(task: Task, command: str, state: TaskState) -> str:
+    """Why `command` is not open on the task in its current state ("" when it is)."""
+    if not rules.is_allowed(task.status, command):
+        return _("Không thể %(command)s nhiệm vụ đang ở trạng thái “%(status)s”.") % {
+            "command": C(command).label.lower(),
+            "status": TaskStatus(task.status).label,
+        }
+    if command == C.DECIDE_EXTENSION and state.extension is None:
+        return _("Nhiệm vụ không có đề nghị gia hạn nào đang chờ quyết định.")
+    if command == C.REQUEST_EXTENSION and state.extension is not None:
+        return _("Nhiệm vụ đã có một đề nghị gia hạn đang chờ quyết định.")
+    if command == C.DECIDE_DISPUTE and state.dispute is None:
+        return _("Nhiệm vụ không có tranh chấp nào đang chờ quyết định.")
+    return ""
+
+
+def can(person: Person, task: Task, command: str, state: TaskState) -> Decision:
+    """May `person` give `command` to `task` now: its state first, then their authority, by
+    the very checks the service makes."""
+    refusal = state_refusal(task, command, state)
+    if refusal:
+        return Decision(False, command, refusal)
+    if command in (C.ACCEPT, C.REFUSE):
+        return _asked(require_lead_side, Power.TASK_HANDLE, person, task, officer_may=False)
+    if command in (C.REPORT_PROGRESS, C.SUBMIT, C.REQUEST_EXTENSION):
+        return _asked(require_lead_side, Power.TASK_HANDLE, person, task)
+    if command in (C.APPROVE, C.RETURN, C.DECIDE_EXTENSION):
+        return _asked(require_assigner_side, Power.TASK_APPROVE, person, task)
+    if command == C.CANCEL:
+        return _asked(require_assigner_side, Power.TASK_ASSIGN, person, task, Power.TASK_ASSIGN)
+    if command == C.DECIDE_DISPUTE:
+        assert state.dispute is not None
+        return _asked(
+            require_dispute_decider, Power.DISPUTE_DECIDE, person, state.dispute.decider_unit
+        )
+    return Decision(False, command, _("Thao tác không xác định."))
+
+
+def my_commands(person: Person, task: Task, state: TaskState | None = None) -> list[str]:
+    """The commands `person` may give `task` now, in the order of rules.TaskCommand."""
+    state = state or state_of(task)
+    return [
+        command
+        for command in C.values
+        if rules.is_allowed(task.status, command) and can(person, task, command, state).allowed
+    ]

@@ -1,0 +1,299 @@
+"""Request and response bodies of the directives and tasks API (/api/v1/work/).
+
+Request bodies carry ids of related rows (`lead_unit_id`, `officer_id`…); the endpoint turns
+them into rows. Free-text fields default to "" so that a missing reason reaches the service and
+comes back as its own stable code (`work.field_required`, with the field) rather than a generic
+validation error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+# --------------------------------------------------------------------------------------------
+# references to other rows
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class PersonRef(Schema):
+    id: int
+    code: str
+    full_name: str
+
+
+class HeadRef(PersonRef):
+    """The person answering for the lead unit, with the title of that position."""
+
+    title: str
+
+
+# --------------------------------------------------------------------------------------------
+# directives
+
+
+class DirectiveIn(Schema):
+    number_symbol: str = Field(..., max_length=80)
+    kind: str
+    issuing_unit_id: int
+    signed_on: dt.date
+    title: str = Field(..., max_length=500)
+    signer_id: int | None = None
+    summary: str = ""
+    requires_cascade: bool = False
+    plan_days: int | None = Field(None, description="Mặc định: BARO_CASCADE_PLAN_DAYS (7)")
+    deploy_days: int | None = Field(None, description="Mặc định: BARO_CASCADE_DEPLOY_DAYS (14)")
+    groups: list[str] = Field(
+        default_factory=list, description="Tên các nhóm nhiệm vụ, theo thứ tự"
+    )
+
+
+class TaskGroupOut(Schema):
+    id: int
+    name: str
+    order: int
+    task_ids: list[int]
+
+
+class DirectiveOut(Schema):
+    id: int
+    number_symbol: str
+    kind: str
+    issuing_unit: UnitRef
+    signer_id: int | None
+    signed_on: dt.date
+    title: str
+    summary: str
+    requires_cascade: bool
+    plan_days: int
+    deploy_days: int
+    registered_by_id: int
+    created_at: dt.datetime
+
+
+class DirectiveDetailOut(DirectiveOut):
+    groups: list[TaskGroupOut]
+    task_ids: list[int] = Field(..., description="Mọi nhiệm vụ của văn bản, có nhóm hoặc không")
+
+
+class DirectivePage(Schema):
+    items: list[DirectiveOut]
+    count: int
+    page: int
+    page_size: int
+    pages: int
+
+
+# --------------------------------------------------------------------------------------------
+# tasks
+
+
+class CoordinatorIn(Schema):
+    unit_id: int
+    part: str = ""
+    sub_deadline: dt.date | None = None
+
+
+class TaskAssignIn(Schema):
+    title: str = Field(..., max_length=500)
+    lead_unit_id: int
+    assigning_unit_id: int
+    deadline_rule: str = Field(
+        ...,
+        description="date (với deadline), calendar_days / working_days (với deadline_days), "
+        "period (với deadline_period_kind, _year, _number)",
+    )
+    deadline: dt.date | None = None
+    deadline_days: int | None = None
+    deadline_period_kind: str = ""
+    deadline_period_year: int | None = None
+    deadline_period_number: int | None = None
+    coordinators: list[CoordinatorIn] = Field(default_factory=list)
+    officer_id: int | None = None
+    directive_id: int | None = None
+    group_id: int | None = None
+    parent_id: int | None = None
+    priority: str = "normal"
+    is_new_difficult: bool = False
+    is_innovation: bool = False
+    expected_output: str = ""
+    quality_criteria: str = ""
+    description: str = ""
+
+
+class TaskOut(Schema):
+    """A task as every endpoint returns it: lists, transitions, and the head of the detail."""
+
+    id: int
+    title: str
+    status: str
+    status_label: str
+    timing: str = Field(..., description="Tình trạng theo hạn (rules.timing_status)")
+    timing_label: str
+    not_updated: bool = Field(..., description="Chưa cập nhật tiến độ (rules.not_updated)")
+    next_commands: list[str] = Field(..., description="Lệnh trạng thái hiện tại cho phép")
+    lead_unit: UnitRef
+    assigning_unit_id: int
+    assigner_id: int
+    officer_id: int | None
+    directive_id: int | None
+    group_id: int | None
+    parent_id: int | None
+    priority: str
+    is_new_difficult: bool
+    is_innovation: bool
+    assigned_on: dt.date
+    deadline: dt.date
+    deadline_rule: str
+    deadline_days: int | None
+    completed_on: dt.date | None
+    percent: int
+    last_progress_at: dt.datetime | None
+    quality_grade: str
+    effectiveness_grade: str
+    extension_count: int
+    bounce_count: int
+    return_count: int
+
+
+class TaskPage(Schema):
+    items: list[TaskOut]
+    count: int
+    page: int
+    page_size: int
+    pages: int
+
+
+class CoordinatorOut(Schema):
+    unit: UnitRef
+    part: str
+    sub_deadline: dt.date | None
+
+
+class DirectiveRef(Schema):
+    id: int
+    number_symbol: str
+    title: str
+
+
+class ProgressReportOut(Schema):
+    id: int
+    author: PersonRef
+    percent: int
+    text: str
+    blocker: str
+    created_at: dt.datetime
+
+
+class ExtensionOut(Schema):
+    id: int
+    task_id: int
+    requested_by_id: int
+    reason: str
+    old_deadline: dt.date
+    new_deadline: dt.date
+    status: str
+    requested_at: dt.datetime
+    decided_by_id: int | None
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class DisputeOut(Schema):
+    id: int
+    task_id: int
+    status: str
+    refusing_unit: UnitRef
+    refused_by_id: int
+    proposed_unit: UnitRef
+    reason: str
+    decider_unit: UnitRef
+    deadline: dt.date
+    opened_at: dt.datetime
+    decided_unit: UnitRef | None
+    decision_reason: str
+    decided_by_id: int | None
+    decided_at: dt.datetime | None
+
+
+class TaskDetailOut(TaskOut):
+    """The task page's three clears: process, authority, record."""
+
+    description: str
+    expected_output: str
+    quality_criteria: str
+    my_commands: list[str] = Field(..., description="Lệnh người gọi được phép thực hiện lúc này")
+    directive: DirectiveRef | None
+    assigning_unit: UnitRef
+    assigner: PersonRef
+    officer: PersonRef | None
+    accountable_head: HeadRef | None = Field(
+        ..., description="Người đứng đầu đơn vị chủ trì, chịu trách nhiệm"
+    )
+    coordinators: list[CoordinatorOut]
+    subtask_ids: list[int]
+    progress_reports: list[ProgressReportOut]
+    extensions: list[ExtensionOut]
+    disputes: list[DisputeOut]
+
+
+class TaskWithDisputeOut(TaskOut):
+    """The task after a refusal or a dispute decision, with that dispute."""
+
+    dispute: DisputeOut
+
+
+class TaskWithExtensionOut(TaskOut):
+    """The task after an extension request or decision, with that extension."""
+
+    extension: ExtensionOut
+
+
+# --------------------------------------------------------------------------------------------
+# transition bodies
+
+
+class RefuseIn(Schema):
+    reason: str = ""
+    proposed_unit_id: int | None = None
+
+
+class ProgressIn(Schema):
+    percent: int
+    text: str = ""
+    blocker: str = ""
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class ApproveIn(Schema):
+    quality_grade: str
+    effectiveness_grade: str
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ExtensionRequestIn(Schema):
+    new_deadline: dt.date
+    reason: str = ""
+
+
+class ExtensionDecideIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class DisputeDecideIn(Schema):
+    unit_id: int
+    reason: str = ""
