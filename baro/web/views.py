@@ -9,12 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from baro.cascade.queries import my_pending_acknowledgements, receipts_to_handle
+from baro.core.timeutil import today
 from baro.ledger import queries as ledger_queries
 from baro.org import queries as org_queries
 from baro.org.models import Person, Role
 from baro.web import dashboards
 from baro.web.access import current_positions, person_required
 from baro.web.forms import LoginForm
+from baro.work.queries.inbox import work_inbox
 
 # Which home section comes first when a person holds several roles.
 ROLE_ORDER = [
@@ -66,6 +69,12 @@ def home(request: HttpRequest, person: Person) -> HttpResponse:
             for p in by_role[Role.OFFICER]
         ]
     sections["received"] = dashboards.delegations_received(person)
+    day = today()
+    sections["inbox"] = work_inbox(person, day)
+    sections["to_acknowledge"] = my_pending_acknowledgements(person, day)
+    sections["receipts"] = [
+        row for row in receipts_to_handle(person, day) if not row.deployment.is_done
+    ]
     if Role.INSPECTOR in by_role:
         sections["ledger"] = ledger_queries.chain_status()
     if Role.FRONT_SUPERVISOR in by_role:

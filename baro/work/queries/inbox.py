@@ -1,0 +1,135 @@
+"""What waits for a person's own action: the "Việc cần làm" section of every home page.
+
+Each list is the person's direct business (their own units, not everything below them: a city
+chairman does not accept a ward's tasks), newest deadline pressure first, capped for the page;
+the counts are exact. The task page and the services still decide who may act.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from baro.core.timeutil import now
+from baro.org.authority import ROLE_POWERS, Power
+from baro.org.models import Delegation, Person, Position, Role
+from baro.org.queries import active_on
+from baro.work import rules
+from baro.work.models import (
+    Dispute,
+    DisputeStatus,
+    Extension,
+    ExtensionStatus,
+    Task,
+    TaskStatus,
+)
+
+__all__ = ["Inbox", "InboxList", "work_inbox"]
+
+SHOWN = 5
+
+
+@dataclass
+class InboxList:
+    key: str
+    label: str | Promise
+    count: int
+    items: list[object] = field(default_factory=list)
+
+
+@dataclass
+class Inbox:
+    lists: list[InboxList]
+
+    @property
+    def total(self) -> int:
+        return sum(item.count for item in self.lists)
+
+
+def _units_with(person: Person, power: str, day: dt.date) -> set[int]:
+    """Units where `person` holds, by their own position or a current delegation, `power`."""
+    roles = [role for role, powers in ROLE_POWERS.items() if power in powers]
+    own = set(
+        Position.objects.filter(active_on(day), person=person, role__in=roles).values_list(
+            "unit_id", flat=True
+        )
+    )
+    at = now()
+    for unit_id, powers in Delegation.objects.filter(
+        delegate=person, valid_from__lte=at, valid_to__gt=at, revoked_at__isnull=True
+    ).values_list("unit_id", "powers"):
+        if power in powers:
+            own.add(unit_id)
+    return own
+
+
+def _listed(key: str, label: str | Promise, qs: QuerySet, today: dt.date) -> InboxList:
+    items = list(qs[:SHOWN])
+    for item in items:
+        task = item if isinstance(item, Task) else item.task
+        task.timing = rules.timing_status(task, today)
+    return InboxList(key=key, label=label, count=qs.count(), items=items)
+
+
+def work_inbox(person: Person, today: dt.date) -> Inbox:
+    handle_units = _units_with(person, Power.TASK_HANDLE, today)
+    approve_units = _units_with(person, Power.TASK_APPROVE, today)
+    head_units = set(
+        Position.objects.filter(active_on(today), person=person, role=Role.HEAD).values_list(
+            "unit_id", flat=True
+        )
+    )
+    at = now()
+    for unit_id, powers in Delegation.objects.filter(
+        delegate=person, valid_from__lte=at, valid_to__gt=at, revoked_at__isnull=True
+    ).values_list("unit_id", "powers"):
+        if Power.DISPUTE_DECIDE in powers:
+            head_units.add(unit_id)
+    tasks = Task.objects.select_related("lead_unit", "assigning_unit").order_by("deadline", "pk")
+    mine = Q(officer=person) | Q(officer__isnull=True, lead_unit_id__in=handle_units)
+    approver = Q(assigner=person) | Q(assigning_unit_id__in=approve_units)
+    return Inbox(
+        lists=[
+            _listed(
+                "accept",
+                _("Chờ tiếp nhận"),
+                tasks.filter(status=TaskStatus.ASSIGNED, lead_unit_id__in=handle_units),
+                today,
+            ),
+            _listed(
+                "handle",
+                _("Đang xử lý"),
+                tasks.filter(mine, status=TaskStatus.IN_PROGRESS),
+                today,
+            ),
+            _listed(
+                "approve",
+                _("Chờ duyệt kết quả"),
+                tasks.filter(approver, status=TaskStatus.SUBMITTED),
+                today,
+            ),
+            _listed(
+                "extension",
+                _("Đề nghị gia hạn chờ quyết định"),
+                Extension.objects.filter(
+                    Q(task__assigner=person) | Q(task__assigning_unit_id__in=approve_units),
+                    status=ExtensionStatus.REQUESTED,
+                )
+                .select_related("task", "task__lead_unit")
+                .order_by("task__deadline", "pk"),
+                today,
+            ),
+            _listed(
+                "dispute",
+                _("Tranh chấp thẩm quyền chờ quyết định"),
+                Dispute.objects.filter(status=DisputeStatus.OPEN, decider_unit_id__in=head_units)
+                .select_related("task", "task__lead_unit", "refusing_unit", "proposed_unit")
+                .order_by("deadline", "pk"),
+                today,
+            ),
+        ]
+    )
