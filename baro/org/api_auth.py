@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from baro.org.commands import row_by
 from baro.org.models import ApiToken, Person
 
 
@@ -18,12 +19,12 @@ def hash_token(raw: str) -> str:
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Person | None:
-        found = (
-            ApiToken.objects.select_related("person")
-            .filter(token_hash=hash_token(token), revoked_at__isnull=True)
-            .first()
-        )
-        if found is None or not found.person.is_active:
+        # One plain statement: this runs before every API call (see row_by).
+        try:
+            found = row_by(ApiToken, "token_hash", hash_token(token), related="person")
+        except ApiToken.DoesNotExist:
+            return None
+        if found.revoked_at is not None or not found.person.is_active:
             return None
         if found.expires_at is not None and found.expires_at <= timezone.now():
             return None

@@ -175,6 +175,11 @@ class _PositionRows:
 _position_rows: dict[str, _PositionRows] = {}
 
 
+def positions_held(person: Person, day: dt.date) -> list[Position]:
+    """The positions `person` holds on `day`, each with its unit loaded (one plain query)."""
+    return _positions_on(person.pk, day)
+
+
 def _positions_on(person_id: int, day: dt.date) -> list[Position]:
     connection = connections[DEFAULT_DB_ALIAS]
     rows = _position_rows.get(connection.vendor)

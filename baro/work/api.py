@@ -31,6 +31,7 @@ from ninja import Field, Query, Router, Schema, Status
 from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
 from baro.core.timeutil import today
 from baro.org.api_auth import request_person
+from baro.org.commands import row_by
 from baro.org.models import Person, Unit
 from baro.org.queries import unit_head
 from baro.work import permissions, rules, services
@@ -219,11 +220,13 @@ def _directive_out(directive: Directive) -> dict[str, Any]:
 _TASK_UNITS = ("lead_unit", "assigning_unit")
 
 
-def _task_row(task_id: int, related: tuple[str, ...] = _TASK_UNITS) -> Task:
+def _task_row(task_id: int, related: tuple[str, ...] = ("lead_unit",)) -> Task:
     """The task with its lead unit (what the services' first authority check and the
     serialiser read, the same shape as the services' own locked re-read), or 404. No visibility
     check: the endpoints of commands leave it to `_command`."""
     try:
+        if related == ("lead_unit",):  # every command: one plain statement (see row_by)
+            return row_by(Task, "pk", task_id, related="lead_unit")
         return Task.objects.select_related(*related).get(pk=task_id)
     except Task.DoesNotExist as exc:
         raise NotFoundError("Không tìm thấy nhiệm vụ.") from exc
@@ -238,15 +241,18 @@ def _task(actor: Person, task_id: int, related: tuple[str, ...] = _TASK_UNITS) -
 
 
 def _unit(unit_id: int) -> Unit:
-    unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None:
-        raise NotFoundError("Không tìm thấy đơn vị.")
-    return unit
+    try:
+        return row_by(Unit, "pk", unit_id)
+    except Unit.DoesNotExist as exc:
+        raise NotFoundError("Không tìm thấy đơn vị.") from exc
 
 
 def _person(person_id: int) -> Person:
-    person = Person.objects.filter(pk=person_id, is_system=False).first()
-    if person is None:
+    try:
+        person = row_by(Person, "pk", person_id)
+    except Person.DoesNotExist:
+        person = None
+    if person is None or person.is_system:
         raise NotFoundError("Không tìm thấy cán bộ.")
     return person
 

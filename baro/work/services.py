@@ -42,8 +42,8 @@ from baro.core.timeutil import format_date, now, today
 from baro.org import authority
 from baro.org.authority import Decision, Power
 from baro.org.commands import clean_fields, locked_row, record_action, required_text
-from baro.org.models import Person, Position, Unit
-from baro.org.queries import active_on, lowest_common_superior
+from baro.org.models import Person, Unit
+from baro.org.queries import lowest_common_superior
 from baro.work import rules
 from baro.work.models import (
     Attachment,
@@ -515,11 +515,10 @@ def _task_assign(
             )
     if officer is not None and not (
         officer.is_active
-        and Position.objects.filter(
-            active_on(day),
-            person=officer,
-            unit__path__startswith=lead_unit.path,
-        ).exists()
+        and any(
+            position.unit.path.startswith(lead_unit.path)
+            for position in authority.positions_held(officer, day)
+        )
     ):
         raise DomainError(
             "work.officer_outside",
@@ -569,11 +568,15 @@ def _task_assign(
     )
     _clean(task, exclude=["directive", "group", "parent"])
     task.save(force_insert=True)
-    rows = TaskCoordinator.objects.bulk_create(
-        [
-            TaskCoordinator(task=task, unit=s.unit, part=s.part, sub_deadline=s.sub_deadline)
-            for s in specs
-        ]
+    rows = (
+        TaskCoordinator.objects.bulk_create(
+            [
+                TaskCoordinator(task=task, unit=s.unit, part=s.part, sub_deadline=s.sub_deadline)
+                for s in specs
+            ]
+        )
+        if specs
+        else []
     )
     _event(
         actor=actor,

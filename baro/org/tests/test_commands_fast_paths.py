@@ -13,7 +13,7 @@ from baro.core.errors import DomainError
 from baro.core.timeutil import today
 from baro.org import authority
 from baro.org.authority import ROLE_POWERS, Power
-from baro.org.commands import clean_fields, locked_row
+from baro.org.commands import clean_fields, locked_row, row_by
 from baro.org.models import Position, Role, Unit
 from baro.org.tests.conftest import World
 from baro.org.tests.factories import PositionFactory
@@ -116,3 +116,21 @@ def test_locked_row_is_the_locked_queryset(world: World) -> None:
             locked_row(Position, 987654, related="unit")
         plain = locked_row(Unit, world.root.pk)
         assert (plain.code, plain.path) == ("HN", world.root.path)
+
+
+def test_row_by_is_the_queryset_by_a_unique_field(world: World) -> None:
+    from baro.org.api_auth import hash_token
+    from baro.org.models import ApiToken
+    from baro.org.services import api_token_issue
+
+    _token, raw = api_token_issue(actor=world.officer, person=world.officer, name="tích hợp")
+    fast = row_by(ApiToken, "token_hash", hash_token(raw), related="person")
+    slow = ApiToken.objects.select_related("person").get(token_hash=hash_token(raw))
+    for f in ApiToken._meta.concrete_fields:
+        assert getattr(fast, f.attname) == getattr(slow, f.attname)
+    with CaptureQueriesContext(transaction.get_connection()) as queries:
+        assert fast.person.full_name == slow.person.full_name  # loaded with the row
+    assert len(queries) == 0
+    with pytest.raises(ApiToken.DoesNotExist):
+        row_by(ApiToken, "token_hash", hash_token("not a token"), related="person")
+    assert row_by(Unit, "pk", world.root.pk).code == "HN"
