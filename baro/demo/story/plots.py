@@ -21,7 +21,14 @@ from collections.abc import Iterator
 
 from baro.core.timeutil import format_date
 from baro.demo.story.stage import At, Plot, Stage
-from baro.work.models import DeadlineRule, DirectiveKind, EffectivenessGrade, Priority
+from baro.work import services
+from baro.work.models import (
+    DeadlineRule,
+    DirectiveKind,
+    EffectivenessGrade,
+    InputPosition,
+    Priority,
+)
 from baro.work.models import QualityGrade as Q
 from baro.workdays.calendar import PeriodKind
 
@@ -1077,8 +1084,105 @@ def incoming_mail_procedure(stage: Stage) -> Iterator[At]:
     )
 
 
+def road_clearance_consultations(stage: Stage) -> Iterator[At]:
+    """Around U8 (Tam Trinh road): the coordinators are asked for input (one answers with
+    changes, one ward stays silent past its sub-deadline), the Department asks the Chairman for
+    guidance on a matter that was its own to decide, splits off a subtask for its division (now
+    overdue), and attaches the handover record to its report."""
+    yield At(-100, 9)
+    task = stage.task("U8")
+    lead_side = stage.worker("U8")
+    asked = services.input_request(
+        actor=lead_side,
+        task=task,
+        unit=stage.unit("HN-SNNMT"),
+        question="Đề nghị Sở cho ý kiến về đơn giá bồi thường cây trồng, vật kiến trúc áp dụng "
+        "cho 126 hộ trong phạm vi dự án.",
+    )
+    services.input_request(
+        actor=lead_side,
+        task=task,
+        unit=stage.unit("HN-P-VINHTUY"),
+        question="Đề nghị phường cho ý kiến về kế hoạch vận động, thời điểm tổ chức cưỡng chế "
+        "đối với các hộ chưa bàn giao mặt bằng.",
+    )
+    yield At(-66, 14)
+    services.input_answer(
+        actor=stage.head("HN-SNNMT"),
+        input_request=asked,
+        position=InputPosition.AGREE_WITH_CHANGES,
+        answer="Thống nhất đơn giá; đề nghị bổ sung hỗ trợ di chuyển mồ mả theo Quyết định "
+        "của UBND Thành phố.",
+    )
+    yield At(-50, 10)
+    guidance = services.guidance_request(
+        actor=stage.lead_head("U8"),
+        task=stage.task("U8"),
+        question="Xin ý kiến chỉ đạo về việc áp dụng đơn giá hỗ trợ di chuyển mồ mả cho các hộ "
+        "có mồ mả trong phạm vi thu hồi.",
+    )
+    yield At(-47, 16)
+    services.guidance_answer(
+        actor=stage.person("chutich"),
+        guidance=guidance,
+        answer="Việc áp dụng đơn giá đã được quy định tại quyết định của UBND Thành phố; Sở Xây "
+        "dựng chủ động thực hiện, không phải xin ý kiến.",
+        within_unit_authority=True,
+    )
+    yield At(-40, 9)
+    sub = services.subtask_assign(
+        actor=stage.lead_head("U8"),
+        parent=stage.task("U8"),
+        title="Lập hồ sơ cưỡng chế thu hồi đất đối với 7 hộ chưa bàn giao mặt bằng",
+        lead_unit=stage.unit("HN-SXD-GT"),
+        deadline_rule=DeadlineRule.DATE,
+        deadline=stage.due(-20),
+        expected_output="Hồ sơ cưỡng chế trình UBND phường Vĩnh Tuy.",
+    )
+    stage.tasks["U8.1"] = sub.pk
+    yield At(-39, 9)
+    stage.accept("U8.1")
+    yield At(-22, 15)
+    stage.progress("U8.1", 60, "Đã lập xong hồ sơ 4/7 hộ.")
+    yield At(-4, 15, 30)
+    services.attachment_add(
+        actor=stage.worker("U8"),
+        task=stage.task("U8"),
+        name="bien-ban-ban-giao-mat-bang-dot-3.pdf",
+        content=_demo_pdf("Bien ban ban giao mat bang dot 3 - duong Tam Trinh"),
+    )
+
+
+def _demo_pdf(text: str) -> bytes:
+    """A small, valid one-page PDF holding `text` (ASCII), for the demo's attachments."""
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 PLOTS: list[Plot] = [
     documents,
+    road_clearance_consultations,
     city_plan_ordered,
     head_responsibility_rule,
     inspection_of_heads,
