@@ -34,6 +34,7 @@ __all__ = [
     "ReceiptRow",
     "Stage",
     "can_act_on",
+    "can_follow",
     "can_view_overview",
     "cascade_overview",
     "filter_rows",
@@ -41,6 +42,7 @@ __all__ = [
     "members_by_unit",
     "my_pending_acknowledgements",
     "overview_directive_get",
+    "overview_scope",
     "receipt_get",
     "receipt_rows",
     "receipts_to_handle",
@@ -273,10 +275,34 @@ def can_send(actor: Person, directive: Directive) -> bool:
     )
 
 
+def overview_scope(actor: Person, directive: Directive) -> list[str] | None:
+    """Which part of the cascade `actor` follows: None for all of it (the issuer's side), else
+    the unit paths of the receiving units (and what they forwarded) that `actor` leads — a
+    department's director follows his department and its divisions, not the other
+    departments. An empty list: nothing to follow."""
+    if can_view_overview(actor, directive):
+        return None
+    day = _today()
+    led = Position.objects.filter(
+        _members_q(day), person=actor, role__in=[Role.HEAD, Role.DEPUTY]
+    ).values_list("unit__path", flat=True)
+    received = DirectiveReceipt.objects.filter(directive=directive).values_list(
+        "unit__path", flat=True
+    )
+    paths = set(led)
+    return sorted(path for path in received if any(path.startswith(mine) for mine in paths))
+
+
+def can_follow(actor: Person, directive: Directive) -> bool:
+    """Whether `actor` may open the directive's cascade page (the whole or their part)."""
+    scope = overview_scope(actor, directive)
+    return scope is None or bool(scope)
+
+
 def overview_directive_get(*, actor: Person, pk: int) -> Directive:
-    """The directive `pk` if `actor` may follow its cascade, else NotFoundError."""
+    """The directive `pk` if `actor` may follow its cascade (or their part), else NotFound."""
     directive = Directive.objects.select_related("issuing_unit", "signer").filter(pk=pk).first()
-    if directive is None or not can_view_overview(actor, directive):
+    if directive is None or not can_follow(actor, directive):
         raise NotFoundError("Không tìm thấy văn bản chỉ đạo.")
     return directive
 
@@ -294,11 +320,19 @@ def _tree_receipts(directive: Directive) -> QuerySet[DirectiveReceipt]:
 def cascade_overview(
     actor: Person, directive: Directive, today: dt.date | None = None
 ) -> CascadeOverview:
-    """Every receipt of `directive`, unit by unit down the tree, with its status on `today`."""
-    if not can_view_overview(actor, directive):
+    """The receipts of `directive` that `actor` follows (all of them on the issuer's side, else
+    those of the units they lead and below), unit by unit down the tree, as on `today`."""
+    scope = overview_scope(actor, directive)
+    if scope is not None and not scope:
         raise NotFoundError("Không tìm thấy văn bản chỉ đạo.")
+    receipts = _tree_receipts(directive)
+    if scope is not None:
+        condition = Q()
+        for path in scope:
+            condition |= Q(unit__path__startswith=path)
+        receipts = receipts.filter(condition)
     day = today or _today()
-    return CascadeOverview(directive, day, receipt_rows(_tree_receipts(directive), day))
+    return CascadeOverview(directive, day, receipt_rows(receipts, day))
 
 
 def _today() -> dt.date:

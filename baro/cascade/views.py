@@ -116,6 +116,7 @@ def overview(request: HttpRequest, person: Person, directive_id: int) -> HttpRes
             "filters": queries.FILTERS,
             "active_filter": key if key in queries.FILTERS else "",
             "can_send": queries.can_send(person, directive),
+            "partial": queries.overview_scope(person, directive) is not None,
             "breadcrumbs": _issuer_crumbs(directive, (_("Tình hình triển khai"), "")),
             "nav_active": "directives",
         },

@@ -119,7 +119,10 @@ def test_plan_forward_deploy_acknowledge_and_overview(cw: CascadeWorld, clock: A
         f"{API}/directives/{cw.directive.pk}/overview", {"loc": "chua-ke-hoach"}
     )
     assert [r["unit"]["code"] for r in filtered.json()["rows"]] == ["PHONG-A1", "SO-B"]
-    assert bearer(cw.head).get(f"{API}/directives/{cw.directive.pk}/overview").status_code == 404
+    # Sở A's head follows Sở A and its forward only; an officer follows nothing.
+    own = bearer(cw.head).get(f"{API}/directives/{cw.directive.pk}/overview")
+    assert [r["unit"]["code"] for r in own.json()["rows"]] == ["SO-A", "PHONG-A1"]
+    assert bearer(cw.officer).get(f"{API}/directives/{cw.directive.pk}/overview").status_code == 404
 
 
 def test_the_endpoints_are_in_the_openapi_document(cw: CascadeWorld) -> None:

@@ -200,11 +200,22 @@ def test_thirty_units_the_issuer_sees_exactly_who_is_late(cw: CascadeWorld, cloc
     }
 
 
-def test_the_overview_is_for_the_issuer_side_only(cw: CascadeWorld) -> None:
-    services.directive_send(actor=cw.city_head, directive=cw.directive, units=[cw.dept_a])
+def test_the_issuer_side_sees_everything_a_receiving_head_their_part(cw: CascadeWorld) -> None:
+    receipt_a, _receipt_b = services.directive_send(
+        actor=cw.city_head, directive=cw.directive, units=[cw.dept_a, cw.dept_b]
+    )
+    services.receipt_forward(actor=cw.head, receipt=receipt_a, units=[cw.div_a1])
     for who in ("city_head", "city_deputy", "secretary", "admin"):
-        assert queries.cascade_overview(getattr(cw, who), cw.directive, SENT).unit_count == 1
-    for who in ("head", "officer", "outsider"):
+        assert queries.cascade_overview(getattr(cw, who), cw.directive, SENT).unit_count == 3
+        assert queries.overview_scope(getattr(cw, who), cw.directive) is None
+    # Sở A's head follows Sở A and what it forwarded; Sở B's head only Sở B.
+    mine = queries.cascade_overview(cw.head, cw.directive, SENT)
+    assert [row.unit for row in mine.rows] == [cw.dept_a, cw.div_a1]
+    theirs = queries.cascade_overview(cw.head_b, cw.directive, SENT)
+    assert [row.unit for row in theirs.rows] == [cw.dept_b]
+    assert queries.can_follow(cw.head, cw.directive)
+    for who in ("officer", "outsider"):
+        assert not queries.can_follow(getattr(cw, who), cw.directive)
         with pytest.raises(NotFoundError):
             queries.cascade_overview(getattr(cw, who), cw.directive, SENT)
 
@@ -232,3 +243,4 @@ def test_the_overview_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         overview = queries.cascade_overview(cw.city_head, cw.directive, SENT)
         assert sum(len(row.members) for row in overview.rows) == 18
+

@@ -438,7 +438,7 @@ def directive_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespo
             "task_count": tasks.count(),
             "can_assign": bool(authority.holds_anywhere(person, Power.TASK_ASSIGN)),
             "can_view_cascade": directive.requires_cascade
-            and cascade_queries.can_view_overview(person, directive),
+            and cascade_queries.can_follow(person, directive),
             "can_send_cascade": directive.requires_cascade
             and cascade_queries.can_send(person, directive),
             "breadcrumbs": _crumbs((directive.number_symbol, "")),
