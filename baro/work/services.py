@@ -228,6 +228,9 @@ def _task_full_state(task: Task, coordinators: Sequence[TaskCoordinator]) -> dic
     }
 
 
+_TASK_RELATIONS = [f.name for f in Task._meta.fields if f.is_relation]
+
+
 def _save_task(task: Task, fields: list[str]) -> None:
     # Only the changed fields are validated: the others were valid when stored, and the
     # database's constraints stand behind every row (re-checking four foreign keys per
@@ -566,7 +569,9 @@ def _task_assign(
         deadline_period_number=deadline_period_number if is_period else None,
         assigned_on=day,
     )
-    _clean(task, exclude=["directive", "group", "parent"])
+    # Related rows were passed in as loaded instances and the database's foreign keys stand
+    # behind them: validating them again would cost a query each.
+    _clean(task, exclude=_TASK_RELATIONS)
     task.save(force_insert=True)
     rows = (
         TaskCoordinator.objects.bulk_create(
