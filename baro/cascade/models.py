@@ -17,15 +17,16 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from baro.org.models import Person, Unit
 from baro.work.models import Directive
 
 
 class DeploymentForm(models.TextChoices):
-    CONFERENCE = "conference", "Hội nghị quán triệt, triển khai"
-    ONLINE = "online", "Hội nghị trực tuyến"
-    MEETING = "meeting", "Họp cơ quan, chi bộ"
+    CONFERENCE = "conference", _("Hội nghị quán triệt, triển khai")
+    ONLINE = "online", _("Hội nghị trực tuyến")
+    MEETING = "meeting", _("Họp cơ quan, chi bộ")
 
 
 class DirectiveReceipt(models.Model):

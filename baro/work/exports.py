@@ -80,7 +80,7 @@ def _rows(ws: Worksheet, qs: QuerySet[Task], limit: int) -> Iterator[list[object
             _dated(ws, task.assigned_on),
             _dated(ws, task.deadline),
             _dated(ws, task.completed_on),
-            task.get_status_display(),
+            str(task.get_status_display()),
             str(TimingStatus(task.timing).label),  # type: ignore[attr-defined]
             "Có" if task.is_not_updated else "",  # type: ignore[attr-defined]
             task.percent,

@@ -13,17 +13,18 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from baro.org.models import Person, Unit
 from baro.workdays.calendar import PeriodKind
 
 
 class DirectiveKind(models.TextChoices):
-    DIRECTIVE = "directive", "Chỉ thị"
-    RESOLUTION = "resolution", "Nghị quyết"
-    PLAN = "plan", "Kế hoạch"
-    CONCLUSION = "conclusion", "Thông báo kết luận"
-    OFFICIAL_LETTER = "official_letter", "Công văn"
+    DIRECTIVE = "directive", _("Chỉ thị")
+    RESOLUTION = "resolution", _("Nghị quyết")
+    PLAN = "plan", _("Kế hoạch")
+    CONCLUSION = "conclusion", _("Thông báo kết luận")
+    OFFICIAL_LETTER = "official_letter", _("Công văn")
 
 
 class Directive(models.Model):
@@ -104,39 +105,39 @@ class TaskGroup(models.Model):
 
 
 class TaskStatus(models.TextChoices):
-    ASSIGNED = "assigned", "Chờ tiếp nhận"
-    IN_PROGRESS = "in_progress", "Đang thực hiện"
-    SUBMITTED = "submitted", "Chờ duyệt kết quả"
-    DISPUTED = "disputed", "Tranh chấp thẩm quyền"
-    COMPLETED = "completed", "Hoàn thành"
-    CANCELLED = "cancelled", "Đã hủy"
+    ASSIGNED = "assigned", _("Chờ tiếp nhận")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    SUBMITTED = "submitted", _("Chờ duyệt kết quả")
+    DISPUTED = "disputed", _("Tranh chấp thẩm quyền")
+    COMPLETED = "completed", _("Hoàn thành")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 class Priority(models.TextChoices):
-    NORMAL = "normal", "Thường"
-    HIGH = "high", "Quan trọng"
-    URGENT = "urgent", "Khẩn"
+    NORMAL = "normal", _("Thường")
+    HIGH = "high", _("Quan trọng")
+    URGENT = "urgent", _("Khẩn")
 
 
 class DeadlineRule(models.TextChoices):
-    DATE = "date", "Ngày cụ thể"
-    CALENDAR_DAYS = "calendar_days", "Số ngày kể từ ngày giao"
-    WORKING_DAYS = "working_days", "Số ngày làm việc kể từ ngày giao"
-    PERIOD = "period", "Trong kỳ (tháng, quý, 6 tháng, năm)"
+    DATE = "date", _("Ngày cụ thể")
+    CALENDAR_DAYS = "calendar_days", _("Số ngày kể từ ngày giao")
+    WORKING_DAYS = "working_days", _("Số ngày làm việc kể từ ngày giao")
+    PERIOD = "period", _("Trong kỳ (tháng, quý, 6 tháng, năm)")
 
 
 class QualityGrade(models.TextChoices):
-    EXCELLENT = "excellent", "Xuất sắc"
-    GOOD = "good", "Tốt"
-    SATISFACTORY = "satisfactory", "Đạt yêu cầu"
-    UNSATISFACTORY = "unsatisfactory", "Không đạt yêu cầu"
+    EXCELLENT = "excellent", _("Xuất sắc")
+    GOOD = "good", _("Tốt")
+    SATISFACTORY = "satisfactory", _("Đạt yêu cầu")
+    UNSATISFACTORY = "unsatisfactory", _("Không đạt yêu cầu")
 
 
 class EffectivenessGrade(models.TextChoices):
-    HIGH = "high", "Hiệu quả cao"
-    EFFECTIVE = "effective", "Có hiệu quả"
-    LOW = "low", "Hiệu quả thấp"
-    NONE = "none", "Không hiệu quả"
+    HIGH = "high", _("Hiệu quả cao")
+    EFFECTIVE = "effective", _("Có hiệu quả")
+    LOW = "low", _("Hiệu quả thấp")
+    NONE = "none", _("Không hiệu quả")
 
 
 class Task(models.Model):
@@ -218,7 +219,26 @@ class Task(models.Model):
     class Meta:
         ordering = ["deadline", "pk"]
         indexes = [
-            models.Index(fields=["lead_unit", "status", "deadline"], name="work_task_lead_idx"),
+            # The lead unit's tasks by status and deadline, carrying the columns the timing
+            # counts and "not updated" read, so counting a subtree never visits the table.
+            models.Index(
+                fields=[
+                    "lead_unit",
+                    "status",
+                    "deadline",
+                    "completed_on",
+                    "last_progress_at",
+                    "assigned_on",
+                ],
+                name="work_task_lead_cover_idx",
+            ),
+            # Every task in list order (deadline, id) with what the timing and subtree tests
+            # read: a big list's first page is read in this order and stops after one page
+            # (queries/lists.py, bench/tasks_list.py).
+            models.Index(
+                fields=["deadline", "id", "lead_unit", "status", "completed_on"],
+                name="work_task_list_order_idx",
+            ),
             models.Index(
                 fields=["assigning_unit", "status", "deadline"], name="work_task_assigning_idx"
             ),
@@ -305,9 +325,9 @@ class ProgressReport(models.Model):
 
 
 class ExtensionStatus(models.TextChoices):
-    REQUESTED = "requested", "Chờ quyết định"
-    APPROVED = "approved", "Đồng ý gia hạn"
-    REFUSED = "refused", "Không đồng ý"
+    REQUESTED = "requested", _("Chờ quyết định")
+    APPROVED = "approved", _("Đồng ý gia hạn")
+    REFUSED = "refused", _("Không đồng ý")
 
 
 class Extension(models.Model):
@@ -362,8 +382,8 @@ class Extension(models.Model):
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", "Chờ quyết định"
-    DECIDED = "decided", "Đã quyết định"
+    OPEN = "open", _("Chờ quyết định")
+    DECIDED = "decided", _("Đã quyết định")
 
 
 class Dispute(models.Model):
@@ -441,9 +461,9 @@ class Dispute(models.Model):
 
 
 class InputPosition(models.TextChoices):
-    AGREE = "agree", "Đồng ý"
-    DISAGREE = "disagree", "Không đồng ý"
-    AGREE_WITH_CHANGES = "agree_with_changes", "Đồng ý, có ý kiến bổ sung, sửa đổi"
+    AGREE = "agree", _("Đồng ý")
+    DISAGREE = "disagree", _("Không đồng ý")
+    AGREE_WITH_CHANGES = "agree_with_changes", _("Đồng ý, có ý kiến bổ sung, sửa đổi")
 
 
 class InputRequest(models.Model):

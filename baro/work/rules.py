@@ -10,6 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from baro.work.models import Task, TaskStatus
 
@@ -31,16 +32,16 @@ __all__ = [
 
 
 class TaskCommand(models.TextChoices):
-    ACCEPT = "accept", "Tiếp nhận"
-    REFUSE = "refuse", "Từ chối"
-    DECIDE_DISPUTE = "decide_dispute", "Quyết định tranh chấp"
-    REPORT_PROGRESS = "report_progress", "Báo cáo tiến độ"
-    SUBMIT = "submit", "Trình kết quả"
-    APPROVE = "approve", "Duyệt kết quả"
-    RETURN = "return", "Trả lại"
-    REQUEST_EXTENSION = "request_extension", "Đề nghị gia hạn"
-    DECIDE_EXTENSION = "decide_extension", "Quyết định gia hạn"
-    CANCEL = "cancel", "Hủy nhiệm vụ"
+    ACCEPT = "accept", _("Tiếp nhận")
+    REFUSE = "refuse", _("Từ chối")
+    DECIDE_DISPUTE = "decide_dispute", _("Quyết định tranh chấp")
+    REPORT_PROGRESS = "report_progress", _("Báo cáo tiến độ")
+    SUBMIT = "submit", _("Trình kết quả")
+    APPROVE = "approve", _("Duyệt kết quả")
+    RETURN = "return", _("Trả lại")
+    REQUEST_EXTENSION = "request_extension", _("Đề nghị gia hạn")
+    DECIDE_EXTENSION = "decide_extension", _("Quyết định gia hạn")
+    CANCEL = "cancel", _("Hủy nhiệm vụ")
 
 
 S = TaskStatus
@@ -116,11 +117,11 @@ def target_status(status: str, command: str) -> str:
 class TimingStatus(models.TextChoices):
     """The 2×2 grid of official reports, plus cancelled (which counts in none of its cells)."""
 
-    IN_PROGRESS_ON_TIME = "in_progress_on_time", "Đang thực hiện trong hạn"
-    IN_PROGRESS_OVERDUE = "in_progress_overdue", "Đang thực hiện quá hạn"
-    COMPLETED_ON_TIME = "completed_on_time", "Hoàn thành đúng hạn"
-    COMPLETED_LATE = "completed_late", "Hoàn thành quá hạn"
-    CANCELLED = "cancelled", "Đã hủy"
+    IN_PROGRESS_ON_TIME = "in_progress_on_time", _("Đang thực hiện trong hạn")
+    IN_PROGRESS_OVERDUE = "in_progress_overdue", _("Đang thực hiện quá hạn")
+    COMPLETED_ON_TIME = "completed_on_time", _("Hoàn thành đúng hạn")
+    COMPLETED_LATE = "completed_late", _("Hoàn thành quá hạn")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 def timing_status(task: Task, today: dt.date) -> TimingStatus:

@@ -37,6 +37,7 @@ from typing import Any
 import holidays
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "DayInfo",
@@ -337,10 +338,10 @@ def working_days_in(year: int) -> list[dt.date]:
 
 
 class PeriodKind(models.TextChoices):
-    MONTH = "month", "Tháng"
-    QUARTER = "quarter", "Quý"
-    HALF = "half", "6 tháng"
-    YEAR = "year", "Năm"
+    MONTH = "month", _("Tháng")
+    QUARTER = "quarter", _("Quý")
+    HALF = "half", _("6 tháng")
+    YEAR = "year", _("Năm")
 
 
 _PERIODS_PER_YEAR = {

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class OverrideKind(models.TextChoices):
-    HOLIDAY = "holiday", "Ngày nghỉ"
-    WORKING_DAY = "working_day", "Ngày làm việc bù"
+    HOLIDAY = "holiday", _("Ngày nghỉ")
+    WORKING_DAY = "working_day", _("Ngày làm việc bù")
 
 
 class CalendarOverride(models.Model):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 from django.db.backends.signals import connection_created
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
@@ -48,6 +49,7 @@ __all__ = [
     "TimingCounts",
     "available_scopes",
     "completion_rates",
+    "count_up_to",
     "describe_filters",
     "fold_text",
     "not_updated_q",
@@ -292,19 +294,58 @@ def under_units(actor: Person, day: dt.date | None = None) -> list[Unit]:
     return _outermost(units + _delegated_under_units(actor))
 
 
+# The alias every subtree condition filters on (see _LeadUnitForScan and task_list).
+_LEAD = "lead_unit_for_scan"
+
+
+class _LeadUnitForScan(models.Func):
+    """The task's lead unit id, hiding its index from SQLite's planner in the list's page query.
+
+    SQLite, statistics or not, drives `lead_unit_id IN (subtree)` from the lead-unit index and
+    then sorts every match by deadline: 1 s for the 445,000 overdue tasks of a whole city.
+    Written `+lead_unit_id` (SQLite's documented way to say "not through an index") in a query
+    that is ordered and limited, the planner instead reads work_task_list_order_idx in list
+    order, tests each row's unit against the subtree, and stops after one page (3 ms).
+    Counts and aggregates (no ORDER BY … LIMIT) keep the plain column, and so the covering
+    lead-unit index. task_list() asks for this only when the list is big (_big_list); for a
+    ward's few hundred tasks the lead-unit index and a small sort are faster. PostgreSQL
+    chooses between both plans by itself from its statistics, so it gets the plain column.
+    """
+
+    arity = 1
+    output_field = models.IntegerField()
+
+    def as_sql(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return compiler.compile(self.get_source_expressions()[0])
+
+    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        query = compiler.query
+        if query.order_by and query.high_mark is not None:
+            return f"+{sql}", params
+        return sql, params
+
+
+def _big_list() -> int:
+    """From how many matching tasks a page query reads in list order rather than unit by unit
+    (SQLite only; at 1,000,000 tasks the unit-by-unit plan wins below ~1,000 matches).
+    Setting BARO_TASK_LIST_SCAN_FROM changes it (the tests use 1 to exercise both plans)."""
+    return int(getattr(settings, "BARO_TASK_LIST_SCAN_FROM", 1_000))
+
+
 def _lead_in_subtrees(units: list[Unit]) -> Q:
     """Tasks led by a unit in the subtree of one of `units`.
 
-    Written as `lead_unit_id IN (SELECT id FROM org_unit WHERE <path ranges>)` rather than a
-    join: both engines then read the task index in deadline order and stop after one page,
-    instead of visiting every unit of the subtree (bench/tasks_list.py).
+    `lead_unit_id IN (SELECT id FROM org_unit WHERE <path ranges>)`: a probe of a small set
+    per row, whether the engine walks the units' tasks or the tasks in deadline order.
+    Filters the `_LEAD` alias that task_list() defines.
     """
     if not units:
         return Q(pk__in=[])
     ranges = subtree_q(units[0].path)
     for unit in units[1:]:
         ranges |= subtree_q(unit.path)
-    return Q(lead_unit_id__in=Unit.objects.filter(ranges).values("pk"))
+    return Q(**{f"{_LEAD}__in": Unit.objects.filter(ranges).values("pk")})
 
 
 def _scope_q(actor: Person, scope: str, day: dt.date) -> Q:
@@ -380,19 +421,45 @@ def task_list(
     # Who holds which position is asked for the real today; `today` only moves the timing.
     scope_q = _scope_q(actor, scope, local_today())
     today = today or local_today()
-    qs = Task.objects.filter(scope_q).filter(_filters_q(filters, today))
-    if filters.text.strip():
+    filters_q = _filters_q(filters, today)
+    text = filters.text.strip()
+    if text:
         _ensure_fold_registered()
+    by_deadline = False
+    if connection.vendor == "sqlite" and (scope == Scope.UNDER or filters.unit_id is not None):
+        # How big is this list? Counting up to _big_list() through the lead-unit index costs
+        # at most that many index entries (see _LeadUnitForScan).
+        probe = _tasks(scope_q, filters_q, text, by_deadline=False)
+        big = _big_list()
+        by_deadline = probe.order_by()[:big].count() >= big
+    qs = _tasks(scope_q, filters_q, text, by_deadline=by_deadline)
+    if by_deadline:
+        # Joining org_unit would give SQLite a second way into the lead-unit index (unit by
+        # unit); the page's few lead units come in one more query instead.
+        qs = qs.select_related("officer", "directive").prefetch_related("lead_unit")
+    else:
+        qs = qs.select_related("lead_unit", "officer", "directive")
+    return qs.annotate(timing=timing_case(today), is_not_updated=_not_updated_case(today)).order_by(
+        "deadline", "pk"
+    )
+
+
+def _tasks(scope_q: Q, filters_q: Q, text: str, *, by_deadline: bool) -> QuerySet[Task]:
+    lead = _LeadUnitForScan(F("lead_unit_id")) if by_deadline else F("lead_unit_id")
+    qs = Task.objects.alias(**{_LEAD: lead}).filter(scope_q).filter(filters_q)
+    if text:
         qs = qs.alias(
             fold_title=Fold("title"),
             fold_description=Fold("description"),
             fold_directive=Fold("directive__number_symbol"),
-        ).filter(_text_q(filters.text))
-    return (
-        qs.select_related("lead_unit", "officer", "directive")
-        .annotate(timing=timing_case(today), is_not_updated=_not_updated_case(today))
-        .order_by("deadline", "pk")
-    )
+        ).filter(_text_q(text))
+    return qs
+
+
+def count_up_to(qs: QuerySet[Task], cap: int) -> int:
+    """len(qs) if it is at most `cap`, else cap + 1: "more than cap" without counting them all
+    (a whole city's 445,000 overdue tasks would cost 150 ms to 1 s to count exactly)."""
+    return _plain(qs)[: cap + 1].count()
 
 
 # --------------------------------------------------------------------------------------------

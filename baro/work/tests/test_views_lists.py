@@ -81,7 +81,7 @@ def test_leader_sees_everything_under_with_counts_and_both_rates(
     html = response.content.decode()
     assert titles(html) == ["Đề án chuyển đổi số", "Rà soát thủ tục", "Báo cáo quý IV"]
     for label in TimingStatus.labels[:4]:
-        assert label in html
+        assert str(label) in html
     counts = dict(
         re.findall(
             r'timing-cell--([a-z_]+)[^"\-]*">\s*<a[^>]*>\s*<span class="stat__value">(\d+)</span>',
