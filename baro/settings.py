@@ -176,6 +176,10 @@ BARO_DISPUTE_DECISION_WORKING_DAYS = env_int("BARO_DISPUTE_DECISION_WORKING_DAYS
 # A cascaded directive: each receiving unit plans within N days and deploys within M days.
 BARO_CASCADE_PLAN_DAYS = env_int("BARO_CASCADE_PLAN_DAYS", 7, minimum=1)
 BARO_CASCADE_DEPLOY_DAYS = env_int("BARO_CASCADE_DEPLOY_DAYS", 14, minimum=1)
+# Task lists count at most N tasks ("hơn N nhiệm vụ") and page up to there; filter or export
+# for more. From M matching tasks up, SQLite reads a list in deadline order (see lists.py).
+BARO_LIST_COUNT_CAP = env_int("BARO_LIST_COUNT_CAP", 10_000, minimum=100)
+BARO_TASK_LIST_SCAN_FROM = env_int("BARO_TASK_LIST_SCAN_FROM", 1_000, minimum=1)
 # A coordinator asked for input with no sub-deadline answers within N working days.
 BARO_INPUT_ANSWER_WORKING_DAYS = env_int("BARO_INPUT_ANSWER_WORKING_DAYS", 5, minimum=1)
 # A superior asked for guidance answers within N working days.

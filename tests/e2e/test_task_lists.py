@@ -122,3 +122,21 @@ def test_leader_filters_overdue_pages_and_downloads_the_same_list(
     assert {r[9] for r in body} == {OVERDUE}
     assert [r[1] for r in body[: len(shown)]] == shown
     page.screenshot(path="/tmp/baro-e2e-task-list.png", full_page=True)
+
+
+def test_leader_opens_the_counts_page_and_goes_to_a_cell_s_list(browser_page: Page) -> None:
+    # The page a big list's grid is loaded from (and opened without JavaScript).
+    page = browser_page
+    login(page, PERSONAS["leader"])
+    open_task_list(page)
+    page.locator(".tasktabs").get_by_role("link", name="Toàn bộ đơn vị cấp dưới").click()
+    page.wait_for_url("**scope=under*")
+    overdue = cell_count(page, OVERDUE)
+    page.goto(page.url.replace("/nhiem-vu/?", "/nhiem-vu/so-lieu/?"))
+    page.get_by_role("heading", level=1, name="Số liệu nhiệm vụ").wait_for()
+    assert cell_count(page, OVERDUE) == overdue
+    assert "Tỷ lệ hoàn thành đúng hạn trên tổng số nhiệm vụ" in page.inner_text(".rates")
+    page.locator(".timing-grid .timing-cell", has_text=OVERDUE).first.get_by_role("link").click()
+    page.wait_for_url("**/nhiem-vu/?*timing=in_progress_overdue*")
+    assert listed_count(page) == overdue
+    page.get_by_role("heading", level=1, name="Nhiệm vụ").wait_for()

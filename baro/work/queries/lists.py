@@ -1,8 +1,11 @@
 """Task lists scoped to the actor, their filters, the timing status in SQL and the two rates.
 
 Four scopes (Scope): my tasks, my unit's tasks, tasks I assigned, everything under my units.
-Each is one indexed query; the filters are Q objects on columns (never Python filtering), so a
-list of a million tasks filtered by timing status pages in milliseconds (bench/tasks_list.py).
+Each is one indexed query; the filters are Q objects on columns (never Python filtering). A big
+list's page is read in (deadline, id) order from work_task_list_order_idx and stops after the
+page; a small one goes unit by unit and sorts (see _ForScan). Counts read the covering
+lead-unit index, and count_up_to() stops counting past a cap. At a million tasks the first
+page of a whole city's overdue tasks takes ~18 ms on both engines (bench/tasks_list.py).
 
 The timing status is computed in SQL by `timing_case()` and filtered by `timing_q()`; both say
 exactly what baro.work.rules.timing_status says in Python (a property test compares them on
@@ -19,16 +22,17 @@ import datetime as dt
 import sqlite3
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
 from django.db.backends.signals import connection_created
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from baro.core.errors import DomainError
 from baro.core.timeutil import now
@@ -64,10 +68,10 @@ __all__ = [
 
 
 class Scope(models.TextChoices):
-    MINE = "mine", "Việc của tôi"
-    UNIT = "unit", "Việc của đơn vị"
-    ASSIGNED = "assigned", "Việc tôi đã giao"
-    UNDER = "under", "Toàn bộ đơn vị cấp dưới"
+    MINE = "mine", _("Việc của tôi")
+    UNIT = "unit", _("Việc của đơn vị")
+    ASSIGNED = "assigned", _("Việc tôi đã giao")
+    UNDER = "under", _("Toàn bộ đơn vị cấp dưới")
 
 
 # Roles whose holders oversee everything below their unit: the leaders who assign and approve,
@@ -126,21 +130,22 @@ class TaskFilters:
 _OPEN = sorted(OPEN_STATUSES)
 
 
-def timing_q(timing: str, today: dt.date) -> Q:
+def timing_q(timing: str, today: dt.date, *, status: str = "status") -> Q:
     """The rows whose rules.timing_status(task, today) is `timing` (plain column conditions,
-    so the (status, deadline) indexes serve them)."""
+    so the (status, deadline) indexes serve them). `status` names the status column or an
+    alias of it (task_list's planner hint)."""
     match timing:
         case TimingStatus.CANCELLED:
-            return Q(status=TaskStatus.CANCELLED)
+            return Q(**{status: TaskStatus.CANCELLED})
         case TimingStatus.COMPLETED_ON_TIME:
-            return Q(status=TaskStatus.COMPLETED, completed_on__lte=F("deadline"))
+            return Q(**{status: TaskStatus.COMPLETED}, completed_on__lte=F("deadline"))
         case TimingStatus.COMPLETED_LATE:
-            return Q(status=TaskStatus.COMPLETED, completed_on__gt=F("deadline"))
+            return Q(**{status: TaskStatus.COMPLETED}, completed_on__gt=F("deadline"))
         case TimingStatus.IN_PROGRESS_ON_TIME:
             # The deadline day itself is still within the deadline.
-            return Q(status__in=_OPEN, deadline__gte=today)
+            return Q(**{f"{status}__in": _OPEN}, deadline__gte=today)
         case TimingStatus.IN_PROGRESS_OVERDUE:
-            return Q(status__in=_OPEN, deadline__lt=today)
+            return Q(**{f"{status}__in": _OPEN}, deadline__lt=today)
     raise ValueError(timing)
 
 
@@ -161,10 +166,10 @@ def _not_updated_cutoff(today: dt.date, days: int | None) -> tuple[dt.date, dt.d
     return cutoff_day, cutoff_moment
 
 
-def not_updated_q(today: dt.date, days: int | None = None) -> Q:
+def not_updated_q(today: dt.date, days: int | None = None, *, status: str = "status") -> Q:
     """The rows rules.not_updated(task, today, days) calls "chưa cập nhật tiến độ"."""
     cutoff_day, cutoff_moment = _not_updated_cutoff(today, days)
-    return Q(status__in=[TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS]) & (
+    return Q(**{f"{status}__in": [TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS]}) & (
         Q(last_progress_at__lt=cutoff_moment)
         | Q(last_progress_at__isnull=True, assigned_on__lt=cutoff_day)
     )
@@ -294,18 +299,21 @@ def under_units(actor: Person, day: dt.date | None = None) -> list[Unit]:
     return _outermost(units + _delegated_under_units(actor))
 
 
-# The alias every subtree condition filters on (see _LeadUnitForScan and task_list).
+# The aliases the list's subtree and status conditions filter on (see _ForScan, task_list).
 _LEAD = "lead_unit_for_scan"
+_STATUS = "status_for_scan"
 
 
-class _LeadUnitForScan(models.Func):
-    """The task's lead unit id, hiding its index from SQLite's planner in the list's page query.
+class _ForScan(models.Func):
+    """A column whose indexes SQLite's planner must not use in the list's page query.
 
-    SQLite, statistics or not, drives `lead_unit_id IN (subtree)` from the lead-unit index and
-    then sorts every match by deadline: 1 s for the 445,000 overdue tasks of a whole city.
-    Written `+lead_unit_id` (SQLite's documented way to say "not through an index") in a query
-    that is ordered and limited, the planner instead reads work_task_list_order_idx in list
-    order, tests each row's unit against the subtree, and stops after one page (3 ms).
+    SQLite, statistics or not, drives `lead_unit_id IN (subtree) AND status IN (…)` from the
+    lead-unit index (or, without statistics, the (status, deadline) one) and then sorts every
+    match by deadline: 1 s for the 445,000 overdue tasks of a whole city. Written
+    `+lead_unit_id` and `+status` (SQLite's documented way to say "not through an index") in
+    a query that is ordered and limited, the only index left is work_task_list_order_idx: the
+    planner reads it in list order, tests each row's unit against the subtree and its status
+    in the index, and stops after one page (3 ms).
     Counts and aggregates (no ORDER BY … LIMIT) keep the plain column, and so the covering
     lead-unit index. task_list() asks for this only when the list is big (_big_list); for a
     ward's few hundred tasks the lead-unit index and a small sort are faster. PostgreSQL
@@ -313,7 +321,6 @@ class _LeadUnitForScan(models.Func):
     """
 
     arity = 1
-    output_field = models.IntegerField()
 
     def as_sql(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]
         return compiler.compile(self.get_source_expressions()[0])
@@ -348,6 +355,16 @@ def _lead_in_subtrees(units: list[Unit]) -> Q:
     return Q(**{f"{_LEAD}__in": Unit.objects.filter(ranges).values("pk")})
 
 
+def _within(units: list[Unit], unit_id: int) -> list[Unit]:
+    """The subtrees of `units` narrowed to the subtree of unit `unit_id`, as outermost units."""
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        return []
+    if any(unit.path.startswith(outer.path) for outer in units):
+        return [unit]
+    return [outer for outer in units if outer.path.startswith(unit.path)]
+
+
 def _scope_q(actor: Person, scope: str, day: dt.date) -> Q:
     if scope == Scope.ASSIGNED:
         return Q(assigner=actor)
@@ -357,8 +374,11 @@ def _scope_q(actor: Person, scope: str, day: dt.date) -> Q:
         return Q(officer=actor) | Q(officer__isnull=True, lead_unit_id__in=lead_units)
     if scope == Scope.UNIT:
         unit_ids = sorted({p.unit_id for p in positions})
-        coordinated = TaskCoordinator.objects.filter(task=OuterRef("pk"), unit_id__in=unit_ids)
-        return Q(lead_unit_id__in=unit_ids) | Q(Exists(coordinated))
+        # One id list (a UNION) rather than `lead IN … OR EXISTS (coordinator)`: with the OR
+        # the engines walk every task in deadline order looking for the unit's few.
+        led = Task.objects.filter(lead_unit_id__in=unit_ids).order_by().values("pk")
+        coordinated = TaskCoordinator.objects.filter(unit_id__in=unit_ids).order_by()
+        return Q(pk__in=led.union(coordinated.values("task_id")))
     if scope == Scope.UNDER:
         return _lead_in_subtrees(under_units(actor, day))
     raise DomainError("work.bad_scope", f"Phạm vi danh sách “{scope}” không hợp lệ.", field="scope")
@@ -386,11 +406,11 @@ def available_scopes(actor: Person, day: dt.date | None = None) -> list[Scope]:
 def _filters_q(filters: TaskFilters, today: dt.date) -> Q:
     q = Q()
     if filters.timing:
-        q &= timing_q(filters.timing, today)
+        q &= timing_q(filters.timing, today, status=_STATUS)
     if filters.not_updated:
-        q &= not_updated_q(today)
+        q &= not_updated_q(today, status=_STATUS)
     if filters.status:
-        q &= Q(status=filters.status)
+        q &= Q(**{_STATUS: filters.status})
     if filters.directive_id is not None:
         q &= Q(directive_id=filters.directive_id)
     if filters.unit_id is not None:
@@ -419,7 +439,12 @@ def task_list(
     for an unknown scope.
     """
     # Who holds which position is asked for the real today; `today` only moves the timing.
-    scope_q = _scope_q(actor, scope, local_today())
+    if scope == Scope.UNDER and filters.unit_id is not None:
+        # One subtree condition, not two: the engines choose badly between two unit lists.
+        scope_q = _lead_in_subtrees(_within(under_units(actor), filters.unit_id))
+        filters = replace(filters, unit_id=None)
+    else:
+        scope_q = _scope_q(actor, scope, local_today())
     today = today or local_today()
     filters_q = _filters_q(filters, today)
     text = filters.text.strip()
@@ -445,8 +470,11 @@ def task_list(
 
 
 def _tasks(scope_q: Q, filters_q: Q, text: str, *, by_deadline: bool) -> QuerySet[Task]:
-    lead = _LeadUnitForScan(F("lead_unit_id")) if by_deadline else F("lead_unit_id")
-    qs = Task.objects.alias(**{_LEAD: lead}).filter(scope_q).filter(filters_q)
+    if by_deadline:
+        columns = {_LEAD: _ForScan(F("lead_unit_id")), _STATUS: _ForScan(F("status"))}
+    else:
+        columns = {_LEAD: F("lead_unit_id"), _STATUS: F("status")}
+    qs = Task.objects.alias(**columns).filter(scope_q).filter(filters_q)
     if text:
         qs = qs.alias(
             fold_title=Fold("title"),

@@ -12,13 +12,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baro.core.errors import DomainError
 from baro.core.timeutil import today
-from baro.org.models import Role
+from baro.org.models import Person, Role, Unit
 from baro.org.services import person_create
 from baro.work import rules, services
 from baro.work.models import DeadlineRule, Task, TaskStatus
@@ -27,6 +30,7 @@ from baro.work.queries.lists import (
     TaskFilters,
     available_scopes,
     completion_rates,
+    count_up_to,
     fold_text,
     parse_filters,
     task_list,
@@ -405,3 +409,92 @@ def test_text_search_folds_on_the_database_as_in_python(ww: WorkWorld) -> None:
     )
     found = task_list(ww.city_head, scope=Scope.UNDER, filters=TaskFilters(text=fold_text(title)))
     assert ids(found) == {task.pk}
+
+
+# --------------------------------------------------------------------------------------------
+# the two plans of a big list, and counting with a cap
+
+
+def _rows_of(actor: Person, **filters: Any) -> list[tuple[int, str, bool]]:
+    day = dt.date(2026, 11, 30)
+    qs = task_list(actor, scope=Scope.UNDER, filters=TaskFilters(**filters), today=day)
+    page = list(qs[:3])  # ordered and limited: the query a list page sends
+    return [(t.pk, t.timing, t.is_not_updated) for t in page] + [
+        (t.pk, t.timing, t.is_not_updated) for t in qs
+    ]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"timing": TimingStatus.IN_PROGRESS_OVERDUE},
+        {"timing": TimingStatus.IN_PROGRESS_ON_TIME},
+        {"timing": TimingStatus.COMPLETED_LATE},
+        {"status": TaskStatus.COMPLETED},
+        {"not_updated": True},
+        {"unit_id": "div_a1"},
+        {"unit_id": "root"},
+        {"unit_id": "dept_b"},
+    ],
+)
+def test_reading_in_deadline_order_gives_the_same_rows_as_reading_unit_by_unit(
+    ww: WorkWorld, filters: dict[str, Any]
+) -> None:
+    for n in range(6):
+        row(ww, title=f"Việc {n}", deadline=dt.date(2026, 12 - n, 1 + n), lead_unit=ww.div_a1)
+    row(
+        ww,
+        status=TaskStatus.COMPLETED,
+        deadline=dt.date(2026, 2, 28),
+        completed_on=dt.date(2026, 3, 5),
+    )
+    row(
+        ww,
+        status=TaskStatus.COMPLETED,
+        deadline=dt.date(2026, 2, 28),
+        completed_on=dt.date(2026, 2, 5),
+    )
+    row(ww, lead_unit=ww.dept_b, deadline=dt.date(2026, 1, 31))
+    row(ww, status=TaskStatus.CANCELLED, deadline=dt.date(2026, 1, 31))
+    if "unit_id" in filters:
+        filters = {"unit_id": getattr(ww, filters["unit_id"]).pk}
+    with override_settings(BARO_TASK_LIST_SCAN_FROM=10**9):  # unit by unit, then sorted
+        by_unit = _rows_of(ww.w.head, **filters)
+    with (
+        override_settings(BARO_TASK_LIST_SCAN_FROM=1),  # in deadline order (on SQLite)
+        CaptureQueriesContext(connection) as sent,
+    ):
+        by_deadline = _rows_of(ww.w.head, **filters)
+    assert by_deadline == by_unit
+    if connection.vendor == "sqlite" and by_unit:  # the hint was really in the page query
+        hinted = [
+            q["sql"] for q in sent.captured_queries if '+"work_task"."lead_unit_id"' in q["sql"]
+        ]
+        assert hinted and all("LIMIT 3" in sql for sql in hinted)
+
+
+def test_a_unit_filter_keeps_inside_the_units_a_leader_oversees(ww: WorkWorld) -> None:
+    inside = row(ww, lead_unit=ww.div_a1)
+    outside = row(ww, lead_unit=ww.dept_b)
+
+    def find(unit: Unit) -> set[int]:
+        return ids(task_list(ww.w.head, scope=Scope.UNDER, filters=TaskFilters(unit_id=unit.pk)))
+
+    assert find(ww.root) == {inside.pk}  # a unit above: everything the head oversees
+    assert find(ww.div_a1) == {inside.pk}
+    assert find(ww.dept_b) == set()  # a unit beside: nothing
+    assert outside.pk in ids(
+        task_list(ww.city_head, scope=Scope.UNDER, filters=TaskFilters(unit_id=ww.dept_b.pk))
+    )
+    missing = TaskFilters(unit_id=10**6)
+    assert ids(task_list(ww.w.head, scope=Scope.UNDER, filters=missing)) == set()
+
+
+def test_count_up_to_stops_one_past_the_cap(ww: WorkWorld) -> None:
+    for n in range(4):
+        row(ww, title=f"Việc {n}")
+    qs = task_list(ww.city_head, scope=Scope.UNDER)
+    assert count_up_to(qs, 10) == 4
+    assert count_up_to(qs, 4) == 4
+    assert count_up_to(qs, 2) == 3  # "more than 2"

@@ -99,6 +99,54 @@ def test_leader_sees_everything_under_with_counts_and_both_rates(
     assert 'data-rate="due">0,00%' in html
 
 
+def cell_counts(html: str) -> dict[str, str]:
+    return dict(
+        re.findall(
+            r'timing-cell--([a-z_]+)[^"\-]*">\s*<a[^>]*>\s*<span class="stat__value">(\d+)</span>',
+            html,
+        )
+    )
+
+
+def test_a_big_list_caps_its_count_and_loads_its_grid_after_the_page(
+    ww: WorkWorld, tasks: dict[str, Task], settings: Any
+) -> None:
+    settings.BARO_LIST_COUNT_CAP = 2
+    settings.BARO_PAGE_SIZE = 2
+    client = client_for(ww.w.head)
+    response = client.get(reverse("work:task_list"), {"scope": "under"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "hơn 2 nhiệm vụ" in html
+    assert titles(html) == ["Đề án chuyển đổi số", "Rà soát thủ tục"]
+    assert cell_counts(html) == {}  # not counted with the page
+    grid_url = reverse("work:task_counts") + "?scope=under"
+    assert f'hx-get="{grid_url}"' in html and 'hx-trigger="load"' in html
+    # what htmx fetches: the grid alone, exact, with links back to the list
+    fragment = client.get(grid_url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment
+    assert cell_counts(fragment) == {
+        "in_progress_on_time": "1",
+        "in_progress_overdue": "1",
+        "completed_on_time": "0",
+        "completed_late": "1",
+    }
+    assert f'href="{reverse("work:task_list")}?scope=under&amp;timing=' in fragment
+    # without JavaScript the link opens the same grid as a page
+    page = client.get(grid_url).content.decode()
+    assert "<html" in page and cell_counts(page) == cell_counts(fragment)
+    # the last page a capped list reaches says how to go further
+    last = client.get(reverse("work:task_list"), {"scope": "under", "page": "2"}).content.decode()
+    assert titles(last) == ["Báo cáo quý IV"]
+    assert "hãy lọc thêm hoặc xuất Excel" in last
+
+
+def test_a_small_list_counts_exactly_with_the_page(ww: WorkWorld, tasks: dict[str, Task]) -> None:
+    html = client_for(ww.w.head).get(reverse("work:task_list"), {"scope": "under"}).content
+    assert "3 nhiệm vụ" in html.decode() and "hơn" not in html.decode().split("</h1>")[1][:200]
+    assert "hx-trigger" not in html.decode()
+
+
 def test_filter_by_timing_status_and_text(ww: WorkWorld, tasks: dict[str, Task]) -> None:
     client = client_for(ww.w.head)
     overdue = client.get(
@@ -158,3 +206,15 @@ def test_pages_hold_the_page_size_and_the_query_count_stays_flat(
 def test_nav_has_the_task_list(ww: WorkWorld) -> None:
     html = client_for(ww.w.officer).get(reverse("home")).content.decode()
     assert f'href="{reverse("work:task_list")}"' in html
+
+
+def test_the_default_tab_is_my_tasks_when_i_have_some_else_the_broadest(
+    ww: WorkWorld, tasks: dict[str, Task]
+) -> None:
+    def current_tab(person: Person) -> str:
+        html = client_for(person).get(reverse("work:task_list")).content.decode()
+        return re.findall(r'\?scope=([a-z]+)[^"]*" aria-current="page"', html)[0]
+
+    assert current_tab(ww.w.officer) == "mine"  # the officer of "Báo cáo quý IV"
+    # The city's administrator handles none of these: lands on everything under the city.
+    assert current_tab(ww.w.admin) == "under"

@@ -7,6 +7,8 @@ their field (400) and the list is shown unfiltered below.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -37,12 +39,17 @@ def _page_size() -> int:
     return int(getattr(settings, "BARO_PAGE_SIZE", 50))
 
 
-def _scope(request: HttpRequest, scopes: list[q.Scope]) -> q.Scope:
+def _scope(request: HttpRequest, person: Person, scopes: list[q.Scope]) -> q.Scope:
+    """The tab asked for; by default "my tasks" when the person has any, else the broadest
+    tab they have (a chairman or an inspector rarely handles a task themselves, and an empty
+    first page tells them nothing)."""
     asked = request.GET.get("scope", "")
     for scope in scopes:
         if scope == asked:
             return scope
-    return scopes[0]
+    if len(scopes) == 1 or q.task_list(person, scope=q.Scope.MINE).exists():
+        return q.Scope.MINE
+    return scopes[-1]
 
 
 def _filters(request: HttpRequest) -> tuple[q.TaskFilters, DomainError | None]:
@@ -90,23 +97,77 @@ def _query_without(request: HttpRequest, *names: str) -> str:
     return urlencode(params)
 
 
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` + 1 rows: a whole city's 445,000 overdue tasks
+    are "more than 10,000", and paging stops at the page holding the cap's row (narrow the
+    filters, or export, to go further)."""
+
+    def __init__(self, object_list: Any, per_page: int, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        return q.count_up_to(self.object_list, self.cap)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+
+def _count_cap() -> int:
+    return int(getattr(settings, "BARO_LIST_COUNT_CAP", 10_000))
+
+
+def _grid(person: Person, scope: q.Scope, filters: q.TaskFilters) -> dict[str, Any]:
+    """The counts per timing status of the scope with the other filters, and both rates."""
+    day = today()
+    # The counts and rates are of the whole scope with the other filters, not of one timing
+    # cell: clicking a cell narrows the list, the grid stays whole.
+    grid_filters = replace(filters, timing="")
+    counts = q.timing_counts(q.task_list(person, scope=scope, filters=grid_filters, today=day), day)
+    return {
+        "counts": counts,
+        "cells": [
+            {
+                "value": value,
+                "label": label,
+                "count": count,
+                "current": filters.timing == value,
+                "query": urlencode(
+                    {"scope": scope.value, **grid_filters.as_params(), "timing": value}
+                ),
+            }
+            for value, label, count in counts.cells()
+        ],
+        "not_updated_query": urlencode(
+            {"scope": scope.value, **grid_filters.as_params(), "not_updated": "1"}
+        ),
+        "rates": q.rates_from_counts(counts),
+        "filters": filters,
+        "list_path": reverse("work:task_list"),
+    }
+
+
 @require_GET
 @person_required
 def task_list(request: HttpRequest, person: Person) -> HttpResponse:
     scopes = q.available_scopes(person)
-    scope = _scope(request, scopes)
+    scope = _scope(request, person, scopes)
     filters, error = _filters(request)
     day = today()
-    # The counts and rates are of the whole scope with the other filters, not of one timing
-    # cell: clicking a cell narrows the list, the grid stays whole.
-    grid_filters = q.TaskFilters(**{**filters.__dict__, "timing": ""})
-    grid_qs = q.task_list(person, scope=scope, filters=grid_filters, today=day)
-    tasks = grid_qs.filter(q.timing_q(filters.timing, day)) if filters.timing else grid_qs
-    page = Paginator(tasks, _page_size()).get_page(request.GET.get("page"))
+    tasks = q.task_list(person, scope=scope, filters=filters, today=day)
+    cap = _count_cap()
+    page = CappedPaginator(tasks, _page_size(), cap).get_page(request.GET.get("page"))
     detail_url = _detail_url_maker()
     for task in page.object_list:
         task.detail_url = detail_url(task.pk)
-    counts = q.timing_counts(grid_qs, day)
+    # The grid counts every task of the scope: over a few thousand that takes from a tenth
+    # of a second to half a second (a whole city), so a big scope's grid comes after the page.
+    scope_size = q.count_up_to(
+        q.task_list(person, scope=scope, filters=replace(filters, timing=""), today=day), cap
+    )
+    grid = _grid(person, scope, filters) if scope_size <= cap else None
     units = _unit_choices(person)
     export_query = urlencode({"scope": scope.value, **filters.as_params()})
     return render(
@@ -119,23 +180,9 @@ def task_list(request: HttpRequest, person: Person) -> HttpResponse:
             "filter_description": q.describe_filters(filters),
             "error": error,
             "page_obj": page,
-            "counts": counts,
-            "cells": [
-                {
-                    "value": value,
-                    "label": label,
-                    "count": count,
-                    "current": filters.timing == value,
-                    "query": urlencode(
-                        {"scope": scope.value, **grid_filters.as_params(), "timing": value}
-                    ),
-                }
-                for value, label, count in counts.cells()
-            ],
-            "not_updated_query": urlencode(
-                {"scope": scope.value, **grid_filters.as_params(), "not_updated": "1"}
-            ),
-            "rates": q.rates_from_counts(counts),
+            "count_cap": cap,
+            "grid": grid,
+            "grid_url": f"{reverse('work:task_counts')}?{_query_without(request, 'page')}",
             "timing_choices": TimingStatus.choices,
             "status_choices": TaskStatus.choices,
             "directives": list(Directive.objects.order_by("-signed_on", "number_symbol")[:200]),
@@ -156,9 +203,38 @@ def task_list(request: HttpRequest, person: Person) -> HttpResponse:
 
 @require_GET
 @person_required
+def task_counts(request: HttpRequest, person: Person) -> HttpResponse:
+    """The grid of a big list, loaded by the list page after it is shown (htmx), or opened
+    as a page of its own without JavaScript."""
+    scopes = q.available_scopes(person)
+    scope = _scope(request, person, scopes)
+    filters, error = _filters(request)
+    context = {**_grid(person, scope, filters), "scope": scope}
+    if request.htmx:
+        return render(request, "work/lists/_timing_grid.html", context)
+    return render(
+        request,
+        "work/lists/task_counts.html",
+        {
+            **context,
+            "filter_description": q.describe_filters(filters),
+            "list_url": f"{reverse('work:task_list')}?{request.GET.urlencode()}",
+            "breadcrumbs": [
+                {"label": _("Trang chủ"), "url": reverse("home")},
+                {"label": _("Nhiệm vụ"), "url": reverse("work:task_list")},
+                {"label": _("Số liệu"), "url": ""},
+            ],
+            "nav_active": "tasks",
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@person_required
 def task_export(request: HttpRequest, person: Person) -> HttpResponse:
     scopes = q.available_scopes(person)
-    scope = _scope(request, scopes)
+    scope = _scope(request, person, scopes)
     try:
         filters = q.parse_filters(request.GET)
     except DomainError as error:
@@ -183,5 +259,6 @@ def task_export(request: HttpRequest, person: Person) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("", task_list, name="task_list"),
+    path("so-lieu/", task_counts, name="task_counts"),
     path("xuat-excel/", task_export, name="task_export"),
 ]
