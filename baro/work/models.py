@@ -368,6 +368,11 @@ class Extension(models.Model):
                 | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
                 name="work_extension_decided_has_decider",
             ),
+            # Only the assigner's side decides: never the person who asked for it.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                name="work_extension_not_decided_by_requester",
+            ),
             models.UniqueConstraint(
                 fields=["task"],
                 condition=Q(status=ExtensionStatus.REQUESTED),

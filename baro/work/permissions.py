@@ -142,6 +142,13 @@ def can(person: Person, task: Task, command: str, state: TaskState) -> Decision:
         return _asked(require_lead_side, Power.TASK_HANDLE, person, task, officer_may=False)
     if command in (C.REPORT_PROGRESS, C.SUBMIT, C.REQUEST_EXTENSION):
         return _asked(require_lead_side, Power.TASK_HANDLE, person, task)
+    own_request = state.extension is not None and state.extension.requested_by_id == person.pk
+    if command == C.DECIDE_EXTENSION and own_request:
+        return Decision(
+            False,
+            Power.TASK_APPROVE,
+            _("Người đề nghị gia hạn không tự quyết định đề nghị của chính mình."),
+        )
     if command in (C.APPROVE, C.RETURN, C.DECIDE_EXTENSION):
         return _asked(require_assigner_side, Power.TASK_APPROVE, person, task)
     if command == C.CANCEL:

@@ -42,7 +42,7 @@ from baro.core.timeutil import format_date, now, today
 from baro.org import authority
 from baro.org.authority import Decision, Power
 from baro.org.commands import clean_fields, locked_row, record_action, required_text
-from baro.org.models import Person, Unit
+from baro.org.models import Person, Unit, system_person
 from baro.org.queries import lowest_common_superior
 from baro.work import rules
 from baro.work.models import (
@@ -1006,7 +1006,9 @@ def _dispute_decide(*, actor: Person, dispute: Dispute, unit: Unit, reason: str)
         closed = list(pending.values_list("pk", flat=True))
         pending.update(
             status=ExtensionStatus.REFUSED,
-            decided_by=actor,
+            # Closed by Baro as a consequence of the decision (recorded in its event), not
+            # decided on its merits; the decider may even be who asked for it.
+            decided_by=system_person(),
             decided_at=now(),
             decision_note="Đơn vị chủ trì đã thay đổi theo quyết định tranh chấp.",
         )
@@ -1109,6 +1111,12 @@ def _extension_decide(
     *, actor: Person, extension: Extension, approve: bool, note: str = ""
 ) -> Extension:
     _require_assigner_side(actor, extension.task)
+    if extension.requested_by_id == actor.pk:
+        # A leader who holds both sides over a task still may not grant themselves more time.
+        raise AuthorityError(
+            "Người đề nghị gia hạn không tự quyết định đề nghị của chính mình.",
+            code="work.extension_own_request",
+        )
     task = _locked_task(extension.task)
     decision = _require_assigner_side(actor, task)
     try:

@@ -110,3 +110,45 @@ def test_one_pending_extension_per_task(ww: WorkWorld) -> None:
             new_deadline=later,
         )
     )
+
+
+def test_the_database_refuses_a_status_change_the_workflow_does_not_allow(ww: WorkWorld) -> None:
+    task = assign(ww)
+    for forbidden in (TaskStatus.COMPLETED, TaskStatus.SUBMITTED):  # skipping the workflow
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Task.objects.filter(pk=task.pk).update(status=forbidden, completed_on=task.deadline)
+    # An allowed move and staying put pass (the services' own commands go through here).
+    Task.objects.filter(pk=task.pk).update(status=TaskStatus.IN_PROGRESS)
+    Task.objects.filter(pk=task.pk).update(title="Việc, đổi tên", status=TaskStatus.IN_PROGRESS)
+    task.refresh_from_db()
+    assert (task.status, task.title) == (TaskStatus.IN_PROGRESS, "Việc, đổi tên")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.filter(pk=task.pk).update(status=TaskStatus.DISPUTED)  # refuse after accept
+
+
+def test_the_trigger_knows_exactly_the_moves_of_the_transitions_map() -> None:
+    from importlib import import_module
+
+    from baro.work.rules import TRANSITIONS
+
+    guard = import_module("baro.work.migrations.0004_task_transition_guard")
+    moves = {(old, new) for old, commands in TRANSITIONS.items() for new in commands.values()} - {
+        (status, status) for status in TRANSITIONS
+    }
+    assert set(guard.ALLOWED_MOVES) == {(str(old), str(new)) for old, new in moves}
+
+
+def test_an_extension_is_never_decided_by_who_asked_for_it(ww: WorkWorld) -> None:
+    task = assign(ww)
+    _rejected(
+        Extension(
+            task=task,
+            requested_by=ww.w.head,
+            reason="x",
+            old_deadline=task.deadline,
+            new_deadline=task.deadline + dt.timedelta(days=5),
+            status="approved",
+            decided_by=ww.w.head,
+            decided_at=dt.datetime(2026, 6, 2, 9, tzinfo=dt.UTC),
+        )
+    )

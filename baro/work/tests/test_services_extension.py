@@ -118,3 +118,37 @@ def test_wrong_state(ww: WorkWorld) -> None:
         actor=ww.city_head, task=task, quality_grade="good", effectiveness_grade="effective"
     )
     refused("work.wrong_state", lambda: ask(ww, task))
+
+
+def test_who_asked_for_an_extension_may_not_decide_it(ww: WorkWorld) -> None:
+    # The city's head holds both sides over a task he assigned to Sở A (task.handle over the
+    # whole city): he may ask, but granting himself more time is refused; his deputy decides.
+    task = in_progress(ww)
+    extension = services.extension_request(
+        actor=ww.city_head,
+        task=task,
+        new_deadline=task.deadline + dt.timedelta(days=7),
+        reason="Chờ kết luận của Thường trực Thành ủy",
+    )
+    refused(
+        "work.extension_own_request",
+        lambda: services.extension_decide(actor=ww.city_head, extension=extension, approve=True),
+        error=AuthorityError,
+    )
+    decided = services.extension_decide(actor=ww.city_deputy, extension=extension, approve=True)
+    assert decided.status == ExtensionStatus.APPROVED
+
+
+def test_the_pages_and_the_api_do_not_offer_deciding_ones_own_request(ww: WorkWorld) -> None:
+    from baro.work.permissions import my_commands
+
+    task = in_progress(ww)
+    services.extension_request(
+        actor=ww.city_head,
+        task=task,
+        new_deadline=task.deadline + dt.timedelta(days=7),
+        reason="Chờ kết luận của Thường trực Thành ủy",
+    )
+    task.refresh_from_db()
+    assert "decide_extension" not in my_commands(ww.city_head, task)
+    assert "decide_extension" in my_commands(ww.city_deputy, task)
