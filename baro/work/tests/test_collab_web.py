@@ -230,3 +230,47 @@ def test_api_attachments_and_subtasks(ww: WorkWorld) -> None:
     assert refused.status_code in (403, 404)
     listing = lead.get(f"{base}/subtasks").json()
     assert listing["rollup"]["total"] == 1 and listing["items"][0]["title"] == "Con"
+
+
+def test_the_directives_files_uploaded_by_the_secretariat_read_across_the_city(
+    ww: WorkWorld,
+) -> None:
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from baro.work.models import DirectiveKind
+
+    directive = services.directive_register(
+        actor=ww.secretary,
+        number_symbol="24-CT/TU",
+        kind=DirectiveKind.DIRECTIVE,
+        issuing_unit=ww.root,
+        signed_on=dt.date(2026, 7, 1),
+        title="Tăng cường kỷ luật, kỷ cương",
+    )
+    upload_url = reverse("work:directive_attachment_add", args=[directive.pk])
+    page_url = reverse("work:directive_detail", args=[directive.pk])
+    # Sở A's head reads the directive but may not file its documents.
+    assert "Đính kèm tệp" not in client_for(ww.w.head).get(page_url).content.decode()
+    denied = client_for(ww.w.head).post(
+        upload_url, {"file": SimpleUploadedFile("ban-chup.pdf", PDF)}
+    )
+    assert denied.status_code == 403
+    assert not Attachment.objects.exists()
+    # A disallowed file: the message is next to the field, nothing stored.
+    secretary = client_for(ww.secretary)
+    bad = secretary.post(upload_url, {"file": SimpleUploadedFile("ban-chup.exe", b"MZ..")})
+    assert bad.status_code == 200
+    assert 'class="error" role="alert">Không nhận tệp' in bad.content.decode()
+    assert not Attachment.objects.exists()
+    seq = last_seq()
+    done = secretary.post(upload_url, {"file": SimpleUploadedFile("Bản chụp 24-CT.pdf", PDF)})
+    assert done.status_code == 302 and done["Location"].endswith("#files")
+    assert one_new_event(seq).action == "work.attachment.added"
+    row = Attachment.objects.get()
+    assert row.original_name in client_for(ww.w.officer).get(page_url).content.decode()
+    download = reverse("work:attachment_download", args=[row.pk])
+    got = client_for(ww.w.officer).get(download)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    assert client_for(ww.w.outsider).get(download).status_code == 404  # another city

@@ -377,11 +377,65 @@ def attachment_add_view(request: HttpRequest, person: Person, pk: int) -> HttpRe
     return _page(request, form, task, _("Đính kèm tệp"))
 
 
+def _may_download(person: Person, row: Attachment) -> bool:
+    """A task's file goes to who may see the task; a directive's to who may read it."""
+    if row.task is not None:
+        return detail.task_visible(person, row.task)
+    if row.directive_id is not None:
+        return detail.directives_visible_to(person).filter(pk=row.directive_id).exists()
+    return False
+
+
+@person_required
+@require_http_methods(["GET", "POST"])
+def directive_attachment_add_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    try:
+        directive = detail.directive_get(actor=person, pk=pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            row = services.attachment_add(
+                actor=person, directive=directive, name=upload.name or "", content=upload
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request, _("Đã đính kèm tệp “%(name)s”.") % {"name": row.original_name}
+            )
+            return redirect(f"{reverse('work:directive_detail', args=[directive.pk])}#files")
+    title = _("Đính kèm tệp vào văn bản %(number)s") % {"number": directive.number_symbol}
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "page_title": title,
+            "intro": directive.title,
+            "submit_label": _("Tải lên"),
+            "cancel_url": reverse("work:directive_detail", args=[directive.pk]),
+            "breadcrumbs": [
+                {"label": _("Trang chủ"), "url": reverse("home")},
+                {"label": _("Văn bản chỉ đạo"), "url": reverse("work:directive_list")},
+                {
+                    "label": directive.number_symbol,
+                    "url": reverse("work:directive_detail", args=[directive.pk]),
+                },
+                {"label": title, "url": ""},
+            ],
+            "nav_active": "directives",
+        },
+    )
+
+
 @person_required
 @require_http_methods(["GET"])
 def attachment_download(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     row = Attachment.objects.select_related("task", "directive").filter(pk=pk).first()
-    if row is None or (row.task is not None and not detail.task_visible(person, row.task)):
+    if row is None or not _may_download(person, row):
         raise Http404(_("Không tìm thấy tệp."))
     file_path = services.attachment_path(row)
     if not file_path.is_file():
@@ -446,5 +500,10 @@ urlpatterns = [
     path("xin-y-kien-chi-dao/<int:pk>/tra-loi/", guidance_answer_view, name="guidance_answer"),
     path("<int:pk>/tep-dinh-kem/", attachment_add_view, name="attachment_add"),
     path("tep-dinh-kem/<int:pk>/", attachment_download, name="attachment_download"),
+    path(
+        "van-ban/<int:pk>/tep-dinh-kem/",
+        directive_attachment_add_view,
+        name="directive_attachment_add",
+    ),
     path("<int:pk>/nhiem-vu-con/", subtask_assign_view, name="subtask_assign"),
 ]

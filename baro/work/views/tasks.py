@@ -37,6 +37,7 @@ from baro.web.access import person_required
 from baro.web.events import readable
 from baro.work import forms, permissions, rules, services
 from baro.work.models import (
+    Attachment,
     DeadlineRule,
     Directive,
     ProgressReport,
@@ -437,6 +438,16 @@ def directive_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespo
             "ungrouped": ungrouped,
             "task_count": tasks.count(),
             "can_assign": bool(authority.holds_anywhere(person, Power.TASK_ASSIGN)),
+            "files": list(
+                Attachment.objects.filter(directive=directive, task__isnull=True)
+                .select_related("uploaded_by")
+                .order_by("pk")
+            ),
+            # The same rule as the attachment service: who may register or issue there.
+            "can_attach": any(
+                authority.check(person, power, directive.issuing_unit)
+                for power in (Power.DIRECTIVE_REGISTER, Power.DIRECTIVE_ISSUE)
+            ),
             "can_view_cascade": directive.requires_cascade
             and cascade_queries.can_follow(person, directive),
             "can_send_cascade": directive.requires_cascade
