@@ -28,7 +28,7 @@ import os
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -167,6 +167,25 @@ def _locked_task(task: Task) -> Task:
         return locked_row(Task, task.pk, related="lead_unit")
     except Task.DoesNotExist as exc:
         raise NotFoundError("Không tìm thấy nhiệm vụ.") from exc
+
+
+def _authority_inputs(task: Task) -> tuple[int | None, ...]:
+    """What the lead-side and assigner-side checks read from a task."""
+    return (task.lead_unit_id, task.officer_id, task.assigner_id, task.assigning_unit_id)
+
+
+def _locked_for(
+    actor: Person, task: Task, check: Callable[..., Decision], *args: Any, **kwargs: Any
+) -> tuple[Task, Decision]:
+    """Authorise on the task as given, lock and re-read it, and authorise again only if what
+    the check reads changed meanwhile (a dispute decision may have moved the lead): the same
+    question on the same row inside one transaction gets the same answer, and asking it twice
+    was a fifth of a transition's time."""
+    first = check(actor, task, *args, **kwargs)
+    locked = _locked_task(task)
+    if _authority_inputs(locked) == _authority_inputs(task):
+        return locked, first
+    return locked, check(actor, locked, *args, **kwargs)
 
 
 def _require_state(task: Task, command: str) -> str:
@@ -656,10 +675,8 @@ def task_assign(
 
 
 def _task_accept(*, actor: Person, task: Task) -> Task:
-    _require_lead_side(actor, task, officer_may=False)
-    task = _locked_task(task)
     # Again on the locked row: a dispute decision may have moved the lead meanwhile.
-    decision = _require_lead_side(actor, task, officer_may=False)
+    task, decision = _locked_for(actor, task, _require_lead_side, officer_may=False)
     target = _require_state(task, TaskCommand.ACCEPT)
     before = _task_state(task)
     task.status = target
@@ -682,9 +699,7 @@ def task_accept(*, actor: Person, task: Task) -> Task:
 
 
 def _task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit | None) -> Task:
-    _require_lead_side(actor, task, officer_may=False)
-    task = _locked_task(task)
-    decision = _require_lead_side(actor, task, officer_may=False)
+    task, decision = _locked_for(actor, task, _require_lead_side, officer_may=False)
     target = _require_state(task, TaskCommand.REFUSE)
     reason = _required(reason, "reason", "lý do từ chối")
     if proposed_unit is None:
@@ -765,9 +780,7 @@ def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit |
 def _task_report_progress(
     *, actor: Person, task: Task, percent: int, text: str, blocker: str = ""
 ) -> ProgressReport:
-    _require_lead_side(actor, task)
-    task = _locked_task(task)
-    decision = _require_lead_side(actor, task)
+    task, decision = _locked_for(actor, task, _require_lead_side)
     _require_state(task, TaskCommand.REPORT_PROGRESS)
     text = _required(text, "text", "nội dung báo cáo")
     if not isinstance(percent, int) or not 0 <= percent <= 100:
@@ -805,9 +818,7 @@ def task_report_progress(
 
 
 def _task_submit(*, actor: Person, task: Task, note: str = "") -> Task:
-    _require_lead_side(actor, task)
-    task = _locked_task(task)
-    decision = _require_lead_side(actor, task)
+    task, decision = _locked_for(actor, task, _require_lead_side)
     target = _require_state(task, TaskCommand.SUBMIT)
     before = _task_state(task)
     task.status = target
@@ -836,9 +847,7 @@ def task_submit(*, actor: Person, task: Task, note: str = "") -> Task:
 def _task_approve(
     *, actor: Person, task: Task, quality_grade: str, effectiveness_grade: str, note: str = ""
 ) -> Task:
-    _require_assigner_side(actor, task)
-    task = _locked_task(task)
-    decision = _require_assigner_side(actor, task)
+    task, decision = _locked_for(actor, task, _require_assigner_side)
     target = _require_state(task, TaskCommand.APPROVE)
     _choice(quality_grade, QualityGrade, "quality_grade", "Mức chất lượng")
     _choice(effectiveness_grade, EffectivenessGrade, "effectiveness_grade", "Mức hiệu quả")
@@ -878,9 +887,7 @@ def task_approve(
 
 
 def _task_return(*, actor: Person, task: Task, reason: str) -> Task:
-    _require_assigner_side(actor, task)
-    task = _locked_task(task)
-    decision = _require_assigner_side(actor, task)
+    task, decision = _locked_for(actor, task, _require_assigner_side)
     target = _require_state(task, TaskCommand.RETURN)
     reason = _required(reason, "reason", "lý do trả lại")
     before = _task_state(task)
@@ -905,9 +912,7 @@ def task_return(*, actor: Person, task: Task, reason: str) -> Task:
 
 
 def _task_cancel(*, actor: Person, task: Task, reason: str) -> Task:
-    _require_assigner_side(actor, task, Power.TASK_ASSIGN)
-    task = _locked_task(task)
-    decision = _require_assigner_side(actor, task, Power.TASK_ASSIGN)
+    task, decision = _locked_for(actor, task, _require_assigner_side, Power.TASK_ASSIGN)
     target = _require_state(task, TaskCommand.CANCEL)
     reason = _required(reason, "reason", "lý do hủy")
     before = _task_state(task)
@@ -1052,9 +1057,7 @@ def dispute_decide(*, actor: Person, dispute: Dispute, unit: Unit, reason: str) 
 def _extension_request(
     *, actor: Person, task: Task, new_deadline: dt.date, reason: str
 ) -> Extension:
-    _require_lead_side(actor, task)
-    task = _locked_task(task)
-    decision = _require_lead_side(actor, task)
+    task, decision = _locked_for(actor, task, _require_lead_side)
     _require_state(task, TaskCommand.REQUEST_EXTENSION)
     reason = _required(reason, "reason", "lý do đề nghị gia hạn")
     if new_deadline <= task.deadline:
@@ -1255,9 +1258,7 @@ def _locked_input(row: InputRequest) -> InputRequest:
 def _input_request(
     *, actor: Person, task: Task, unit: Unit, question: str, due_on: dt.date | None = None
 ) -> InputRequest:
-    _require_lead_side(actor, task)
-    task = _locked_task(task)
-    decision = _require_lead_side(actor, task)
+    task, decision = _locked_for(actor, task, _require_lead_side)
     _require_state_in(task, _CONSULT_STATUSES, "xin ý kiến đơn vị phối hợp")
     question = _required(question, "question", "nội dung xin ý kiến")
     coordinator = TaskCoordinator.objects.filter(task=task, unit=unit).first()
@@ -1453,9 +1454,7 @@ def _guidance_request(
     superior_unit: Unit | None = None,
     due_on: dt.date | None = None,
 ) -> GuidanceRequest:
-    _require_lead_side(actor, task)
-    task = _locked_task(task)
-    decision = _require_lead_side(actor, task)
+    task, decision = _locked_for(actor, task, _require_lead_side)
     _require_state_in(task, _CONSULT_STATUSES, "xin ý kiến chỉ đạo")
     question = _required(question, "question", "nội dung xin ý kiến")
     lead = task.lead_unit

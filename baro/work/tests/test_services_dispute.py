@@ -231,3 +231,21 @@ def test_the_decider_may_give_the_lead_to_a_coordinating_unit(ww: WorkWorld) -> 
     assert not TaskCoordinator.objects.filter(task=task, unit=ww.dept_b).exists()
     ended = event.payload["coordination_ended"]
     assert ended["unit_id"] == ww.dept_b.pk and ended["part"] == "Thẩm định hồ sơ"
+
+
+def test_a_stale_page_cannot_accept_a_task_whose_lead_moved_meanwhile(ww: WorkWorld) -> None:
+    # Sở A's head opened the task while Sở A led it; meanwhile it was refused and the city's
+    # head gave it to Sở B. Accepting from the stale page is judged on the locked, current row.
+    stale = assign(ww)
+    services.task_refuse(actor=ww.w.head, task=stale, reason=REASON, proposed_unit=ww.dept_b)
+    dispute = open_dispute(stale)
+    assert dispute is not None
+    services.dispute_decide(actor=ww.city_head, dispute=dispute, unit=ww.dept_b, reason="Sở B")
+    assert stale.lead_unit == ww.dept_a  # the object the page still holds
+    refused(
+        "auth.denied",
+        lambda: services.task_accept(actor=ww.w.head, task=stale),
+        error=AuthorityError,
+    )
+    stale.refresh_from_db()
+    assert services.task_accept(actor=ww.head_b, task=stale).lead_unit == ww.dept_b
