@@ -41,7 +41,13 @@ from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoun
 from baro.core.timeutil import format_date, now, today
 from baro.org import authority
 from baro.org.authority import Decision, Power
-from baro.org.commands import clean_fields, locked_row, record_action, required_text
+from baro.org.commands import (
+    clean_fields,
+    insert_row,
+    locked_row,
+    record_action,
+    required_text,
+)
 from baro.org.models import Person, Unit, system_person
 from baro.org.queries import lowest_common_superior
 from baro.work import rules
@@ -591,7 +597,7 @@ def _task_assign(
     # Related rows were passed in as loaded instances and the database's foreign keys stand
     # behind them: validating them again would cost a query each.
     _clean(task, exclude=_TASK_RELATIONS)
-    task.save(force_insert=True)
+    insert_row(task)
     rows = (
         TaskCoordinator.objects.bulk_create(
             [
@@ -786,8 +792,8 @@ def _task_report_progress(
     if not isinstance(percent, int) or not 0 <= percent <= 100:
         raise DomainError("work.percent_invalid", "Tiến độ phải từ 0 đến 100%.", field="percent")
     before = _task_state(task)
-    report = ProgressReport.objects.create(
-        task=task, author=actor, percent=percent, text=text, blocker=blocker.strip()
+    report = insert_row(
+        ProgressReport(task=task, author=actor, percent=percent, text=text, blocker=blocker.strip())
     )
     task.percent = percent
     task.last_progress_at = report.created_at

@@ -13,7 +13,7 @@ from baro.core.errors import DomainError
 from baro.core.timeutil import today
 from baro.org import authority
 from baro.org.authority import ROLE_POWERS, Power
-from baro.org.commands import clean_fields, locked_row, row_by
+from baro.org.commands import clean_fields, insert_row, locked_row, row_by
 from baro.org.models import Position, Role, Unit
 from baro.org.tests.conftest import World
 from baro.org.tests.factories import PositionFactory
@@ -134,3 +134,31 @@ def test_row_by_is_the_queryset_by_a_unique_field(world: World) -> None:
     with pytest.raises(ApiToken.DoesNotExist):
         row_by(ApiToken, "token_hash", hash_token("not a token"), related="person")
     assert row_by(Unit, "pk", world.root.pk).code == "HN"
+
+
+def test_insert_row_stores_what_save_stores(world: World) -> None:
+    def new_unit(code: str) -> Unit:
+        return Unit(
+            code=code,
+            name=f"Phòng {code}",
+            kind=world.div_a1.kind,
+            parent=world.dept_a,
+            path=world.dept_a.path,
+            depth=world.dept_a.depth + 1,
+            valid_from=world.dept_a.valid_from,
+        )
+
+    fast = insert_row(new_unit("X1"))
+    slow = new_unit("X2")
+    slow.save(force_insert=True)
+    assert fast.pk is not None and not fast._state.adding
+    stored_fast = Unit.objects.get(pk=fast.pk)
+    stored_slow = Unit.objects.get(pk=slow.pk)
+    for f in Unit._meta.concrete_fields:
+        if getattr(f, "auto_now_add", False):  # stamped by pre_save, a moment apart
+            assert getattr(stored_fast, f.attname) is not None
+        elif f.name not in ("id", "code", "name"):
+            assert getattr(stored_fast, f.attname) == getattr(stored_slow, f.attname), f.name
+    assert (stored_fast.code, stored_fast.name) == ("X1", "Phòng X1")
+    with pytest.raises(ValueError):
+        insert_row(stored_fast)
