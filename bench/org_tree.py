@@ -22,7 +22,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from pg_scratch import postgres_database  # bench/, on the path as the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 # children per unit at each depth; the last level takes what is left to reach --units
@@ -132,22 +133,6 @@ def run(units: int, samples: int) -> None:
         )
 
 
-def _postgres_scratch(url: str) -> tuple[str, Callable[[], None]]:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"baro_bench_{os.getpid()}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=100_000)
@@ -164,7 +149,7 @@ def main() -> int:
         subprocess.run([*base, "--engine", "sqlite"], env=env, check=True)
         url = os.environ.get("DATABASE_URL")
         if url:
-            scratch, drop = _postgres_scratch(url)
+            scratch, drop = postgres_database(url, prefix="baro_bench")
             try:
                 subprocess.run(
                     [*base, "--engine", "postgres"],

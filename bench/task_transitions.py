@@ -40,7 +40,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from pg_scratch import postgres_database  # bench/, on the path as the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ("accept", "progress", "submit", "approve")
@@ -337,22 +338,6 @@ def run(tasks: int, repeat: int, modes: list[str]) -> None:
             )
 
 
-def _postgres_scratch(url: str) -> tuple[str, Callable[[], None]]:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"baro_bench_tasks_{os.getpid()}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=1000)
@@ -381,7 +366,7 @@ def main() -> int:
         if not url:
             subprocess.run([*base, "--engine", "sqlite"], env=env, check=True)
             return 0
-        scratch, drop = _postgres_scratch(url)
+        scratch, drop = postgres_database(url, prefix="baro_bench_tasks")
         try:
             subprocess.run(
                 [*base, "--engine", "postgres"], env={**env, "DATABASE_URL": scratch}, check=True

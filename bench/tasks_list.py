@@ -35,7 +35,8 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from pg_scratch import postgres_database  # bench/, on the path as the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 FANOUT = [20, 5, 19]  # 1 + 20 + 100 + 1,900 = 2,021 units
@@ -261,27 +262,6 @@ def measure(tasks: int, samples: int, *, reused: bool) -> None:
         )
 
 
-def _postgres_database(url: str, keep: str | None) -> tuple[str, Callable[[], None]]:
-    """A scratch database dropped at the end, or the database `keep`, created if missing."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = keep or f"baro_bench_{os.getpid()}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    if keep:
-        return urlunsplit(parts._replace(path=f"/{name}")), lambda: None
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=1_000_000)
@@ -305,7 +285,7 @@ def main() -> int:
             subprocess.run(base, env=env, check=True)
         url = os.environ.get("DATABASE_URL")
         if url and args.engine in ("both", "postgres"):
-            database, drop = _postgres_database(url, args.pg_db)
+            database, drop = postgres_database(url, keep=args.pg_db)
             try:
                 subprocess.run(base, env={**env, "DATABASE_URL": database}, check=True)
             finally:
