@@ -46,22 +46,50 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from waitress import serve
+    from django.db import connections
 
     from baro.setup import initialise
     from baro.wsgi import application
 
     for line in initialise(verbosity=0):
         print(line)
+    # Worker processes open their own connections; none is inherited from set-up.
+    connections.close_all()
     base = f"http://{args.host}:{args.port}"
     print(f"Baro đang chạy tại {base}/ — đăng nhập tại {base}/dang-nhap/", flush=True)
     print("Nhấn Ctrl+C để dừng.", flush=True)
     # Everything loaded so far (Django, the URL map, templates) lives as long as the server:
-    # moved out of the collector's sight, so each collection scans only per-request objects.
+    # moved out of the collector's sight, so each collection scans only per-request objects
+    # (and, with gunicorn, stays shared between the forked workers).
     gc.collect()
     gc.freeze()
-    serve(application, host=args.host, port=args.port, threads=args.threads, ident="Baro")
+    if sys.platform != "win32" and not args.waitress:
+        _serve_gunicorn(application, args)
+    else:
+        from waitress import serve
+
+        serve(application, host=args.host, port=args.port, threads=args.threads, ident="Baro")
     return 0
+
+
+def _serve_gunicorn(application: Callable[..., object], args: argparse.Namespace) -> None:
+    """gunicorn's sync workers (forked after Django is loaded): per request about 10% less
+    than waitress on loopback (bench/README.md, "Over HTTP")."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("timeout", 120)  # a large export is slow but legitimate
+            self.cfg.set("proc_name", "baro")
+            self.cfg.set("errorlog", "-")
+            self.cfg.set("loglevel", "warning")
+
+        def load(self) -> Callable[..., object]:
+            return application
+
+    Server().run()
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -93,7 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="chạy máy chủ web")
     serve.add_argument("--host", default=os.environ.get("BARO_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("BARO_PORT", "8000")))
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("BARO_WORKERS", "2")),
+        help="số tiến trình phục vụ (gunicorn, Linux/macOS)",
+    )
+    serve.add_argument("--threads", type=int, default=8, help="số luồng (waitress)")
+    serve.add_argument("--waitress", action="store_true", help="dùng waitress thay cho gunicorn")
     serve.set_defaults(handler=cmd_serve)
 
     from baro.ledger.cli import register as register_ledger

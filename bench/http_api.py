@@ -277,6 +277,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--per-client", type=int, default=150, help="tasks of each client")
     parser.add_argument("--threads", type=int, default=None, help="waitress threads")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--waitress", action="store_true", help="serve with waitress")
     parser.add_argument("--step", choices=["setup", "verify"], help=argparse.SUPPRESS)
     parser.add_argument("--acknowledged", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -303,6 +305,10 @@ def main() -> int:
         serve = [PYTHON, "-m", "baro", "serve", "--port", str(port)]
         if args.threads:
             serve += ["--threads", str(args.threads)]
+        if args.workers:
+            serve += ["--workers", str(args.workers)]
+        if args.waitress:
+            serve += ["--waitress"]
         server = subprocess.Popen(
             serve, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
@@ -310,8 +316,10 @@ def main() -> int:
             _wait_for(port, server)
             load = os.getloadavg()
             print(
-                f"waitress via `baro serve` on 127.0.0.1:{port}, threads "
-                f"{args.threads or 'default'}; SQLite in {data_dir}; "
+                f"`baro serve` on 127.0.0.1:{port} "
+                f"({'waitress' if args.waitress else 'gunicorn'}, workers "
+                f"{args.workers or 'default'}, threads {args.threads or 'default'}); "
+                f"SQLite in {data_dir}; "
                 f"load average {load[0]:.2f} {load[1]:.2f}",
                 flush=True,
             )

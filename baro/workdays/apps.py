@@ -7,3 +7,11 @@ class WorkdaysConfig(AppConfig):
     name = "baro.workdays"
     label = "workdays"
     verbose_name = "Lịch làm việc"
+
+    def ready(self) -> None:
+        from django.core.signals import request_started
+
+        from baro.workdays.calendar import recheck_soon
+
+        # Server processes each cache the calendar: a request sees other processes' changes.
+        request_started.connect(recheck_soon, dispatch_uid="baro.workdays.recheck_soon")

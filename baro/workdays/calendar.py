@@ -18,7 +18,9 @@ are cached per process. They are dropped when an override changes: at once in th
 changed it (services call invalidate() on commit), and in other processes (web workers, the
 worker) at their next check, at most BARO_CALENDAR_RECHECK_SECONDS later (default 30), by one
 cheap query on (max id, max revoked_at): overrides are only inserted or closed, so any edit
-moves one of the two.
+moves one of the two. A web request asks that question once at its start (recheck_soon, on
+Django's request_started), so with several server processes a page never shows a calendar
+older than the request.
 """
 
 from __future__ import annotations
@@ -187,6 +189,13 @@ def _current() -> _State:
             else:
                 _state = state = _load()
     return state
+
+
+def recheck_soon(**_signal: Any) -> None:
+    """Make the next use check the overrides' version once (connected to request_started)."""
+    state = _state
+    if state is not None:
+        state.recheck_at = 0.0
 
 
 def invalidate() -> None:

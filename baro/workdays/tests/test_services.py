@@ -275,3 +275,20 @@ def test_the_database_allows_one_active_override_per_day(world: World) -> None:
         revoked_at=timezone.now(), revoked_by=world.admin
     )
     CalendarOverrideFactory(day=MONDAY, set_by=world.admin)  # a removed one does not count
+
+
+def test_each_web_request_sees_other_processes_changes(world: World, settings: Any) -> None:
+    # Several server processes (gunicorn workers) each cache the calendar; a request that
+    # starts after another process's change must not answer from the old tables.
+    from django.core.signals import request_started
+
+    settings.BARO_CALENDAR_RECHECK_SECONDS = 3600
+    assert is_working_day(MONDAY)
+    CalendarOverrideFactory(day=MONDAY, kind=OverrideKind.HOLIDAY, set_by=world.admin)
+    assert is_working_day(MONDAY)  # inside the same request: the cached answer
+    # The next request: what request_started runs for the calendar (the whole signal would
+    # also close the test's database connection, Django's own handler).
+    sync_receivers, _async = request_started._live_receivers(sender=None)
+    assert calendar.recheck_soon in sync_receivers
+    calendar.recheck_soon()
+    assert not is_working_day(MONDAY)
