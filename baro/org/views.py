@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
@@ -145,10 +145,10 @@ def _visible_person(actor: Person, pk: int) -> Person:
 
 
 PERSON_FIELD_LABELS = {
-    "full_name": _lazy("Họ và tên"),
-    "email": _lazy("Thư điện tử"),
-    "phone": _lazy("Điện thoại"),
-    "is_active": _lazy("Đang công tác"),
+    "full_name": gettext_lazy("Họ và tên"),
+    "email": gettext_lazy("Thư điện tử"),
+    "phone": gettext_lazy("Điện thoại"),
+    "is_active": gettext_lazy("Đang công tác"),
 }
 
 

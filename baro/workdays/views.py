@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from baro.core.errors import AuthorityError, DomainError
 from baro.core.timeutil import format_date, today
@@ -30,9 +30,9 @@ from baro.workdays.models import CalendarOverride, OverrideKind
 
 # Where each listed day comes from, as the page names it.
 SOURCE_LABELS = {
-    calendar.SOURCE_HOLIDAY: _lazy("Nghỉ lễ, Tết theo Bộ luật Lao động"),
-    calendar.SOURCE_SWAPPED: _lazy("Hoán đổi ngày làm việc của Chính phủ"),
-    calendar.SOURCE_OVERRIDE: _lazy("Điều chỉnh của quản trị viên"),
+    calendar.SOURCE_HOLIDAY: gettext_lazy("Nghỉ lễ, Tết theo Bộ luật Lao động"),
+    calendar.SOURCE_SWAPPED: gettext_lazy("Hoán đổi ngày làm việc của Chính phủ"),
+    calendar.SOURCE_OVERRIDE: gettext_lazy("Điều chỉnh của quản trị viên"),
 }
 # The package names a day off the Government swapped for a worked Saturday
 # "Ngày nghỉ (thay cho ngày 26/04/2025)"; its other days off are holidays of the law.
@@ -40,22 +40,22 @@ SWAPPED_DAY_OFF_MARK = "(thay cho ngày"
 
 SET_PAGES = {
     OverrideKind.HOLIDAY: {
-        "title": _lazy("Thêm ngày nghỉ"),
-        "intro": _lazy(
+        "title": gettext_lazy("Thêm ngày nghỉ"),
+        "intro": gettext_lazy(
             "Biến một ngày làm việc thành ngày nghỉ cho mọi thời hạn, ví dụ ngày nghỉ do Thủ "
             "tướng quyết định mà lịch nghỉ lễ chưa có. Thời hạn tính theo ngày làm việc được "
             "tính lại theo lịch mới."
         ),
-        "done": _lazy("Đã thêm ngày nghỉ %(day)s."),
+        "done": gettext_lazy("Đã thêm ngày nghỉ %(day)s."),
     },
     OverrideKind.WORKING_DAY: {
-        "title": _lazy("Thêm ngày làm việc bù"),
-        "intro": _lazy(
+        "title": gettext_lazy("Thêm ngày làm việc bù"),
+        "intro": gettext_lazy(
             "Biến một ngày nghỉ (thứ Bảy, Chủ nhật hoặc ngày nghỉ lễ) thành ngày làm việc, ví "
             "dụ ngày thứ Bảy làm bù theo thông báo hoán đổi. Thời hạn tính theo ngày làm việc "
             "được tính lại theo lịch mới."
         ),
-        "done": _lazy("Đã thêm ngày làm việc bù %(day)s."),
+        "done": gettext_lazy("Đã thêm ngày làm việc bù %(day)s."),
     },
 }
 

@@ -20,7 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
@@ -49,16 +49,18 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class InputRequestForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label=_lazy("Đơn vị phối hợp"), queryset=Unit.objects.none(), empty_label=None
+        label=gettext_lazy("Đơn vị phối hợp"), queryset=Unit.objects.none(), empty_label=None
     )
     question = forms.CharField(
-        label=_lazy("Nội dung xin ý kiến"), widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Nội dung xin ý kiến"), widget=forms.Textarea(attrs={"rows": 3})
     )
     due_on = forms.DateField(
-        label=_lazy("Hạn trả lời"),
+        label=gettext_lazy("Hạn trả lời"),
         required=False,
         widget=DATE_WIDGET,
-        help_text=_lazy("Để trống: theo hạn phối hợp của đơn vị (hoặc số ngày làm việc mặc định)."),
+        help_text=gettext_lazy(
+            "Để trống: theo hạn phối hợp của đơn vị (hoặc số ngày làm việc mặc định)."
+        ),
     )
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
@@ -69,31 +71,32 @@ class InputRequestForm(forms.Form):
 
 class InputAnswerForm(forms.Form):
     position = forms.ChoiceField(
-        label=_lazy("Ý kiến"), choices=InputPosition.choices, widget=forms.RadioSelect
+        label=gettext_lazy("Ý kiến"), choices=InputPosition.choices, widget=forms.RadioSelect
     )
     answer = forms.CharField(
-        label=_lazy("Nội dung trả lời"),
+        label=gettext_lazy("Nội dung trả lời"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_lazy("Bắt buộc khi không đồng ý hoặc đề nghị sửa đổi."),
+        help_text=gettext_lazy("Bắt buộc khi không đồng ý hoặc đề nghị sửa đổi."),
     )
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_lazy("Nhận xét: vì sao ý kiến chưa rõ"), widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Nhận xét: vì sao ý kiến chưa rõ"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class GuidanceRequestForm(forms.Form):
     superior_unit = forms.ModelChoiceField(
-        label=_lazy("Xin ý kiến cấp trên"), queryset=Unit.objects.none(), empty_label=None
+        label=gettext_lazy("Xin ý kiến cấp trên"), queryset=Unit.objects.none(), empty_label=None
     )
     question = forms.CharField(
-        label=_lazy("Nội dung xin ý kiến chỉ đạo"), widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Nội dung xin ý kiến chỉ đạo"), widget=forms.Textarea(attrs={"rows": 3})
     )
     due_on = forms.DateField(
-        label=_lazy("Đề nghị trả lời trước"), required=False, widget=DATE_WIDGET
+        label=gettext_lazy("Đề nghị trả lời trước"), required=False, widget=DATE_WIDGET
     )
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:
@@ -109,15 +112,16 @@ class GuidanceRequestForm(forms.Form):
 
 class GuidanceAnswerForm(forms.Form):
     answer = forms.CharField(
-        label=_lazy("Ý kiến chỉ đạo"), widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Ý kiến chỉ đạo"), widget=forms.Textarea(attrs={"rows": 3})
     )
     within_unit_authority = forms.BooleanField(
-        label=_lazy("Nội dung thuộc thẩm quyền của đơn vị (đơn vị tự quyết định)"), required=False
+        label=gettext_lazy("Nội dung thuộc thẩm quyền của đơn vị (đơn vị tự quyết định)"),
+        required=False,
     )
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_lazy("Tệp đính kèm"), allow_empty_file=True)
+    file = forms.FileField(label=gettext_lazy("Tệp đính kèm"), allow_empty_file=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,11 +135,13 @@ class AttachmentForm(forms.Form):
 
 
 class SubtaskForm(forms.Form):
-    title = forms.CharField(label=_lazy("Tên nhiệm vụ con"), max_length=500)
-    lead_unit = forms.ModelChoiceField(label=_lazy("Đơn vị chủ trì"), queryset=Unit.objects.none())
-    deadline = forms.DateField(label=_lazy("Hạn xử lý"), widget=DATE_WIDGET)
+    title = forms.CharField(label=gettext_lazy("Tên nhiệm vụ con"), max_length=500)
+    lead_unit = forms.ModelChoiceField(
+        label=gettext_lazy("Đơn vị chủ trì"), queryset=Unit.objects.none()
+    )
+    deadline = forms.DateField(label=gettext_lazy("Hạn xử lý"), widget=DATE_WIDGET)
     expected_output = forms.CharField(
-        label=_lazy("Sản phẩm"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Sản phẩm"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args: Any, task: Task, **kwargs: Any) -> None:

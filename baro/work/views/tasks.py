@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from baro.cascade import queries as cascade_queries
@@ -641,10 +641,10 @@ def task_assign(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 WORKFLOW_STEPS = [
-    (TaskStatus.ASSIGNED, _lazy("Giao, chờ tiếp nhận")),
-    (TaskStatus.IN_PROGRESS, _lazy("Đang thực hiện")),
-    (TaskStatus.SUBMITTED, _lazy("Trình kết quả, chờ duyệt")),
-    (TaskStatus.COMPLETED, _lazy("Hoàn thành")),
+    (TaskStatus.ASSIGNED, gettext_lazy("Giao, chờ tiếp nhận")),
+    (TaskStatus.IN_PROGRESS, gettext_lazy("Đang thực hiện")),
+    (TaskStatus.SUBMITTED, gettext_lazy("Trình kết quả, chờ duyệt")),
+    (TaskStatus.COMPLETED, gettext_lazy("Hoàn thành")),
 ]
 
 
