@@ -28,6 +28,7 @@ from baro.org.authority import Power
 from baro.org.models import Person, Position, Role, Unit
 from baro.org.queries import active_on
 from baro.work.models import Directive
+from baro.work.permissions import may_act_for_directives
 
 __all__ = [
     "CascadeOverview",
@@ -269,10 +270,7 @@ def can_view_overview(actor: Person, directive: Directive) -> bool:
 
 def can_send(actor: Person, directive: Directive) -> bool:
     unit = directive.issuing_unit
-    return bool(
-        authority.check(actor, Power.DIRECTIVE_ISSUE, unit)
-        or authority.check(actor, Power.DIRECTIVE_REGISTER, unit)
-    )
+    return may_act_for_directives(actor, unit)
 
 
 def overview_scope(actor: Person, directive: Directive) -> list[str] | None:

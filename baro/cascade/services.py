@@ -41,6 +41,7 @@ from baro.org.authority import Decision, Power
 from baro.org.commands import clean_fields, record_action, required_text
 from baro.org.models import Person, Unit
 from baro.work.models import Directive
+from baro.work.permissions import require_directive_side
 from baro.workdays.calendar import add_calendar_days
 
 OBJ_DIRECTIVE = "work.directive"
@@ -197,9 +198,7 @@ def _directive_send(
     units: Sequence[Unit],
     sent_on: dt.date | None = None,
 ) -> list[DirectiveReceipt]:
-    decision = authority.check(actor, Power.DIRECTIVE_ISSUE, directive.issuing_unit)
-    if not decision:
-        decision = authority.require(actor, Power.DIRECTIVE_REGISTER, directive.issuing_unit)
+    decision = require_directive_side(actor, directive.issuing_unit)
     # Locking the directive serialises two sends of it, so "already sent" is decided on
     # the current rows (the unique constraint stays the last line of defence).
     directive = (

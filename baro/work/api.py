@@ -217,27 +217,19 @@ def _directive_out(directive: Directive) -> dict[str, Any]:
 # what the actor may see
 
 
-_TASK_UNITS = ("lead_unit", "assigning_unit")
-
-
-def _task_row(task_id: int, related: tuple[str, ...] = ("lead_unit",)) -> Task:
+def _task_row(task_id: int) -> Task:
     """The task with its lead unit (what the services' first authority check and the
-    serialiser read, the same shape as the services' own locked re-read), or 404. No visibility
-    check: the endpoints of commands leave it to `_command`."""
+    serialiser read), in one plain statement (row_by), or 404. No visibility check: the
+    endpoints of commands leave it to `_command`."""
     try:
-        if related == ("lead_unit",):  # every command: one plain statement (see row_by)
-            return row_by(Task, "pk", task_id, related="lead_unit")
-        return Task.objects.select_related(*related).get(pk=task_id)
+        return row_by(Task, "pk", task_id, related="lead_unit")
     except Task.DoesNotExist as exc:
         raise NotFoundError("Không tìm thấy nhiệm vụ.") from exc
 
 
-def _task(actor: Person, task_id: int, related: tuple[str, ...] = _TASK_UNITS) -> Task:
-    """The task if `actor` may see it, else 404."""
-    task = _task_row(task_id, related)
-    if not detail.task_visible(actor, task):
-        raise NotFoundError("Không tìm thấy nhiệm vụ.")
-    return task
+def _task(actor: Person, task_id: int, related: tuple[str, ...] = ()) -> Task:
+    """The task if `actor` may see it, else 404 (the rule of the pages: detail.task_get)."""
+    return detail.task_get(actor=actor, pk=task_id, related=related)
 
 
 def _unit(unit_id: int) -> Unit:
@@ -425,9 +417,7 @@ def task_assign(request: HttpRequest, body: TaskAssignIn) -> Any:
 @router.get("/tasks/{task_id}", response=TaskDetailOut, summary="Một nhiệm vụ (3 rõ)")
 def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
     actor = request_person(request)
-    task = _task(
-        actor, task_id, ("lead_unit", "assigning_unit", "assigner", "officer", "directive")
-    )
+    task = _task(actor, task_id, ("assigner", "officer", "directive"))
     head = unit_head(task.lead_unit)
     directive = task.directive
     return {

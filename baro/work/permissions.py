@@ -28,8 +28,10 @@ from baro.work.rules import TaskCommand as C
 __all__ = [
     "TaskState",
     "can",
+    "may_act_for_directives",
     "my_commands",
     "require_assigner_side",
+    "require_directive_side",
     "require_dispute_decider",
     "require_lead_side",
     "state_of",
@@ -95,6 +97,19 @@ def require_dispute_decider(actor: Person, unit: Unit) -> Decision:
         details={"power": Power.DISPUTE_DECIDE, "unit": unit.code},
     )
 
+
+
+def require_directive_side(actor: Person, issuing_unit: Unit) -> Decision:
+    """Who registers, issues, sends or files the documents of `issuing_unit`: directive.register
+    there (the secretariat), else directive.issue (its leaders)."""
+    decision = authority.check(actor, Power.DIRECTIVE_REGISTER, issuing_unit)
+    if decision:
+        return decision
+    return authority.require(actor, Power.DIRECTIVE_ISSUE, issuing_unit)
+
+
+def may_act_for_directives(actor: Person, issuing_unit: Unit) -> bool:
+    return _asked(require_directive_side, Power.DIRECTIVE_REGISTER, actor, issuing_unit).allowed
 
 def _asked(check: Callable[..., Decision], power: str, *args: Any, **kwargs: Any) -> Decision:
     """A `require_*` answer as a Decision instead of an exception."""

@@ -76,6 +76,9 @@ from baro.work.permissions import (
     require_assigner_side as _require_assigner_side,
 )
 from baro.work.permissions import (
+    require_directive_side,
+)
+from baro.work.permissions import (
     require_dispute_decider as _require_dispute_decider,
 )
 from baro.work.permissions import (
@@ -302,9 +305,7 @@ def _directive_register(
     deploy_days: int | None = None,
     groups: Sequence[str] = (),
 ) -> Directive:
-    decision = authority.check(actor, Power.DIRECTIVE_REGISTER, issuing_unit)
-    if not decision:
-        decision = authority.require(actor, Power.DIRECTIVE_ISSUE, issuing_unit)
+    decision = require_directive_side(actor, issuing_unit)
     number_symbol = " ".join(_required(number_symbol, "number_symbol", "số, ký hiệu").split())
     title = _required(title, "title", "trích yếu")
     _choice(kind, DirectiveKind, "kind", "Loại văn bản")
@@ -1850,10 +1851,7 @@ def _attachment_add(
             raise DomainError(
                 "work.attachment_mismatch", "Chưa chọn nhiệm vụ của tệp.", field="task"
             )
-        issuing = Unit.objects.get(pk=directive.issuing_unit_id)
-        decision = authority.check(actor, Power.DIRECTIVE_REGISTER, issuing)
-        if not decision:
-            decision = authority.require(actor, Power.DIRECTIVE_ISSUE, issuing)
+        decision = require_directive_side(actor, Unit.objects.get(pk=directive.issuing_unit_id))
     shown = _clean_name(name or "")
     if not shown:
         raise DomainError("work.field_required", "Chưa chọn tệp đính kèm.", field="file")

@@ -15,9 +15,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from baro.core.timeutil import now
+from baro.org import authority
 from baro.org.authority import ROLE_POWERS, Power
-from baro.org.models import Delegation, Person, Position, Role
-from baro.org.queries import active_on
+from baro.org.models import Delegation, Person
 from baro.work import rules
 from baro.work.models import (
     Dispute,
@@ -50,21 +50,22 @@ class Inbox:
         return sum(item.count for item in self.lists)
 
 
-def _units_with(person: Person, power: str, day: dt.date) -> set[int]:
-    """Units where `person` holds, by their own position or a current delegation, `power`."""
-    roles = [role for role, powers in ROLE_POWERS.items() if power in powers]
-    own = set(
-        Position.objects.filter(active_on(day), person=person, role__in=roles).values_list(
-            "unit_id", flat=True
-        )
-    )
+def _units_by_power(person: Person, day: dt.date, powers: tuple[str, ...]) -> dict[str, set[int]]:
+    """For each of `powers`, the units where `person` holds it by their own position (its
+    role's powers) or a current delegation: two queries for all of them."""
+    held: dict[str, set[int]] = {power: set() for power in powers}
+    for position in authority.positions_held(person, day):
+        for power in powers:
+            if power in ROLE_POWERS.get(position.role, ()):
+                held[power].add(position.unit_id)
     at = now()
-    for unit_id, powers in Delegation.objects.filter(
+    for unit_id, delegated in Delegation.objects.filter(
         delegate=person, valid_from__lte=at, valid_to__gt=at, revoked_at__isnull=True
     ).values_list("unit_id", "powers"):
-        if power in powers:
-            own.add(unit_id)
-    return own
+        for power in powers:
+            if power in delegated:
+                held[power].add(unit_id)
+    return held
 
 
 def _listed(key: str, label: str | Promise, qs: QuerySet, today: dt.date) -> InboxList:
@@ -76,19 +77,13 @@ def _listed(key: str, label: str | Promise, qs: QuerySet, today: dt.date) -> Inb
 
 
 def work_inbox(person: Person, today: dt.date) -> Inbox:
-    handle_units = _units_with(person, Power.TASK_HANDLE, today)
-    approve_units = _units_with(person, Power.TASK_APPROVE, today)
-    head_units = set(
-        Position.objects.filter(active_on(today), person=person, role=Role.HEAD).values_list(
-            "unit_id", flat=True
-        )
+    held = _units_by_power(
+        person, today, (Power.TASK_HANDLE, Power.TASK_APPROVE, Power.DISPUTE_DECIDE)
     )
-    at = now()
-    for unit_id, powers in Delegation.objects.filter(
-        delegate=person, valid_from__lte=at, valid_to__gt=at, revoked_at__isnull=True
-    ).values_list("unit_id", "powers"):
-        if Power.DISPUTE_DECIDE in powers:
-            head_units.add(unit_id)
+    handle_units, approve_units = held[Power.TASK_HANDLE], held[Power.TASK_APPROVE]
+    # Only the head of the deciding unit (or their delegate) decides a dispute, and the head's
+    # role is the only one holding dispute.decide.
+    head_units = held[Power.DISPUTE_DECIDE]
     tasks = Task.objects.select_related("lead_unit", "assigning_unit").order_by("deadline", "pk")
     mine = Q(officer=person) | Q(officer__isnull=True, lead_unit_id__in=handle_units)
     approver = Q(assigner=person) | Q(assigning_unit_id__in=approve_units)

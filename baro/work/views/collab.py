@@ -39,6 +39,7 @@ from baro.work.models import (
 )
 from baro.work.queries import detail
 from baro.work.queries.extras import guidance_superiors
+from baro.work.views.tasks import visible_task
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -165,13 +166,6 @@ def task_url(task_id: int) -> str:
         return f"/nhiem-vu/{task_id}/"
 
 
-def _visible_task(person: Person, pk: int) -> Task:
-    try:
-        return detail.task_get(actor=person, pk=pk)
-    except NotFoundError as exc:
-        raise Http404(_("Không tìm thấy nhiệm vụ.")) from exc
-
-
 def _crumbs(task: Task, title: str) -> list[dict[str, str]]:
     return [
         {"label": _("Trang chủ"), "url": reverse("home")},
@@ -218,7 +212,7 @@ def _done(request: HttpRequest, task_id: int, message: str, anchor: str) -> Http
 @person_required
 @require_http_methods(["GET", "POST"])
 def input_request_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     form = InputRequestForm(request.POST or None, task=task)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -302,7 +296,7 @@ def input_unclear_view(request: HttpRequest, person: Person, pk: int) -> HttpRes
 @person_required
 @require_http_methods(["GET", "POST"])
 def guidance_request_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     form = GuidanceRequestForm(request.POST or None, task=task)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -363,7 +357,7 @@ def guidance_answer_view(request: HttpRequest, person: Person, pk: int) -> HttpR
 @person_required
 @require_http_methods(["GET", "POST"])
 def attachment_add_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -464,7 +458,7 @@ def attachment_download(request: HttpRequest, person: Person, pk: int) -> HttpRe
 @person_required
 @require_http_methods(["GET", "POST"])
 def subtask_assign_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     form = SubtaskForm(request.POST or None, task=task)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

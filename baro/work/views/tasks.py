@@ -99,7 +99,7 @@ def _visible_directive(person: Person, pk: int) -> Directive:
         raise Http404(exc.message) from exc
 
 
-def _visible_task(person: Person, pk: int) -> Task:
+def visible_task(person: Person, pk: int) -> Task:
     try:
         return detail.task_get(
             actor=person, pk=pk, related=("assigner", "officer", "directive", "group", "parent")
@@ -443,11 +443,7 @@ def directive_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespo
                 .select_related("uploaded_by")
                 .order_by("pk")
             ),
-            # The same rule as the attachment service: who may register or issue there.
-            "can_attach": any(
-                authority.check(person, power, directive.issuing_unit)
-                for power in (Power.DIRECTIVE_REGISTER, Power.DIRECTIVE_ISSUE)
-            ),
+            "can_attach": permissions.may_act_for_directives(person, directive.issuing_unit),
             "can_view_cascade": directive.requires_cascade
             and cascade_queries.can_follow(person, directive),
             "can_send_cascade": directive.requires_cascade
@@ -769,7 +765,7 @@ def _next_step(task: Task, state: TaskState, lead_head: Position | None) -> list
 
 @person_required
 def task_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     history = Paginator(detail.task_history(task), HISTORY_PAGE_SIZE)
     history = history.get_page(request.GET.get("page"))
     history.object_list = readable(history.object_list)
@@ -831,7 +827,7 @@ def task_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @person_required
 @_command_page
 def task_accept(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     _open_command(person, task, C.ACCEPT)
     if request.method == "POST" and request.POST.get("confirmed") == "1":
         try:
@@ -861,7 +857,7 @@ def task_accept(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @person_required
 @_command_page
 def task_refuse(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     _open_command(person, task, C.REFUSE)
     units = [
         unit for unit in _active_subtree_of([task.assigning_unit]) if unit.pk != task.lead_unit_id
@@ -904,7 +900,7 @@ def task_refuse(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @person_required
 @_command_page
 def task_report(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     _open_command(person, task, C.REPORT_PROGRESS)
     form = forms.ProgressForm(request.POST or None, initial={"percent": task.percent})
     if request.method == "POST" and form.is_valid():
@@ -930,7 +926,7 @@ def task_report(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @person_required
 @_command_page
 def task_submit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     _open_command(person, task, C.SUBMIT)
     form = forms.SubmitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -952,7 +948,7 @@ def task_submit(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @person_required
 @_command_page
 def task_approve(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     _open_command(person, task, C.APPROVE)
     form = forms.ApproveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -989,7 +985,7 @@ def task_approve(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @person_required
 @_command_page
 def task_return(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     _open_command(person, task, C.RETURN)
     form = forms.ReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -1013,7 +1009,7 @@ def task_return(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @person_required
 @_command_page
 def extension_request(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     _open_command(person, task, C.REQUEST_EXTENSION)
     form = forms.ExtensionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -1046,7 +1042,7 @@ def extension_request(request: HttpRequest, person: Person, pk: int) -> HttpResp
 @person_required
 @_command_page
 def extension_decide(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     state = _open_command(person, task, C.DECIDE_EXTENSION)
     extension = state.extension
     assert extension is not None  # _open_command checked it
@@ -1087,7 +1083,7 @@ def extension_decide(request: HttpRequest, person: Person, pk: int) -> HttpRespo
 @person_required
 @_command_page
 def task_cancel(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     _open_command(person, task, C.CANCEL)
     form = forms.CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -1125,7 +1121,7 @@ def task_cancel(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @person_required
 @_command_page
 def dispute_decide(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = _visible_task(person, pk)
+    task = visible_task(person, pk)
     state = _open_command(person, task, C.DECIDE_DISPUTE)
     dispute = state.dispute
     assert dispute is not None  # _open_command checked it
