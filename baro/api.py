@@ -11,8 +11,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from baro.cascade.api import router as cascade_router
 from baro.core.errors import DomainError
 from baro.ledger.api import router as ledger_router
+from baro.notify.api import router as notify_router
 from baro.org.api import router as org_router
 from baro.org.api_auth import api_auth
+from baro.oversight.api import router as oversight_router
 from baro.work.api import router as work_router
 from baro.work.api_collab import router as work_collab_router
 
@@ -72,3 +74,5 @@ api.add_router("/ledger/", ledger_router)
 api.add_router("/work/", work_router)
 api.add_router("/work/", work_collab_router)
 api.add_router("/cascade/", cascade_router)
+api.add_router("/oversight/", oversight_router)
+api.add_router("/notifications/", notify_router)

@@ -49,9 +49,11 @@ INSTALLED_APPS = [
     "baro.core",
     "baro.ledger",
     "baro.org",
+    "baro.notify",
     "baro.workdays",
     "baro.work",
     "baro.cascade",
+    "baro.oversight",
     "baro.web",
 ]
 
@@ -83,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "baro.web.context.shell",
+                "baro.notify.context.bell",
             ],
         },
     }
@@ -187,6 +190,19 @@ BARO_GUIDANCE_ANSWER_WORKING_DAYS = env_int("BARO_GUIDANCE_ANSWER_WORKING_DAYS",
 # How soon other processes see a calendar override made elsewhere (seconds).
 BARO_CALENDAR_RECHECK_SECONDS = env_int("BARO_CALENDAR_RECHECK_SECONDS", 30, minimum=0)
 BARO_PAGE_SIZE = env_int("BARO_PAGE_SIZE", 50, minimum=5)
+
+# Notifications (baro.notify). E-mail goes out over SMTP only when BARO_EMAIL_HOST is set; the
+# bell and the webhooks work without it. Links in e-mails and webhooks are made absolute with
+# BARO_BASE_URL. The timeout keeps a hung SMTP server from holding the worker (it retries).
+EMAIL_HOST = env_str("BARO_EMAIL_HOST")
+EMAIL_PORT = env_int("BARO_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("BARO_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_secret("BARO_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("BARO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("BARO_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("BARO_EMAIL_FROM", "Baro <baro@localhost>")
+BARO_EMAIL_ENABLED = bool(EMAIL_HOST)
+BARO_BASE_URL = env_str("BARO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

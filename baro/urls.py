@@ -10,5 +10,7 @@ urlpatterns = [
     path("lich-lam-viec/", include("baro.workdays.urls")),
     path("nhiem-vu/", include("baro.work.urls")),
     path("trien-khai/", include("baro.cascade.urls")),
+    path("thong-bao/", include("baro.notify.urls")),
+    path("giam-sat/", include("baro.oversight.urls")),
     path("", include("baro.web.urls")),
 ]

@@ -234,7 +234,12 @@ def _ms(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else 0.0
 
 
-def _report(label: str, clients: list[Client], wall: dict[str, float] | float) -> None:
+def _report(
+    label: str,
+    clients: list[Client],
+    wall: dict[str, float] | float,
+    meter: CpuMeter | None = None,
+) -> None:
     print(label)
     for kind in KINDS:
         values = [t for client in clients for t in client.times[kind]]
@@ -245,11 +250,77 @@ def _report(label: str, clients: list[Client], wall: dict[str, float] | float) -
         print(
             f"  {kind:9s} {len(values):6,} ok, {errors} errors, {len(values) / seconds:7,.0f} req/s"
             f"   mean {statistics.mean(values) * 1000:5.2f} ms  p50 {_ms(values, 50):5.2f} ms  "
-            f"p95 {_ms(values, 95):5.2f} ms"
+            f"p95 {_ms(values, 95):5.2f} ms" + (meter.line(kind, len(values)) if meter else "")
         )
     for client in clients:
         for sample in client.error_samples:
             print(f"  error: {sample}")
+
+
+# --------------------------------------------------------------------------------------------
+# CPU time of the server's processes (Linux /proc): per request, what wall-clock figures on a
+# shared machine cannot show reliably.
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()  # fields from the 3rd (state) on
+
+
+def _server_processes(root: int) -> tuple[list[int], list[int]]:
+    """The serving processes (the gunicorn arbiter and its workers, or waitress's one) and the
+    other children of `baro serve` (its background `baro worker`), by parent and command line."""
+    serving, others = [root], []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        fields = _proc_stat(int(entry.name))
+        if fields is None or int(fields[1]) != root:
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        (others if b"worker" in argv else serving).append(int(entry.name))
+    return serving, others
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    ticks = 0
+    for pid in pids:
+        fields = _proc_stat(pid)
+        if fields is not None:
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class CpuMeter:
+    """Server and client CPU seconds per phase (client: this process, one thread at a time)."""
+
+    serving: list[int]
+    others: list[int]
+    seconds: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+
+    def start(self) -> tuple[float, float, float]:
+        return (_cpu_seconds(self.serving), _cpu_seconds(self.others), time.process_time())
+
+    def stop(self, kind: str, began: tuple[float, float, float]) -> None:
+        now = self.start()
+        self.seconds[kind] = (now[0] - began[0], now[1] - began[1], now[2] - began[2])
+
+    def line(self, kind: str, requests: int) -> str:
+        if kind not in self.seconds or not requests:
+            return ""
+        server, others, client = self.seconds[kind]
+        text = (
+            f"   CPU/req: server {server / requests * 1000:4.2f} ms, "
+            f"client {client / requests * 1000:4.2f} ms"
+        )
+        return text + (f", baro worker {others:.2f} s in all" if self.others else "")
 
 
 def _free_port() -> int:
@@ -331,18 +402,25 @@ def main() -> int:
                     if task_id is not None:
                         warm.transition(kind, task_id)
 
+            meter = CpuMeter(*_server_processes(server.pid)) if Path("/proc").is_dir() else None
             one = Client(port, setup["tokens"])
             wall: dict[str, float] = {}
+            cpu = meter.start() if meter else None
             began = time.perf_counter()
             task_ids = [one.create(setup, index) for index in range(args.tasks)]
             wall["create"] = time.perf_counter() - began
+            if meter and cpu:
+                meter.stop("create", cpu)
             for kind in KINDS[1:]:
+                cpu = meter.start() if meter else None
                 began = time.perf_counter()
                 for task_id in task_ids:
                     if task_id is not None:
                         one.transition(kind, task_id)
                 wall[kind] = time.perf_counter() - began
-            _report(f"one client, {args.tasks:,} tasks:", [one], wall)
+                if meter and cpu:
+                    meter.stop(kind, cpu)
+            _report(f"one client, {args.tasks:,} tasks:", [one], wall, meter)
 
             clients = [Client(port, setup["tokens"]) for _ in range(args.clients)]
 
@@ -358,6 +436,7 @@ def main() -> int:
                 threading.Thread(target=work, args=(client, 100_000 * (n + 1)))
                 for n, client in enumerate(clients)
             ]
+            cpu = meter.start() if meter else None
             began = time.perf_counter()
             for thread in threads:
                 thread.start()
@@ -365,10 +444,15 @@ def main() -> int:
                 thread.join()
             together = time.perf_counter() - began
             total = sum(len(t) for client in clients for t in client.times.values())
+            server_cpu = ""
+            if meter and cpu and total:
+                meter.stop("together", cpu)
+                per_request = meter.seconds["together"][0] / total * 1000
+                server_cpu = f", server CPU {per_request:.2f} ms/req"
             _report(
                 f"{args.clients} concurrent clients, {args.per_client:,} tasks each "
                 f"({total:,} requests in {together:.1f} s = {total / together:,.0f} req/s "
-                "altogether; per kind, the rate of that kind over the whole run):",
+                f"altogether{server_cpu}; per kind, the rate of that kind over the whole run):",
                 clients,
                 together,
             )

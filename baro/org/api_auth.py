@@ -18,6 +18,18 @@ def hash_token(raw: str) -> str:
 
 
 class BearerToken(HttpBearer):
+    def __call__(self, request: HttpRequest) -> Person | None:
+        """ninja's HttpBearer, reading the one header from META: `request.headers` would
+        first copy every header of the request into a new mapping, on every API call.
+        Same rule: "Bearer" in any case, then everything after the first space."""
+        value = request.META.get("HTTP_AUTHORIZATION")
+        if not value:
+            return None
+        scheme, _, token = value.partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request: HttpRequest, token: str) -> Person | None:
         # One plain statement: this runs before every API call (see row_by).
         try:

@@ -8,8 +8,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from baro.org.models import Role
 from baro.web.access import current_positions, request_person, web_powers
 from baro.workdays.views import calendar_decision
+
+# Who sees "Giám sát": inspectors, heads and deputies (urging, letters, their record), and
+# administrators (the urging ladder).
+OVERSIGHT_ROLES = frozenset({Role.INSPECTOR, Role.HEAD, Role.DEPUTY, Role.ADMIN})
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -20,6 +25,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if cached is not None:
         return cached
     powers = web_powers(person)
+    positions = current_positions(person)
     nav: list[dict[str, Any]] = [
         {"url": reverse("home"), "label": _("Trang chủ"), "key": "home"},
         # Everyone signed in has a task list ("việc của tôi" at least).
@@ -37,9 +43,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         )
     if powers.ledger_read:
         nav.append({"url": reverse("ledger:index"), "label": _("Sổ cái"), "key": "ledger"})
+    if any(p.role in OVERSIGHT_ROLES for p in positions):
+        nav.append({"url": reverse("oversight:index"), "label": _("Giám sát"), "key": "oversight"})
     context = {
         "current_person": person,
-        "current_positions": current_positions(person),
+        "current_positions": positions,
         "nav": nav,
         "web_powers": powers,
     }

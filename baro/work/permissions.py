@@ -98,7 +98,6 @@ def require_dispute_decider(actor: Person, unit: Unit) -> Decision:
     )
 
 
-
 def require_directive_side(actor: Person, issuing_unit: Unit) -> Decision:
     """Who registers, issues, sends or files the documents of `issuing_unit`: directive.register
     there (the secretariat), else directive.issue (its leaders)."""
@@ -110,6 +109,7 @@ def require_directive_side(actor: Person, issuing_unit: Unit) -> Decision:
 
 def may_act_for_directives(actor: Person, issuing_unit: Unit) -> bool:
     return _asked(require_directive_side, Power.DIRECTIVE_REGISTER, actor, issuing_unit).allowed
+
 
 def _asked(check: Callable[..., Decision], power: str, *args: Any, **kwargs: Any) -> Decision:
     """A `require_*` answer as a Decision instead of an exception."""

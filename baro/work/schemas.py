@@ -9,8 +9,34 @@ validation error.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field
+from ninja import Schema as NinjaSchema
+from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
+
+
+class Schema(NinjaSchema):
+    """ninja's Schema, validating a plain dict the way pydantic validates dicts.
+
+    ninja wraps whatever it validates in a DjangoGetter, so that ORM objects, managers and
+    `resolve_*` methods work. A dict (a parsed JSON body, or what a serialiser such as
+    api.task_out built) gains nothing from it: the getter only looks its keys up one by one in
+    Python, ~0.07 ms of a task created over HTTP (body and answer; bench/README.md, "Over
+    HTTP"). A schema without resolvers has its dicts validated by pydantic directly: the same
+    fields, coercions and errors (baro/work/tests/test_schemas.py checks it against ninja's
+    path). Anything else (an object, a schema with resolvers) takes ninja's path unchanged.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if type(values) is dict and not cls._ninja_resolvers:
+            return handler(values)
+        return NinjaSchema._run_root_validator.__func__(cls, values, handler, info)  # type: ignore[attr-defined]
+
 
 # --------------------------------------------------------------------------------------------
 # references to other rows

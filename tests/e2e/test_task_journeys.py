@@ -79,6 +79,8 @@ def test_assign_accept_report_submit_and_approve_with_grades(browser_page: Page)
     assert "Cung cấp số liệu biên chế" in page.inner_text("#coordinator-list")
     assert OFFICER_NAME in page.inner_text("#officer")
     assert "Nguyễn Hữu Khải" in page.inner_text("#accountable-head")  # giamdoc.stc
+    # The third clear comes from oversight, loaded into the panel after the page (htmx).
+    page.locator("#panel-oversight #oversight-panel").wait_for()
     assert "Chưa có đôn đốc, kiểm tra hay xử lý nào" in page.inner_text("#panel-oversight")
 
     switch_to(page, PERSONAS["head"])

@@ -243,4 +243,3 @@ def test_the_overview_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         overview = queries.cascade_overview(cw.city_head, cw.directive, SENT)
         assert sum(len(row.members) for row in overview.rows) == 18
-

@@ -374,7 +374,8 @@ def test_the_task_page_shows_the_three_clears(pp: People) -> None:
     assert response.status_code == 200
     assert "Rõ quy trình, tiến độ, chất lượng" in page
     assert "Rõ thẩm quyền, trách nhiệm" in page
-    assert "Chưa có đôn đốc, kiểm tra hay xử lý nào đối với nhiệm vụ này." in page
+    # The third clear is served by oversight, loaded into the panel by its URL (htmx).
+    assert f'hx-get="/giam-sat/nhiem-vu/{task.pk}/"' in page
     assert "Trong 10 ngày làm việc kể từ ngày giao" in page
     assert "Đang thực hiện trong hạn" in page
     assert "Trưởng Sở A" in page  # the accountable head of the lead unit

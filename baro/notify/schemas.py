@@ -1,0 +1,102 @@
+"""Request and response bodies of the notifications API (/api/v1/notifications/).
+
+Free-text fields default to "" so that a missing value reaches the service and comes back as
+its own stable code (`notify.webhook_url_invalid`, with the field) rather than a generic
+validation error. A webhook's secret is in the answer to its registration only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class NotificationFilters(Schema):
+    unread_only: bool = False
+    limit: int | None = None
+    offset: int = 0
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    object_type: str
+    object_id: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NotificationPage(Schema):
+    count: int
+    unread: int
+    limit: int
+    offset: int
+    items: list[NotificationOut]
+
+
+class MarkReadIn(Schema):
+    ids: list[int] | None = Field(None, description="Các thông báo cần đánh dấu")
+    all: bool = Field(False, description="Đánh dấu tất cả thông báo của tôi")
+
+
+class MarkReadOut(Schema):
+    marked: int
+    unread: int
+
+
+class PersonRef(Schema):
+    id: int
+    code: str
+    full_name: str
+
+
+class WebhookIn(Schema):
+    url: str = Field("", description="Địa chỉ http:// hoặc https:// nhận thông báo")
+    description: str = ""
+    secret: str = Field("", description="Để trống để Baro tự tạo (khuyến nghị)")
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    description: str
+    is_active: bool
+    created_by: PersonRef
+    created_at: dt.datetime
+    disabled_at: dt.datetime | None
+
+
+class WebhookCreatedOut(WebhookOut):
+    secret: str = Field(..., description="Khóa ký HMAC-SHA256; chỉ trả về một lần này")
+
+
+class DeliveryFilters(Schema):
+    status: str | None = Field(None, description="pending, sending, sent hoặc failed")
+    channel: str | None = Field(None, description="email hoặc webhook")
+    limit: int | None = None
+    offset: int = 0
+
+
+class DeliveryOut(Schema):
+    id: int
+    notification_id: int
+    channel: str
+    address: str
+    endpoint_id: int | None
+    status: str
+    attempts: int
+    next_attempt_at: dt.datetime
+    sent_at: dt.datetime | None
+    last_error: str
+    created_at: dt.datetime
+
+
+class DeliveryPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[DeliveryOut]

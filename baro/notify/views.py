@@ -1,0 +1,276 @@
+"""Pages of notifications (/thong-bao/): thin views over baro.notify.queries and services.
+
+- a person's notifications, newest first, unread ones highlighted, with "Đánh dấu đã đọc" per
+  item (htmx: the item and the bell are redrawn in place) and "Đánh dấu tất cả đã đọc";
+- for administrators (/thong-bao/quan-tri/): webhook endpoints (register, the secret shown
+  once right after, disable after a confirmation) and the outbox of deliveries (filter by
+  status and channel, re-queue a failed one).
+
+Who may see or do what is decided by the queries and the services; a refusal on a form goes
+next to its field, a lack of authority is the 403 page with the reason.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from baro.core.errors import AuthorityError, DomainError, NotFoundError
+from baro.notify import forms, queries, services
+from baro.notify.context import Bell
+from baro.notify.models import Delivery, DeliveryStatus, WebhookEndpoint
+from baro.notify.permissions import can_manage, manage_decision
+from baro.org.forms import attach_error
+from baro.org.models import Person
+from baro.web.access import person_required
+
+PAGE_SIZE = 20
+# Where the secret of a just-registered webhook waits for the one page that shows it.
+NEW_SECRET_KEY = "baro_new_webhook_secret"  # noqa: S105 (a session key, not a secret)
+
+
+def _crumbs(*extra: tuple[str, str]) -> list[dict[str, str]]:
+    return [
+        {"label": _("Trang chủ"), "url": reverse("home")},
+        {"label": _("Thông báo"), "url": reverse("notify:list")},
+        *({"label": label, "url": url} for label, url in extra),
+    ]
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return default
+
+
+# --------------------------------------------------------------------------------------------
+# a person's notifications
+
+
+@person_required
+def notification_list(request: HttpRequest, person: Person) -> HttpResponse:
+    unread_only = request.GET.get("loc") == "chua-doc"
+    page = Paginator(queries.notifications_for(person, unread_only=unread_only), PAGE_SIZE)
+    return render(
+        request,
+        "notify/list.html",
+        {
+            "page_obj": page.get_page(request.GET.get("page")),
+            "unread_only": unread_only,
+            "unread": queries.unread_count(person),
+            "can_manage": can_manage(person),
+            "breadcrumbs": _crumbs(),
+            "nav_active": "notifications",
+        },
+    )
+
+
+@require_POST
+@person_required
+def mark_read(request: HttpRequest, person: Person) -> HttpResponse:
+    """Mark one notification read (`id`), or all of them (`all`); the person's own UI state."""
+    raw = request.POST.get("id", "")
+    if request.POST.get("all"):
+        count = services.notification_mark_read(person=person)
+        if not request.htmx:  # type: ignore[attr-defined]
+            messages.success(
+                request, _("Đã đánh dấu %(count)d thông báo là đã đọc.") % {"count": count}
+            )
+        return redirect(_back(request, reverse("notify:list")))
+    if not raw.isdigit():
+        return HttpResponse(_("Thiếu thông báo cần đánh dấu."), status=400)
+    services.notification_mark_read(person=person, ids=[int(raw)])
+    if request.htmx:  # type: ignore[attr-defined]
+        found = queries.notifications_for(person).filter(pk=int(raw)).first()
+        if found is None:
+            raise Http404(_("Không tìm thấy thông báo."))
+        # The item, read now; the bell and the page's summary with the new count (out of band).
+        bell = Bell(person)
+        parts = [
+            render_to_string("notify/_item.html", {"n": found}, request=request),
+            render_to_string(
+                "notify/_bell.html", {"notify_bell": bell, "oob": True}, request=request
+            ),
+            render_to_string(
+                "notify/_summary.html",
+                {"unread": queries.unread_count(person), "oob": True},
+                request=request,
+            ),
+        ]
+        return HttpResponse("".join(parts))
+    return redirect(_back(request, reverse("notify:list")))
+
+
+# --------------------------------------------------------------------------------------------
+# administration
+
+
+def _require_manager(person: Person) -> None:
+    decision = manage_decision(person)
+    if not decision:
+        raise PermissionDenied(
+            _("%(name)s không có quyền quản trị thông báo.") % {"name": person.full_name}
+        )
+
+
+def _admin_crumbs(label: str) -> list[dict[str, str]]:
+    return _crumbs((_("Quản trị thông báo"), reverse("notify:webhooks")), (label, ""))
+
+
+@person_required
+def webhooks(request: HttpRequest, person: Person) -> HttpResponse:
+    """Webhook endpoints: list and register; the secret of a new one is shown once."""
+    _require_manager(person)
+    form = forms.WebhookRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endpoint = services.webhook_register(
+                actor=person,
+                url=form.cleaned_data["url"],
+                description=form.cleaned_data["description"],
+                secret=form.cleaned_data["secret"],
+            )
+        except DomainError as error:
+            if isinstance(error, AuthorityError):
+                raise PermissionDenied(error.message) from error
+            attach_error(form, error)
+        else:
+            # Post/redirect/get: a reload must not register twice. The secret waits in the
+            # session only until the page right after this redirect takes it out.
+            request.session[NEW_SECRET_KEY] = endpoint.pk
+            messages.success(request, _("Đã đăng ký điểm nhận %(url)s.") % {"url": endpoint.url})
+            return redirect(reverse("notify:webhooks"))
+    endpoints = list(queries.webhook_list(actor=person))
+    fresh_id = request.session.pop(NEW_SECRET_KEY, None) if request.method == "GET" else None
+    fresh = next((e for e in endpoints if fresh_id and e.pk == fresh_id), None)
+    response = render(
+        request,
+        "notify/admin_webhooks.html",
+        {
+            "endpoints": endpoints,
+            "form": form,
+            "fresh": fresh,
+            "tab": "webhooks",
+            "breadcrumbs": _admin_crumbs(_("Webhook")),
+            "nav_active": "notifications",
+        },
+        status=400 if form.errors else 200,
+    )
+    if fresh is not None:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def _endpoint(person: Person, pk: int) -> WebhookEndpoint:
+    try:
+        return queries.webhook_get(actor=person, pk=pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+
+
+@person_required
+def webhook_disable(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    """Disable an endpoint, after a confirmation page (GET shows it, POST confirmed acts)."""
+    _require_manager(person)
+    endpoint = _endpoint(person, pk)
+    back = reverse("notify:webhooks")
+    if not endpoint.is_active:
+        messages.info(request, _("Điểm nhận này đã tắt."))
+        return redirect(back)
+    if request.method == "POST" and request.POST.get("confirmed") == "1":
+        try:
+            services.webhook_disable(actor=person, endpoint=endpoint)
+        except DomainError as error:
+            if isinstance(error, AuthorityError):
+                raise PermissionDenied(error.message) from error
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Đã tắt điểm nhận %(url)s.") % {"url": endpoint.url})
+        return redirect(back)
+    waiting = Delivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING).count()
+    return render(
+        request,
+        "web/confirm.html",
+        {
+            "page_title": _("Xác nhận tắt điểm nhận webhook"),
+            "question": _(
+                "Từ lúc tắt, Baro không gửi thông báo đến “%(url)s” nữa; các lượt gửi đang chờ "
+                "sẽ bị hủy. Muốn nhận lại phải đăng ký lại (với khóa ký mới). Anh/chị chắc chắn?"
+            )
+            % {"url": endpoint.url},
+            "facts": [
+                (_("Địa chỉ nhận"), endpoint.url),
+                (_("Mô tả"), endpoint.description or "—"),
+                (_("Lượt gửi đang chờ"), str(waiting)),
+            ],
+            "carry": [],
+            "confirm_label": _("Xác nhận tắt"),
+            "cancel_url": back,
+            "breadcrumbs": _admin_crumbs(_("Tắt điểm nhận")),
+            "nav_active": "notifications",
+        },
+    )
+
+
+@person_required
+def deliveries(request: HttpRequest, person: Person) -> HttpResponse:
+    """The outbox: every delivery, newest first, by status and channel."""
+    _require_manager(person)
+    filters = forms.DeliveryFilterForm(request.GET or None)
+    status = channel = ""
+    if filters.is_valid():
+        status = filters.cleaned_data["status"]
+        channel = filters.cleaned_data["channel"]
+    rows = queries.delivery_list(actor=person, status=status, channel=channel)
+    page = Paginator(rows, settings.BARO_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notify/admin_deliveries.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "tab": "deliveries",
+            "email_enabled": settings.BARO_EMAIL_ENABLED,
+            "breadcrumbs": _admin_crumbs(_("Lượt gửi")),
+            "nav_active": "notifications",
+        },
+    )
+
+
+@require_POST
+@person_required
+def delivery_requeue(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+    _require_manager(person)
+    try:
+        found = queries.delivery_get(actor=person, pk=pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    try:
+        services.delivery_requeue(actor=person, delivery=found)
+    except DomainError as error:
+        if isinstance(error, AuthorityError):
+            raise PermissionDenied(error.message) from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã đưa lượt gửi #%(id)d vào hàng chờ gửi lại.") % {"id": pk})
+    return redirect(_back(request, reverse("notify:deliveries")))
+
+
+__all__ = [
+    "deliveries",
+    "delivery_requeue",
+    "mark_read",
+    "notification_list",
+    "webhook_disable",
+    "webhooks",
+]

@@ -1,0 +1,618 @@
+"""REST endpoints of oversight (/api/v1/oversight/).
+
+Thin, like baro.cascade.api: parse, look up what the acting person may see (anything else is a
+404 `not_found`), call one query or one service. Services raise DomainError, which baro.api
+turns into JSON `{code, message, field?}` with its status: 403 for authority
+(`oversight.flag_denied`, `oversight.inspection_denied`, `auth.denied`…), 409 for a clash with
+the current state (`oversight.flag_decided`, `oversight.inspection_concluded`,
+`oversight.evidence_twice`, `oversight.letter_number_taken`, and `oversight.task_closed`, which
+the service raises as a plain DomainError), 400 for refused input, 422 for a body that does not
+parse.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+
+from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.org.api_auth import request_person
+from baro.org.models import Person, Unit
+from baro.oversight import letters, queries, services
+from baro.oversight.ladder import Ladder
+from baro.oversight.models import (
+    Flag,
+    FlagEvidence,
+    FlagKind,
+    FlagStatus,
+    HandlingDecision,
+    HandlingMeasure,
+    Inspection,
+    InspectionEvidence,
+    LadderConfig,
+    LadderStep,
+    Urging,
+    UrgingLetter,
+)
+from baro.oversight.schemas import (
+    ConclusionIn,
+    EvidenceIn,
+    FindingsIn,
+    FlagDetailOut,
+    FlagOut,
+    FlagPage,
+    HandlingIn,
+    HandlingOut,
+    InspectionDetailOut,
+    InspectionIn,
+    InspectionPage,
+    LadderIn,
+    LadderOut,
+    LetterIn,
+    LetterOut,
+    ReasonIn,
+    UrgeIn,
+    UrgingOut,
+)
+from baro.work.models import Task
+from baro.work.queries import detail
+
+router = Router(tags=["Giám sát: đôn đốc, kiểm tra, xử lý"])
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+# Refused because of the current state, raised by the services as a plain DomainError (400):
+# over HTTP a conflict (409), same code and message.
+STATE_CONFLICT_CODES = frozenset({"oversight.task_closed"})
+
+
+@contextmanager
+def _command() -> Iterator[None]:
+    try:
+        yield
+    except ConflictError:
+        raise
+    except DomainError as exc:
+        if exc.code not in STATE_CONFLICT_CODES:
+            raise
+        raise ConflictError(exc.code, exc.message, field=exc.field, details=exc.details) from exc
+
+
+# --------------------------------------------------------------------------------------------
+# serialisation
+
+
+def _unit(unit: Unit) -> dict[str, Any]:
+    return {"id": unit.pk, "code": unit.code, "name": unit.name}
+
+
+def _person(person: Person | None) -> dict[str, Any] | None:
+    if person is None:
+        return None
+    return {"id": person.pk, "code": person.code, "full_name": person.full_name}
+
+
+def _flag(flag: Flag) -> dict[str, Any]:
+    return {
+        "id": flag.pk,
+        "kind": flag.kind,
+        "kind_label": str(FlagKind(flag.kind).label),
+        "status": flag.status,
+        "status_label": str(FlagStatus(flag.status).label),
+        "unit": _unit(flag.unit),
+        "person": _person(flag.person),
+        "task_id": flag.task_id,
+        "summary": flag.summary,
+        "figures": flag.figures or {},
+        "raised_at": flag.raised_at,
+        "decided_by": _person(flag.decided_by),
+        "decided_at": flag.decided_at,
+        "decision_reason": flag.decision_reason,
+    }
+
+
+def _flag_evidence(item: FlagEvidence) -> dict[str, Any]:
+    event = item.event
+    return {
+        "id": item.pk,
+        "task_id": item.task_id,
+        "task_title": item.task.title if item.task else None,
+        "event_id": item.event_id,
+        "event_seq": event.seq if event else None,
+        "event_action": event.action if event else None,
+        "event_occurred_at": event.occurred_at if event else None,
+        "note": item.note,
+    }
+
+
+def _inspection(inspection: Inspection) -> dict[str, Any]:
+    return {
+        "id": inspection.pk,
+        "title": inspection.title,
+        "status": inspection.status,
+        "inspecting_unit": _unit(inspection.inspecting_unit),
+        "target_unit": _unit(inspection.target_unit),
+        "target_person": _person(inspection.target_person),
+        "period_from": inspection.period_from,
+        "period_to": inspection.period_to,
+        "findings": inspection.findings,
+        "conclusion": inspection.conclusion,
+        "created_at": inspection.created_at,
+        "concluded_at": inspection.concluded_at,
+    }
+
+
+def _evidence(item: InspectionEvidence) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "flag_id": item.flag_id,
+        "task_id": item.task_id,
+        "note": item.note,
+        "added_by_id": item.added_by_id,
+        "added_at": item.added_at,
+    }
+
+
+def _handling(handling: HandlingDecision) -> dict[str, Any]:
+    return {
+        "id": handling.pk,
+        "inspection_id": handling.inspection_id,
+        "measure": handling.measure,
+        "measure_label": str(HandlingMeasure(handling.measure).label),
+        "unit": _unit(handling.unit),
+        "person": _person(handling.person),
+        "document_number": handling.document_number,
+        "document_date": handling.document_date,
+        "reason": handling.reason,
+        "decided_by_id": handling.decided_by_id,
+        "decided_at": handling.decided_at,
+    }
+
+
+def _urging(urging: Urging) -> dict[str, Any]:
+    return {
+        "id": urging.pk,
+        "task_id": urging.task_id,
+        "deadline": urging.deadline,
+        "step": urging.step,
+        "step_label": str(LadderStep(urging.step).label),
+        "target_unit": _unit(urging.target_unit),
+        "target_person": _person(urging.target_person),
+        "urged_by_id": urging.urged_by_id,
+        "note": urging.note,
+        "letter_id": urging.letter_id,
+        "created_at": urging.created_at,
+    }
+
+
+def _letter(letter: UrgingLetter) -> dict[str, Any]:
+    return {
+        "id": letter.pk,
+        "issuing_unit": _unit(letter.issuing_unit),
+        "number_symbol": letter.number_symbol,
+        "place": letter.place,
+        "issued_on": letter.issued_on,
+        "subject": letter.subject,
+        "opening": letter.opening,
+        "closing": letter.closing,
+        "reply_by": letter.reply_by,
+        "signer": _person(letter.signer),
+        "signer_mark": letter.signer_mark,
+        "signer_position": letter.signer_position,
+        "recipients": letter.recipients,
+        "created_at": letter.created_at,
+        "urgings": [_urging(u) for u in queries.letter_urgings(letter)],
+    }
+
+
+def _ladder(
+    ladder: Ladder, config: LadderConfig | None, scope: str, directive_id: int | None
+) -> dict[str, Any]:
+    return {
+        "scope": scope,
+        "directive_id": directive_id,
+        "configured": config is not None,
+        **ladder.as_dict(),
+        "updated_at": config.updated_at if config else None,
+    }
+
+
+def _page(qs: Any, page: int, page_size: int, serialise: Any) -> dict[str, Any]:
+    page = max(1, page)
+    size = max(1, min(page_size, MAX_PAGE_SIZE))
+    count = qs.count()
+    return {
+        "items": [serialise(row) for row in qs[(page - 1) * size : page * size]],
+        "count": count,
+        "page": page,
+        "page_size": size,
+        "pages": max(1, math.ceil(count / size)),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# lookups
+
+
+def _unit_row(unit_id: int) -> Unit:
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFoundError("Không tìm thấy đơn vị.")
+    return unit
+
+
+def _person_row(person_id: int) -> Person:
+    person = Person.objects.filter(pk=person_id, is_system=False).first()
+    if person is None:
+        raise NotFoundError("Không tìm thấy cán bộ.")
+    return person
+
+
+def _visible_task(actor: Person, task_id: int) -> Task:
+    return detail.task_get(actor=actor, pk=task_id, related=("officer", "directive"))
+
+
+# --------------------------------------------------------------------------------------------
+# flags
+
+
+class PageQuery(Schema):
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+class FlagQuery(PageQuery):
+    kind: str = ""
+    status: str = ""
+    unit_id: int | None = None
+    date_from: str = ""
+    date_to: str = ""
+    q: str = ""
+
+
+def _flag_filters(params: FlagQuery) -> queries.FlagFilters:
+    import datetime as dt
+
+    def day(value: str, field: str) -> dt.date | None:
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise DomainError(
+                "oversight.invalid_filter",
+                f"Ngày “{value}” không đúng dạng YYYY-MM-DD.",
+                field=field,
+            ) from None
+
+    if params.kind and params.kind not in FlagKind.values:
+        raise DomainError(
+            "oversight.invalid_filter", f"Loại dấu hiệu “{params.kind}” không có.", field="kind"
+        )
+    if params.status and params.status not in FlagStatus.values:
+        raise DomainError(
+            "oversight.invalid_filter", f"Trạng thái “{params.status}” không có.", field="status"
+        )
+    return queries.FlagFilters(
+        kind=params.kind,
+        status=params.status,
+        unit=_unit_row(params.unit_id) if params.unit_id else None,
+        date_from=day(params.date_from, "date_from"),
+        date_to=day(params.date_to, "date_to"),
+        text=params.q,
+    )
+
+
+@router.get("/flags", response=FlagPage, summary="Dấu hiệu né tránh, đùn đẩy (có bộ lọc)")
+def flag_list(request: HttpRequest, params: Query[FlagQuery]) -> dict[str, Any]:
+    actor = request_person(request)
+    filters = _flag_filters(params)
+    body = _page(
+        queries.flag_list(actor=actor, filters=filters), params.page, params.page_size, _flag
+    )
+    body["status_counts"] = queries.flag_status_counts(actor=actor, filters=filters)
+    return body
+
+
+@router.get("/flags/{flag_id}", response=FlagDetailOut, summary="Một dấu hiệu và chứng cứ")
+def flag_detail(request: HttpRequest, flag_id: int) -> dict[str, Any]:
+    actor = request_person(request)
+    flag = queries.flag_get(actor=actor, pk=flag_id)
+    return {
+        **_flag(flag),
+        "evidence": [_flag_evidence(item) for item in queries.flag_evidence(flag)],
+        "may_decide": bool(queries.flag_decision(actor, flag)),
+    }
+
+
+def _decide(request: HttpRequest, flag_id: int, body: ReasonIn, *, confirm: bool) -> dict[str, Any]:
+    actor = request_person(request)
+    flag = queries.flag_get(actor=actor, pk=flag_id)
+    return _flag(services.flag_decide(actor=actor, flag=flag, confirm=confirm, reason=body.reason))
+
+
+@router.post("/flags/{flag_id}/confirm", response=FlagOut, summary="Xác nhận dấu hiệu")
+def flag_confirm(request: HttpRequest, flag_id: int, body: ReasonIn) -> dict[str, Any]:
+    return _decide(request, flag_id, body, confirm=True)
+
+
+@router.post("/flags/{flag_id}/dismiss", response=FlagOut, summary="Bác bỏ dấu hiệu")
+def flag_dismiss(request: HttpRequest, flag_id: int, body: ReasonIn) -> dict[str, Any]:
+    return _decide(request, flag_id, body, confirm=False)
+
+
+# --------------------------------------------------------------------------------------------
+# inspections
+
+
+class InspectionQuery(PageQuery):
+    status: str = ""
+    unit_id: int | None = None
+    year: int | None = None
+
+
+@router.get("/inspections", response=InspectionPage, summary="Các cuộc kiểm tra")
+def inspection_list(request: HttpRequest, params: Query[InspectionQuery]) -> dict[str, Any]:
+    actor = request_person(request)
+    filters = queries.InspectionFilters(
+        status=params.status,
+        unit=_unit_row(params.unit_id) if params.unit_id else None,
+        year=params.year,
+    )
+    qs = queries.inspection_list(actor=actor, filters=filters)
+    return _page(qs, params.page, params.page_size, _inspection)
+
+
+def _inspection_detail(inspection: Inspection) -> dict[str, Any]:
+    return {
+        **_inspection(inspection),
+        "evidence": [_evidence(e) for e in queries.inspection_evidence(inspection)],
+        "handlings": [_handling(h) for h in queries.inspection_handlings(inspection)],
+    }
+
+
+@router.post("/inspections", response={201: InspectionDetailOut}, summary="Lập kế hoạch kiểm tra")
+def inspection_open(request: HttpRequest, body: InspectionIn) -> tuple[int, dict[str, Any]]:
+    actor = request_person(request)
+    inspection = services.inspection_open(
+        actor=actor,
+        target_unit=_unit_row(body.target_unit_id),
+        target_person=_person_row(body.target_person_id) if body.target_person_id else None,
+        title=body.title,
+        period_from=body.period_from,
+        period_to=body.period_to,
+    )
+    inspection = queries.inspection_get(actor=actor, pk=inspection.pk)
+    return Status(201, _inspection_detail(inspection))
+
+
+@router.get(
+    "/inspections/{inspection_id}",
+    response=InspectionDetailOut,
+    summary="Một cuộc kiểm tra: chứng cứ, kết quả, kết luận, xử lý",
+)
+def inspection_detail(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
+    actor = request_person(request)
+    return _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id))
+
+
+@router.post(
+    "/inspections/{inspection_id}/evidence",
+    response={201: InspectionDetailOut},
+    summary="Bổ sung chứng cứ (một dấu hiệu hoặc một nhiệm vụ)",
+)
+def inspection_evidence(
+    request: HttpRequest, inspection_id: int, body: EvidenceIn
+) -> tuple[int, dict[str, Any]]:
+    actor = request_person(request)
+    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
+    flag = queries.flag_get(actor=actor, pk=body.flag_id) if body.flag_id else None
+    task = None
+    if body.task_id:
+        task = detail.task_get(actor=actor, pk=body.task_id)
+    services.inspection_add_evidence(
+        actor=actor, inspection=inspection, flag=flag, task=task, note=body.note
+    )
+    return Status(201, _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id)))
+
+
+@router.post(
+    "/inspections/{inspection_id}/findings",
+    response=InspectionDetailOut,
+    summary="Ghi (hoặc ghi lại) kết quả kiểm tra",
+)
+def inspection_findings(
+    request: HttpRequest, inspection_id: int, body: FindingsIn
+) -> dict[str, Any]:
+    actor = request_person(request)
+    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
+    services.inspection_record_findings(actor=actor, inspection=inspection, findings=body.findings)
+    return _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id))
+
+
+@router.post(
+    "/inspections/{inspection_id}/conclude",
+    response=InspectionDetailOut,
+    summary="Kết luận kiểm tra (không sửa được nữa)",
+)
+def inspection_conclude(
+    request: HttpRequest, inspection_id: int, body: ConclusionIn
+) -> dict[str, Any]:
+    actor = request_person(request)
+    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
+    services.inspection_conclude(actor=actor, inspection=inspection, conclusion=body.conclusion)
+    return _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id))
+
+
+@router.post(
+    "/inspections/{inspection_id}/handling",
+    response={201: HandlingOut},
+    summary="Quyết định xử lý (người đứng đầu, cán bộ hoặc đơn vị)",
+)
+def inspection_handling(
+    request: HttpRequest, inspection_id: int, body: HandlingIn
+) -> tuple[int, dict[str, Any]]:
+    actor = request_person(request)
+    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
+    handling = services.handling_decide(
+        actor=actor,
+        inspection=inspection,
+        measure=body.measure,
+        document_number=body.document_number,
+        document_date=body.document_date,
+        reason=body.reason,
+        person=_person_row(body.person_id) if body.person_id else None,
+        unit=_unit_row(body.unit_id) if body.unit_id else None,
+    )
+    return Status(201, _handling(handling))
+
+
+# --------------------------------------------------------------------------------------------
+# urgings of a task
+
+
+@router.get(
+    "/tasks/{task_id}/urgings",
+    response=list[UrgingOut],
+    summary="Các lần nhắc, đôn đốc, báo cáo người đứng đầu của một nhiệm vụ",
+)
+def task_urgings(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
+    actor = request_person(request)
+    task = _visible_task(actor, task_id)
+    return [_urging(u) for u in queries.task_urgings(task)]
+
+
+@router.post(
+    "/tasks/{task_id}/urge", response={201: UrgingOut}, summary="Lãnh đạo đôn đốc nhiệm vụ"
+)
+def task_urge(request: HttpRequest, task_id: int, body: UrgeIn) -> tuple[int, dict[str, Any]]:
+    actor = request_person(request)
+    task = _visible_task(actor, task_id)
+    with _command():
+        urging = services.task_urge(actor=actor, task=task, note=body.note)
+    urging = Urging.objects.select_related("target_unit", "target_person").get(pk=urging.pk)
+    return Status(201, _urging(urging))
+
+
+# --------------------------------------------------------------------------------------------
+# urging letters
+
+
+@router.post("/letters", response={201: LetterOut}, summary="Ban hành công văn đôn đốc")
+def letter_issue(request: HttpRequest, body: LetterIn) -> tuple[int, dict[str, Any]]:
+    actor = request_person(request)
+    unit = _unit_row(body.issuing_unit_id)
+    # A task the caller may not see is not found (its title is not theirs to learn).
+    tasks = [_visible_task(actor, pk) for pk in dict.fromkeys(body.task_ids)]
+    draft = services.LetterDraft(
+        issuing_unit=unit,
+        number_symbol=body.number_symbol,
+        place=body.place,
+        issued_on=body.issued_on,
+        subject=body.subject,
+        opening=body.opening,
+        closing=body.closing,
+        reply_by=body.reply_by,
+        signer=_person_row(body.signer_id) if body.signer_id else actor,
+        signer_mark=body.signer_mark,
+        signer_position=body.signer_position,
+        recipients=body.recipients,
+    )
+    with _command():
+        letter = services.urging_letter_issue(actor=actor, draft=draft, tasks=tasks)
+    return Status(201, _letter(queries.letter_get(actor=actor, pk=letter.pk)))
+
+
+@router.get("/letters/{int:letter_id}", response=LetterOut, summary="Một công văn đôn đốc")
+def letter_detail(request: HttpRequest, letter_id: int) -> dict[str, Any]:
+    actor = request_person(request)
+    return _letter(queries.letter_get(actor=actor, pk=letter_id))
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get(
+    "/letters/{int:letter_id}.docx",
+    summary="Tải công văn đôn đốc (.docx)",
+    response={200: None},
+    openapi_extra={"responses": {200: {"description": "Tệp .docx", "content": {DOCX_TYPE: {}}}}},
+)
+def letter_docx(request: HttpRequest, letter_id: int) -> HttpResponse:
+    actor = request_person(request)
+    content = queries.letter_content(queries.letter_get(actor=actor, pk=letter_id))
+    return _download(
+        letters.letter_docx(content), DOCX_TYPE, letters.letter_filename(content, "docx")
+    )
+
+
+@router.get(
+    "/letters/{int:letter_id}.pdf",
+    summary="Tải công văn đôn đốc (.pdf); 503 `letter.unavailable` khi máy chủ không xuất PDF",
+    response={200: None},
+    openapi_extra={
+        "responses": {200: {"description": "Tệp .pdf", "content": {"application/pdf": {}}}}
+    },
+)
+def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
+    actor = request_person(request)
+    content = queries.letter_content(queries.letter_get(actor=actor, pk=letter_id))
+    return _download(
+        letters.letter_pdf(content), "application/pdf", letters.letter_filename(content, "pdf")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# the ladder
+
+
+@router.get("/ladder", response=LadderOut, summary="Thang đôn đốc chung")
+def ladder_installation(request: HttpRequest) -> dict[str, Any]:
+    request_person(request)
+    ladder, config = queries.ladder_of_installation()
+    return _ladder(ladder, config, "installation", None)
+
+
+@router.put("/ladder", response=LadderOut, summary="Đặt thang đôn đốc chung (quản trị)")
+def ladder_installation_set(request: HttpRequest, body: LadderIn) -> dict[str, Any]:
+    actor = request_person(request)
+    services.ladder_configure(actor=actor, values=body.model_dump())
+    ladder, config = queries.ladder_of_installation()
+    return _ladder(ladder, config, "installation", None)
+
+
+@router.get(
+    "/directives/{directive_id}/ladder",
+    response=LadderOut,
+    summary="Thang đôn đốc của một văn bản (hoặc thang chung đang áp dụng)",
+)
+def ladder_directive(request: HttpRequest, directive_id: int) -> dict[str, Any]:
+    actor = request_person(request)
+    directive = detail.directive_get(actor=actor, pk=directive_id)
+    ladder, config = queries.ladder_of_directive(directive)
+    return _ladder(ladder, config, f"directive:{directive.pk}", directive.pk)
+
+
+@router.put(
+    "/directives/{directive_id}/ladder",
+    response=LadderOut,
+    summary="Đặt thang đôn đốc riêng cho một văn bản (bên ban hành)",
+)
+def ladder_directive_set(request: HttpRequest, directive_id: int, body: LadderIn) -> dict[str, Any]:
+    actor = request_person(request)
+    directive = detail.directive_get(actor=actor, pk=directive_id)
+    services.ladder_configure(actor=actor, directive=directive, values=body.model_dump())
+    ladder, config = queries.ladder_of_directive(directive)
+    return _ladder(ladder, config, f"directive:{directive.pk}", directive.pk)
