@@ -190,6 +190,20 @@ BARO_GUIDANCE_ANSWER_WORKING_DAYS = env_int("BARO_GUIDANCE_ANSWER_WORKING_DAYS",
 # How soon other processes see a calendar override made elsewhere (seconds).
 BARO_CALENDAR_RECHECK_SECONDS = env_int("BARO_CALENDAR_RECHECK_SECONDS", 30, minimum=0)
 BARO_PAGE_SIZE = env_int("BARO_PAGE_SIZE", 50, minimum=5)
+# Avoidance detectors (baro/oversight/detectors.py explains each figure; Baro's defaults).
+BARO_FLAG_BOUNCES = env_int("BARO_FLAG_BOUNCES", 2, minimum=1)
+BARO_FLAG_BOUNCE_UNITS = env_int("BARO_FLAG_BOUNCE_UNITS", 2, minimum=2)
+BARO_FLAG_ACCEPT_WORKING_DAYS = env_int("BARO_FLAG_ACCEPT_WORKING_DAYS", 3, minimum=1)
+BARO_FLAG_EXTENSIONS = env_int("BARO_FLAG_EXTENSIONS", 2, minimum=1)
+BARO_FLAG_RETURNS = env_int("BARO_FLAG_RETURNS", 2, minimum=1)
+BARO_FLAG_MAX_CONSULTED = env_int("BARO_FLAG_MAX_CONSULTED", 4, minimum=1)
+BARO_FLAG_RATE_WINDOW_DAYS = env_int("BARO_FLAG_RATE_WINDOW_DAYS", 365, minimum=30)
+BARO_FLAG_RATE_MIN_TASKS = env_int("BARO_FLAG_RATE_MIN_TASKS", 5, minimum=1)
+BARO_FLAG_RATE_MIN_SIBLINGS = env_int("BARO_FLAG_RATE_MIN_SIBLINGS", 3, minimum=1)
+BARO_FLAG_RATE_FACTOR = float(env_str("BARO_FLAG_RATE_FACTOR", "2.0"))
+BARO_FLAG_STALLED_PERCENT_OF_TIME = env_int("BARO_FLAG_STALLED_PERCENT_OF_TIME", 50, minimum=1)
+# Hà Nội (QĐ 847/QĐ-UBND 2023): overdue after more than 3 urgings goes to the leadership.
+BARO_URGINGS_BEFORE_LEADERSHIP = env_int("BARO_URGINGS_BEFORE_LEADERSHIP", 3, minimum=1)
 
 # Notifications (baro.notify). E-mail goes out over SMTP only when BARO_EMAIL_HOST is set; the
 # bell and the webhooks work without it. Links in e-mails and webhooks are made absolute with

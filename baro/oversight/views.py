@@ -41,6 +41,9 @@ from baro.org.forms import attach_error
 from baro.org.models import Person, Position, Role, Unit
 from baro.org.queries import active_on, subtree_q
 from baro.oversight import forms, queries, services
+
+# Labels of oversight's own ledger actions (the shared table in baro.web.events has none yet).
+from baro.oversight.labels import OVERSIGHT_ACTIONS
 from baro.oversight.ladder import DEFAULT_LADDER
 from baro.oversight.models import (
     Flag,
@@ -54,26 +57,6 @@ from baro.web.access import person_required
 from baro.web.events import readable
 from baro.work.models import Task
 from baro.work.queries import detail
-
-# Labels of oversight's own ledger actions (the shared table in baro.web.events has none yet).
-OVERSIGHT_ACTIONS = {
-    "oversight.ladder.configured": gettext_lazy("Đặt thang đôn đốc"),
-    "oversight.ladder.remind": gettext_lazy("Nhắc trước hạn"),
-    "oversight.ladder.urge": gettext_lazy("Đôn đốc khi đến hạn"),
-    "oversight.ladder.escalate_head": gettext_lazy("Báo người đứng đầu đơn vị chủ trì"),
-    "oversight.ladder.escalate_assigner_head": gettext_lazy("Báo người đứng đầu đơn vị giao việc"),
-    "oversight.ladder.inspection_flag": gettext_lazy("Đưa vào diện kiểm tra"),
-    "oversight.task.urged": gettext_lazy("Lãnh đạo đôn đốc nhiệm vụ"),
-    "oversight.letter.issued": gettext_lazy("Ban hành công văn đôn đốc"),
-    "oversight.flag.raised": gettext_lazy("Phát hiện dấu hiệu né tránh"),
-    "oversight.flag.confirmed": gettext_lazy("Xác nhận dấu hiệu né tránh"),
-    "oversight.flag.dismissed": gettext_lazy("Bác bỏ dấu hiệu né tránh"),
-    "oversight.inspection.opened": gettext_lazy("Lập kế hoạch kiểm tra"),
-    "oversight.inspection.evidence_added": gettext_lazy("Bổ sung chứng cứ kiểm tra"),
-    "oversight.inspection.findings_recorded": gettext_lazy("Ghi kết quả kiểm tra"),
-    "oversight.inspection.concluded": gettext_lazy("Kết luận kiểm tra"),
-    "oversight.handling.decided": gettext_lazy("Quyết định xử lý"),
-}
 
 # Words for the figures detectors attach to a flag (others are shown by their key; internal
 # ids, `*_id` and `*_ids`, are not shown: the evidence links to what they name).

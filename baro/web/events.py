@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from baro.ledger.models import LedgerEvent
 from baro.org.models import Person
+from baro.oversight.labels import OVERSIGHT_ACTIONS
 
 ACTION_LABELS = {
     "org.installation.bootstrapped": _("Khởi tạo hệ thống: đơn vị gốc và quản trị viên"),
@@ -53,6 +54,7 @@ ACTION_LABELS = {
     "cascade.deployment.recorded": _("Ghi nhận quán triệt, triển khai văn bản"),
     "cascade.acknowledgement.recorded": _("Xác nhận đã quán triệt"),
 }
+ACTION_LABELS.update(OVERSIGHT_ACTIONS)
 
 
 def _person_id(ref: str) -> int | None:
