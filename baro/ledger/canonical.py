@@ -23,6 +23,9 @@ DEFAULT_CHAIN = "main"
 
 def jsonable(value: Any) -> Any:
     """Turn dates, decimals, UUIDs, sets and tuples into plain JSON values, recursively."""
+    # Plain values first: they are most of every payload (one pass per ledger event).
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
     if isinstance(value, dict):
         return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -35,8 +38,6 @@ def jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
     raise TypeError(f"ledger payload cannot hold a {type(value).__name__}")
 
 

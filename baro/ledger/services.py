@@ -45,10 +45,8 @@ _UPDATE_HEAD = 'UPDATE "ledger_chainhead" SET "seq" = %s, "hash" = %s WHERE "cha
 
 
 @functools.cache
-def _event_fields() -> tuple[Field[Any, Any], ...]:
-    """The model fields of the INSERT's columns, to adapt each value as the ORM would."""
-    meta = LedgerEvent._meta
-    return tuple(meta.get_field(name) for name in _EVENT_FIELDS)  # type: ignore[misc]
+def _occurred_at_field() -> Field[Any, Any]:
+    return LedgerEvent._meta.get_field("occurred_at")  # type: ignore[return-value]
 
 
 def record_event(
@@ -109,12 +107,23 @@ def record_event(
             prev_hash=prev_hash,
             hash=digest,
         )
-        # Each value as the field would send it (the datetime in UTC on SQLite, for example).
+        # The moment as its field would send it (in UTC text on SQLite); every other column
+        # is text or an integer, stored as given.
+        stamp = _occurred_at_field().get_db_prep_save(occurred_at, connection)
         cursor.execute(
             _INSERT_EVENT,
             [
-                field.get_db_prep_save(getattr(event, field.attname), connection)
-                for field in _event_fields()
+                chain,
+                seq,
+                stamp,
+                actor,
+                on_behalf_of,
+                action,
+                object_type,
+                object_id,
+                body,
+                prev_hash,
+                digest,
             ],
         )
         event.pk = cursor.fetchone()[0]

@@ -30,6 +30,7 @@ kept on the delivery rows themselves).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -55,7 +56,7 @@ from baro.core.errors import ConflictError, DomainError, NotFoundError
 from baro.core.timeutil import now as _now
 from baro.notify.models import Channel, Delivery, DeliveryStatus, Notification, WebhookEndpoint
 from baro.notify.permissions import require_can_manage
-from baro.org.commands import clean_fields, record_action
+from baro.org.commands import clean_fields, insert_rows, record_action
 from baro.org.models import Person
 
 logger = logging.getLogger(__name__)
@@ -122,8 +123,8 @@ def notify(
     counted once each; Baro's system actor and people no longer active are skipped. Besides
     the notification, each recipient gets an e-mail delivery when e-mail is configured
     (BARO_EMAIL_ENABLED) and they have an address, and one webhook delivery per active
-    endpoint. Two statements whatever the number of recipients (the worker calls this tens
-    of thousands of times in one pass). Returns the number of notifications created.
+    endpoint. Two plain statements whatever the number of recipients (the worker calls this
+    tens of thousands of times in one pass). Returns the number of notifications created.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -159,16 +160,11 @@ def notify(
         )
         for pk in people
     ]
-    if connection.features.can_return_rows_from_bulk_insert:
-        created = Notification.objects.bulk_create(rows)
-    else:  # SQLite before 3.35 cannot say which ids a bulk insert made
-        created = [Notification.objects.create(**_fields(row)) for row in rows]
+    # Plain INSERTs rather than bulk_create: the ORM's compiler cost more than the database
+    # did here, once per ladder step (bench/worker_pass.py).
+    created = insert_rows(rows)
     _insert_deliveries([n.pk for n in created], at)
     return len(created)
-
-
-def _fields(row: Notification) -> dict[str, Any]:
-    return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.attname}
 
 
 # At most this many notification ids per INSERT … SELECT (well under every backend's limit of
@@ -184,13 +180,29 @@ def _insert_deliveries(notification_ids: Sequence[int], at: dt.datetime) -> None
     objects for every row and an INSERT: this runs once per notify() call.
     """
     connection = connections[router.db_for_write(Delivery)]
-    quote = connection.ops.quote_name
+    stamp = Delivery._meta.get_field("created_at").get_db_prep_value(at, connection)
+    email = bool(settings.BARO_EMAIL_ENABLED)
+    # Constant values go in as parameters, so each backend adapts them its own way.
+    with connection.cursor() as cursor:
+        for start in range(0, len(notification_ids), _INSERT_CHUNK):
+            ids = list(notification_ids[start : start + _INSERT_CHUNK])
+            params: list[Any] = []
+            if email:
+                params += [Channel.EMAIL, DeliveryStatus.PENDING, stamp, stamp, *ids]
+            params += [Channel.WEBHOOK, DeliveryStatus.PENDING, stamp, stamp, *ids, True]
+            cursor.execute(_deliveries_sql(connection.alias, email, len(ids)), params)
+
+
+@functools.lru_cache(maxsize=64)
+def _deliveries_sql(alias: str, email: bool, count: int) -> str:
+    """The statement of _insert_deliveries, written once per database, e-mail setting and
+    number of ids from the models' metadata."""
+    quote = connections[alias].ops.quote_name
     d, n, p, e = (Delivery._meta, Notification._meta, Person._meta, WebhookEndpoint._meta)
 
     def col(meta: Any, field: str) -> str:
         return quote(meta.get_field(field).column)
 
-    stamp = d.get_field("created_at").get_db_prep_value(at, connection)
     columns = ", ".join(
         col(d, name)
         for name in (
@@ -206,29 +218,21 @@ def _insert_deliveries(notification_ids: Sequence[int], at: dt.datetime) -> None
             "created_at",
         )
     )
-    # Constant values go in as parameters, so each backend adapts them its own way.
-    for start in range(0, len(notification_ids), _INSERT_CHUNK):
-        ids = list(notification_ids[start : start + _INSERT_CHUNK])
-        marks = ", ".join(["%s"] * len(ids))
-        selects: list[str] = []
-        params: list[Any] = []
-        if settings.BARO_EMAIL_ENABLED:
-            selects.append(
-                f"SELECT n.{col(n, 'id')}, %s, p.{col(p, 'email')}, NULL, %s, 0, %s, '', '', %s "  # noqa: S608 (model identifiers)
-                f"FROM {quote(n.db_table)} n "
-                f"JOIN {quote(p.db_table)} p ON p.{col(p, 'id')} = n.{col(n, 'recipient')} "
-                f"WHERE n.{col(n, 'id')} IN ({marks}) AND p.{col(p, 'email')} <> ''"
-            )
-            params += [Channel.EMAIL, DeliveryStatus.PENDING, stamp, stamp, *ids]
+    marks = ", ".join(["%s"] * count)
+    selects: list[str] = []
+    if email:
         selects.append(
-            f"SELECT n.{col(n, 'id')}, %s, '', e.{col(e, 'id')}, %s, 0, %s, '', '', %s "  # noqa: S608 (model identifiers)
-            f"FROM {quote(n.db_table)} n CROSS JOIN {quote(e.db_table)} e "
-            f"WHERE n.{col(n, 'id')} IN ({marks}) AND e.{col(e, 'is_active')} = %s"
+            f"SELECT n.{col(n, 'id')}, %s, p.{col(p, 'email')}, NULL, %s, 0, %s, '', '', %s "  # noqa: S608 (model identifiers)
+            f"FROM {quote(n.db_table)} n "
+            f"JOIN {quote(p.db_table)} p ON p.{col(p, 'id')} = n.{col(n, 'recipient')} "
+            f"WHERE n.{col(n, 'id')} IN ({marks}) AND p.{col(p, 'email')} <> ''"
         )
-        params += [Channel.WEBHOOK, DeliveryStatus.PENDING, stamp, stamp, *ids, True]
-        sql = f"INSERT INTO {quote(d.db_table)} ({columns}) " + " UNION ALL ".join(selects)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    selects.append(
+        f"SELECT n.{col(n, 'id')}, %s, '', e.{col(e, 'id')}, %s, 0, %s, '', '', %s "  # noqa: S608 (model identifiers)
+        f"FROM {quote(n.db_table)} n CROSS JOIN {quote(e.db_table)} e "
+        f"WHERE n.{col(n, 'id')} IN ({marks}) AND e.{col(e, 'is_active')} = %s"
+    )
+    return f"INSERT INTO {quote(d.db_table)} ({columns}) " + " UNION ALL ".join(selects)
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ came by delegation, the person on whose behalf it acted.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -198,30 +198,59 @@ def insert_row(instance: M) -> M:
     stores (auto_now_add and defaults applied by the fields' pre_save, values adapted by the
     fields), without the ORM's compiler, for the hot insert of every new task. No signals are
     sent (Baro connects none to its domain models). Returns the instance with its new pk."""
-    if instance.pk is not None:
-        raise ValueError("insert_row stores new rows only (the database gives the id)")
-    model = type(instance)
-    connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    sql = _insert_sql(model, connection.alias)
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        instance.pk = cursor.fetchone()[0]
-    instance._state.adding = False
-    instance._state.db = connection.alias
+    insert_rows([instance])
     return instance
 
 
+def insert_rows(instances: Sequence[M]) -> list[M]:
+    """insert_row for several new rows of one model: one multi-row INSERT … RETURNING per
+    chunk, the instances given their new pks in VALUES order (as Django's bulk_create takes
+    them on both engines). Returns the instances."""
+    if not instances:
+        return []
+    model = type(instances[0])
+    connection = connections[router.db_for_write(model)]
+    fields = _insert_fields(model)
+    for instance in instances:
+        if type(instance) is not model:
+            raise ValueError("insert_rows stores rows of one model at a time")
+        if instance.pk is not None:
+            raise ValueError("insert_row stores new rows only (the database gives the id)")
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), _INSERT_CHUNK):
+            part = instances[start : start + _INSERT_CHUNK]
+            values = [
+                f.get_db_prep_save(f.pre_save(instance, True), connection)
+                for instance in part
+                for f in fields
+            ]
+            cursor.execute(_insert_sql(model, connection.alias, len(part)), values)
+            for instance, row in zip(part, cursor.fetchall(), strict=True):
+                instance.pk = row[0]
+                instance._state.adding = False
+                instance._state.db = connection.alias
+    return list(instances)
+
+
+# Rows per multi-row INSERT: well under every backend's limit of bound parameters.
+_INSERT_CHUNK = 200
+
+
 @functools.cache
-def _insert_sql(model: type[models.Model], alias: str) -> str:
+def _insert_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+
+
+@functools.cache
+def _insert_sql(model: type[models.Model], alias: str, rows: int = 1) -> str:
     connection = connections[alias]
     quote = connection.ops.quote_name
     meta = model._meta
-    columns = [f.column for f in meta.concrete_fields if not f.primary_key]
+    columns = [f.column for f in _insert_fields(model)]
+    row = f"({', '.join(['%s'] * len(columns))})"
     return (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quote(meta.pk.column)}"
+        f"VALUES {', '.join([row] * rows)} RETURNING {quote(meta.pk.column)}"
     )
 
 

@@ -135,23 +135,39 @@ class UrgingLetter(models.Model):
 class Urging(models.Model):
     """One step of the ladder, or a leader's urging by hand, on one task."""
 
-    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="urgings")
+    # Three foreign keys without their own index: the task's lookups use (task, deadline)
+    # below, nothing looks urgings up by who recorded them, and a letter's urgings have a
+    # partial index (the ladder's own urgings have no letter). Each index is one more page
+    # written per ladder step (bench/worker_pass.py).
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="urgings", db_index=False)
     deadline = models.DateField(_("hạn được đôn đốc"))
     step = models.CharField(_("bước"), max_length=32, choices=LadderStep.choices)
     target_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="urgings")
     target_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="urgings_received"
     )
-    urged_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    urged_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
     note = models.TextField(_("nội dung"), blank=True, default="")
     letter = models.ForeignKey(
-        UrgingLetter, null=True, blank=True, on_delete=models.PROTECT, related_name="urgings"
+        UrgingLetter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="urgings",
+        db_index=False,
     )
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["task", "deadline"], name="oversight_urging_task_idx")]
+        indexes = [
+            models.Index(fields=["task", "deadline"], name="oversight_urging_task_idx"),
+            models.Index(
+                fields=["letter"],
+                condition=Q(letter__isnull=False),
+                name="oversight_urging_letter_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["task", "deadline", "step"],

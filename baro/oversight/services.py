@@ -187,11 +187,20 @@ def _step_target(candidate: LadderCandidate, step: str) -> tuple[int, int | None
     return candidate.lead_unit_id, candidate.lead_head_id
 
 
-_TASK_STILL_DUE = (
-    'SELECT "status", "deadline" FROM "work_task" WHERE "id" = %s'  # lock added on PostgreSQL
-)
-_STEP_EXISTS = (
-    'SELECT 1 FROM "oversight_urging" WHERE "task_id" = %s AND "deadline" = %s AND "step" = %s'
+# The step's urging row, written only while the task is still open at that deadline and the
+# step not yet recorded for it: one statement, where a read, a check and an insert were three.
+# The unique (task, deadline, step) index decides between two workers (DO NOTHING: the later
+# one finds no row returned). On PostgreSQL the task row is locked first, so that a task being
+# finished or extended meanwhile is seen as it is after that command; SQLite's IMMEDIATE
+# transaction already excludes every other writer. A test checks the columns against the model.
+_LOCK_TASK = 'SELECT 1 FROM "work_task" WHERE "id" = %s FOR UPDATE'
+_INSERT_STEP = (
+    'INSERT INTO "oversight_urging" ("task_id", "deadline", "step", "target_unit_id", '
+    '"target_person_id", "urged_by_id", "note", "letter_id", "created_at") '
+    'SELECT t."id", t."deadline", %s, %s, %s, %s, %s, NULL, %s FROM "work_task" t '
+    'WHERE t."id" = %s AND t."deadline" = %s AND t."status" IN (%s, %s) '
+    'ON CONFLICT ("task_id", "deadline", "step") WHERE NOT ("step" = \'manual\') DO NOTHING '
+    'RETURNING "id"'
 )
 
 
@@ -213,32 +222,43 @@ def ladder_step_record(
     _require_system(actor, "ghi các bước đôn đốc")
     if step not in _STEP_WORDS:
         raise DomainError("oversight.invalid_step", f"Bước “{step}” không có trong thang đôn đốc.")
-    with connection.cursor() as cursor:
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        cursor.execute(_TASK_STILL_DUE + lock, [candidate.task_id])
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        status, deadline = row[0], _as_date(row[1])
-        if status not in LADDER_STATUSES or deadline != candidate.deadline:
-            return None
-        cursor.execute(_STEP_EXISTS, [candidate.task_id, candidate.deadline, step])
-        if cursor.fetchone() is not None:
-            return None
     unit_id, person_id = _step_target(candidate, step)
     at = now()
-    urging = insert_row(
-        Urging(
-            task_id=candidate.task_id,
-            deadline=candidate.deadline,
-            step=step,
-            target_unit_id=unit_id,
-            target_person_id=person_id,
-            urged_by=actor,
-            note=_STEP_WORDS[step],
-            created_at=at,
+    ops = connection.ops
+    deadline = ops.adapt_datefield_value(candidate.deadline)
+    with connection.cursor() as cursor:
+        if connection.features.has_select_for_update:
+            cursor.execute(_LOCK_TASK, [candidate.task_id])
+        cursor.execute(
+            _INSERT_STEP,
+            [
+                step,
+                unit_id,
+                person_id,
+                actor.pk,
+                _STEP_WORDS[step],
+                ops.adapt_datetimefield_value(at),
+                candidate.task_id,
+                deadline,
+                *LADDER_STATUSES,
+            ],
         )
+        row = cursor.fetchone()
+    if row is None:  # finished, extended or submitted meanwhile, or recorded by another worker
+        return None
+    urging = Urging(
+        pk=row[0],
+        task_id=candidate.task_id,
+        deadline=candidate.deadline,
+        step=step,
+        target_unit_id=unit_id,
+        target_person_id=person_id,
+        urged_by=actor,
+        note=_STEP_WORDS[step],
+        created_at=at,
     )
+    urging._state.adding = False
+    urging._state.db = connection.alias
     payload: dict[str, Any] = {
         "step": step,
         "deadline": candidate.deadline,

@@ -1220,3 +1220,9 @@ PLOTS: list[Plot] = [
 from baro.cascade.demo import plot as cascade_plot  # noqa: E402
 
 PLOTS.append(cascade_plot)
+
+# Baro's worker, the urging letter and the inspection of the Finance Department's Director
+# (the third clear), in the same time order.
+from baro.oversight.demo import PLOTS as OVERSIGHT_PLOTS  # noqa: E402
+
+PLOTS.extend(OVERSIGHT_PLOTS)

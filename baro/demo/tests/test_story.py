@@ -17,6 +17,20 @@ from baro.ledger.verify import verify_database
 from baro.org.authority import Power, check
 from baro.org.models import Person
 from baro.org.queries import unit_head
+from baro.oversight.demo import HANDLING_NUMBER, LETTER_NUMBER
+from baro.oversight.models import (
+    AUTOMATIC_STEPS,
+    Flag,
+    FlagStatus,
+    HandlingDecision,
+    HandlingMeasure,
+    Inspection,
+    InspectionStatus,
+    LadderStep,
+    Urging,
+    UrgingLetter,
+)
+from baro.oversight.queries import responsibility_record
 from baro.work.models import (
     DeadlineRule,
     Directive,
@@ -52,6 +66,7 @@ def the_story_keeps_its_promises() -> None:
     check_returns_extensions_and_bounces(tasks)
     check_every_deadline_rule_and_mark(tasks)
     check_every_demo_account_has_something_on_its_plate()
+    check_the_third_clear_is_told(day)
     check_the_ledger_verifies_and_the_story_runs_forward()
 
 
@@ -180,6 +195,48 @@ def check_every_demo_account_has_something_on_its_plate() -> None:
     assert plates["chutich.hoankiem"]["handle"] and plates["chutich.hoankiem"]["approve"]
     for name in ("kiemtra", "mttq", "phogiamdoc.stc"):
         assert plates[name]["handle"], name
+
+
+def check_the_third_clear_is_told(day: dt.date) -> None:
+    """The worker watched the story: every ladder step happened, signs of avoidance were raised
+    with their evidence and weighed by the inspector, a letter urged the Finance Department,
+    and its Director finds the inspection and the criticism on his record."""
+    steps = set(Urging.objects.values_list("step", flat=True))
+    # The last step (the flag for inspection, 15 working days overdue) may not be reached when
+    # the demo is loaded right after a long holiday.
+    assert set(AUTOMATIC_STEPS) - {LadderStep.INSPECTION_FLAG} <= steps, steps
+    assert Urging.objects.filter(step=LadderStep.MANUAL, letter__isnull=True).exists()
+    # Each urging of the ladder is dated by the morning pass that recorded it, in the past.
+    assert not Urging.objects.filter(created_at__gt=now()).exists()
+    kinds = set(Flag.objects.values_list("kind", flat=True))
+    assert len(kinds) >= 5, kinds
+    assert not Flag.objects.filter(evidence__isnull=True).exists(), "every flag has evidence"
+    decided = {flag.status: flag for flag in Flag.objects.exclude(status=FlagStatus.OPEN)}
+    assert set(decided) == {FlagStatus.CONFIRMED, FlagStatus.DISMISSED}
+    assert all(flag.decision_reason and flag.decided_by for flag in decided.values())
+    # Flags are left open for a user to weigh, on a unit whose head has a login.
+    assert Flag.objects.filter(
+        status=FlagStatus.OPEN, unit__code__in=("HN-STC", "HN-P-HOANKIEM")
+    ).exists()
+
+    letter = UrgingLetter.objects.get(number_symbol=LETTER_NUMBER)
+    cited = list(letter.urgings.select_related("task__lead_unit"))
+    assert cited and all(u.task.lead_unit.code.startswith("HN-STC") for u in cited)
+    assert all(u.task.deadline < letter.issued_on for u in cited)
+
+    director = Person.objects.get(user__username="giamdoc.stc")
+    inspection = Inspection.objects.get(target_person=director)
+    assert inspection.status == InspectionStatus.CONCLUDED
+    assert inspection.findings and inspection.conclusion
+    assert inspection.evidence.filter(task__isnull=False).exists()
+    record = responsibility_record(director)
+    assert inspection in record.inspections
+    handling = HandlingDecision.objects.get(inspection=inspection)
+    assert (handling.measure, handling.document_number) == (
+        HandlingMeasure.CRITICISM,
+        HANDLING_NUMBER,
+    )
+    assert handling in record.handlings and handling.document_date < day
 
 
 def check_the_ledger_verifies_and_the_story_runs_forward() -> None:

@@ -4,6 +4,7 @@ extension; nothing for tasks that left the lead's hands."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 
 from baro.core.errors import AuthorityError, DomainError
 from baro.ledger.models import LedgerEvent
+from baro.org.models import system_person
 from baro.notify.models import Notification
 from baro.oversight import services
 from baro.oversight.ladder import (
@@ -328,3 +330,57 @@ def test_a_task_with_a_deadline_far_away_is_left_alone(ww: WorkWorld, clock: Any
     clock.move_to(at(START))
     assert run_ladder(START) == {}
     assert not task.urgings.exists()
+
+
+def _candidate(ww: WorkWorld, task: Task) -> services.LadderCandidate:
+    return services.LadderCandidate(
+        task_id=task.pk,
+        deadline=task.deadline,
+        title=task.title,
+        lead_unit_id=task.lead_unit_id,
+        assigning_unit_id=task.assigning_unit_id,
+        officer_id=task.officer_id,
+        lead_head_id=ww.w.head.pk,
+        assigning_head_id=ww.city_head.pk,
+    )
+
+
+def test_a_step_stores_the_row_the_model_describes_once(ww: WorkWorld, clock: Any) -> None:
+    """The step's one-statement insert names the model's columns and stores what the ORM
+    would; the same step again, or a candidate whose deadline moved, records nothing."""
+    task = a_task(ww)
+    system = system_person()
+    clock.move_to(at(DEADLINE))
+    candidate = _candidate(ww, task)
+    people = {ww.w.officer.pk: ww.w.officer}
+    events = LedgerEvent.objects.count()
+    urging = services.ladder_step_record(
+        actor=system, candidate=candidate, step=LadderStep.URGE, people=people
+    )
+    assert urging is not None
+    stored = Urging.objects.get()
+    for f in Urging._meta.concrete_fields:
+        assert getattr(stored, f.attname) == getattr(urging, f.attname), f.name
+    assert (stored.task_id, stored.deadline, stored.step) == (task.pk, DEADLINE, "urge")
+    assert (stored.target_unit_id, stored.target_person_id) == (
+        task.lead_unit_id,
+        ww.w.officer.pk,
+    )
+    assert stored.urged_by_id == system.pk and stored.letter_id is None
+    assert LedgerEvent.objects.count() == events + 1
+    assert Notification.objects.filter(recipient=ww.w.officer, kind="oversight.urge").count() == 1
+
+    again = services.ladder_step_record(
+        actor=system, candidate=candidate, step=LadderStep.URGE, people=people
+    )
+    stale = services.ladder_step_record(
+        actor=system,
+        candidate=dataclasses.replace(candidate, deadline=DEADLINE - dt.timedelta(days=1)),
+        step=LadderStep.ESCALATE_HEAD,
+        people=people,
+    )
+    assert again is None and stale is None
+    assert Urging.objects.count() == 1 and LedgerEvent.objects.count() == events + 1
+    columns = {f.column for f in Urging._meta.concrete_fields if not f.primary_key}
+    named = services._INSERT_STEP.split("(", 1)[1].split(")", 1)[0]
+    assert {c.strip().strip('"') for c in named.split(",")} == columns

@@ -1,0 +1,234 @@
+"""The oversight part of the demo story: Baro's worker watching the city, a leader's urging
+letter, and the City Party Committee's inspectors handling what it found.
+
+Three plots, played by the story's director in time order with every other scene:
+- the worker's morning pass on every working day of the story's last months (the urging
+  ladder, and the avoidance detectors once a week and on the last day), at the moment a real
+  worker would have run, so urgings and flags carry the dates they would have had;
+- the Chairman's official urging letter to the Finance Department on its overdue tasks, and
+  an urging by hand from the Vice-Chairman;
+- the inspector (kiemtra) dismissing one sign of avoidance with a reason, confirming one on
+  the Finance Department, inspecting its Director with the flag and the overdue tasks as
+  evidence, and deciding a criticism (phê bình), which the Director sees on his record.
+
+Everything goes through the oversight services, so the demo's ledger holds the same events a
+real installation would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from baro.core.timeutil import format_date
+from baro.org.models import system_person
+from baro.oversight import services
+from baro.oversight.detectors import run_detectors
+from baro.oversight.models import Flag, FlagStatus, HandlingMeasure
+from baro.oversight.worker import run_ladder
+from baro.work.models import Task, TaskStatus
+from baro.workdays.calendar import is_working_day
+
+if TYPE_CHECKING:
+    from baro.demo.story.stage import At, Stage
+
+# The worker starts watching this many days before today (the story's first tasks are older:
+# the first pass gives them every step already due, as a newly started worker would).
+WATCH_FROM = -120
+# The inspector reviews the open signs each morning from this day on.
+REVIEW_FROM = -12
+FINANCE = "HN-STC"
+LETTER_NUMBER = "2150/UBND-KT"
+HANDLING_NUMBER = "37-QĐ/UBKTTU"
+
+
+def _overdue(stage: Stage, unit_code: str, day: dt.date) -> list[Task]:
+    unit = stage.unit(unit_code)
+    return list(
+        Task.objects.filter(
+            lead_unit__path__startswith=unit.path,
+            status__in=(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS),
+            deadline__lt=day,
+        )
+        .select_related("lead_unit")
+        .order_by("deadline", "pk")
+    )
+
+
+def worker_plot(stage: Stage) -> Iterator[At]:
+    """`baro worker` every working morning: the ladder each day, the detectors on Mondays and
+    every day of the last two weeks (when the inspector reviews them)."""
+    from baro.demo.story.stage import At
+
+    system = system_person()
+    for days in range(WATCH_FROM, 0):
+        day = stage.today + dt.timedelta(days=days)
+        if not is_working_day(day):
+            continue
+        yield At(days, 6, 30)
+        run_ladder(day, actor=system)
+        if day.weekday() == 0 or days > REVIEW_FROM - 3:
+            run_detectors(day, actor=system)
+
+
+def letter_plot(stage: Stage) -> Iterator[At]:
+    """The Chairman's urging letter on the Finance Department's overdue tasks, and an urging
+    by hand from the Vice-Chairman on the oldest overdue task of a ward."""
+    from baro.demo.story.stage import At
+
+    # The first afternoon from a week before today when the Finance Department has overdue
+    # tasks (after a long holiday the story's last weeks are short).
+    tasks: list[Task] = []
+    days = -9
+    while not tasks and days < -1:
+        days += 1
+        yield At(days, 15, 0)
+        tasks = _overdue(stage, FINANCE, stage.day(days))
+    issued_on = stage.day(days)
+    if tasks:
+        chairman = stage.person("chutich")
+        services.urging_letter_issue(
+            actor=chairman,
+            draft=services.LetterDraft(
+                issuing_unit=stage.unit("HN-UBND"),
+                number_symbol=LETTER_NUMBER,
+                place="Hà Nội",
+                issued_on=issued_on,
+                subject="V/v đôn đốc thực hiện các nhiệm vụ quá hạn theo Chỉ thị số 24-CT/TU",
+                opening=(
+                    "Thực hiện Chỉ thị số 24-CT/TU của Ban Thường vụ Thành ủy về nâng cao hiệu "
+                    "quả thực thi công vụ theo phương châm “3 rõ”, qua theo dõi trên hệ thống "
+                    "Baro, Sở Tài chính còn các nhiệm vụ đã quá hạn mà chưa hoàn thành, cụ thể:"
+                ),
+                closing=(
+                    "Chủ tịch UBND Thành phố yêu cầu Giám đốc Sở Tài chính khẩn trương chỉ đạo "
+                    "hoàn thành các nhiệm vụ nêu trên; trường hợp không hoàn thành, báo cáo rõ "
+                    "nguyên nhân, trách nhiệm của tập thể, cá nhân có liên quan."
+                ),
+                reply_by=stage.due(days + 7),
+                signer=chairman,
+                signer_mark="",
+                signer_position="Chủ tịch",
+                recipients="Giám đốc Sở Tài chính",
+            ),
+            tasks=tasks[:5],
+        )
+
+    yield At(-4, 16, 30)
+    wards = _overdue(stage, "HN-UBND", stage.day(-4))
+    ward_tasks = [t for t in wards if not t.lead_unit.path.startswith(stage.unit(FINANCE).path)]
+    if ward_tasks:
+        services.task_urge(
+            actor=stage.person("phochutich"),
+            task=ward_tasks[0],
+            note=(
+                "Đề nghị đơn vị chủ trì báo cáo ngay tiến độ, khó khăn vướng mắc và thời điểm "
+                f"hoàn thành; nhiệm vụ đã quá hạn từ {format_date(ward_tasks[0].deadline)}."
+            ),
+        )
+
+
+def inspection_plot(stage: Stage) -> Iterator[At]:
+    """The inspector dismisses a sign of avoidance elsewhere; reviewing the open signs each
+    morning, confirms the first one on the Finance Department and the next day opens an
+    inspection of its Director, then records findings and decides a criticism."""
+    from baro.demo.story.stage import At
+
+    yield At(REVIEW_FROM, 9, 0)
+    inspector = stage.person("kiemtra")
+    finance = stage.unit(FINANCE)
+    open_flags = Flag.objects.filter(status=FlagStatus.OPEN).select_related("unit")
+    elsewhere = open_flags.exclude(unit__path__startswith=finance.path).order_by("pk").first()
+    if elsewhere is not None:
+        services.flag_decide(
+            actor=inspector,
+            flag=elsewhere,
+            confirm=False,
+            reason=(
+                "Đơn vị đã giải trình bằng văn bản: chậm do chờ ý kiến thẩm định của cơ quan "
+                "trung ương, không phải né tránh; tiếp tục theo dõi."
+            ),
+        )
+    flag = None
+    days = REVIEW_FROM
+    while flag is None and days < -1:
+        days += 1
+        yield At(days, 9, 0)
+        flag = (
+            open_flags.filter(unit__path__startswith=finance.path)
+            .order_by("raised_at", "pk")
+            .first()
+        )
+    if flag is not None:
+        services.flag_decide(
+            actor=inspector,
+            flag=flag,
+            confirm=True,
+            reason=(
+                "Đối chiếu sổ cái và hồ sơ: nhiệm vụ quá hạn, đã được đôn đốc nhiều lần nhưng "
+                "đơn vị không báo cáo tiến độ, không đề nghị gia hạn."
+            ),
+        )
+
+    days = min(days + 1, -1)
+    yield At(days, 9, 30)
+    director = stage.head(FINANCE)
+    inspection = services.inspection_open(
+        actor=inspector,
+        target_unit=finance,
+        target_person=director,
+        title="Kiểm tra trách nhiệm người đứng đầu Sở Tài chính trong thực hiện Chỉ thị 24-CT/TU",
+        period_from=stage.day(WATCH_FROM),
+        period_to=stage.day(days),
+    )
+    if flag is not None:
+        services.inspection_add_evidence(
+            actor=inspector,
+            inspection=inspection,
+            flag=flag,
+            note="Dấu hiệu đã được xác nhận.",
+        )
+    for task in _overdue(stage, FINANCE, stage.day(days))[:2]:
+        services.inspection_add_evidence(
+            actor=inspector,
+            inspection=inspection,
+            task=task,
+            note=f"Nhiệm vụ quá hạn từ {format_date(task.deadline)}, chưa hoàn thành.",
+        )
+
+    yield At(min(days + 1, -1), 14, 0)
+    services.inspection_record_findings(
+        actor=inspector,
+        inspection=inspection,
+        findings=(
+            "Sở Tài chính để nhiều nhiệm vụ theo Chỉ thị 24-CT/TU quá hạn; một số nhiệm vụ không "
+            "cập nhật tiến độ trên hệ thống quá 10 ngày; Giám đốc Sở chưa kịp thời kiểm tra, "
+            "đôn đốc, chưa báo cáo khó khăn để xin ý kiến chỉ đạo."
+        ),
+    )
+
+    yield At(-1, 16, 0)
+    services.inspection_conclude(
+        actor=inspector,
+        inspection=inspection,
+        conclusion=(
+            "Giám đốc Sở Tài chính chịu trách nhiệm người đứng đầu về việc để nhiệm vụ quá hạn "
+            "kéo dài. Yêu cầu kiểm điểm, rút kinh nghiệm và hoàn thành các nhiệm vụ trong tháng."
+        ),
+    )
+    services.handling_decide(
+        actor=inspector,
+        inspection=inspection,
+        measure=HandlingMeasure.CRITICISM,
+        document_number=HANDLING_NUMBER,
+        document_date=stage.day(-1),
+        reason=(
+            "Thiếu kiểm tra, đôn đốc; để nhiệm vụ quá hạn kéo dài, không cập nhật tiến độ, "
+            "sau khi đã có công văn đôn đốc của Chủ tịch UBND Thành phố."
+        ),
+        person=director,
+    )
+
+
+PLOTS = [worker_plot, letter_plot, inspection_plot]
