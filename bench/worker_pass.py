@@ -28,6 +28,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -190,13 +191,17 @@ def measure() -> None:
     from baro.oversight.worker import run_pass
 
     events_before = LedgerEvent.objects.count()
+    before = resource.getrusage(resource.RUSAGE_SELF)
     report = run_pass()
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
     steps = sum(report.steps.values())
     events = LedgerEvent.objects.count() - events_before
     parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.parts.items())
     print(
-        f"lượt 1: {report.seconds:.2f} s — {steps:,} bước ({dict(report.steps)}), "
-        f"{report.flags:,} dấu hiệu, {events:,} sự kiện sổ cái; {parts}"
+        f"lượt 1: {report.seconds:.2f} s (CPU: {user:.2f} s người dùng, {system:.2f} s hệ thống) "
+        f"— {steps:,} bước "
+        f"({dict(report.steps)}), {report.flags:,} dấu hiệu, {events:,} sự kiện sổ cái; {parts}"
     )
     if report.parts.get("ladder"):
         print(f"  đôn đốc: {steps / report.parts['ladder']:,.0f} bước/giây")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Field
 
+from baro.core.statements import statements
 from baro.core.timeutil import now
 from baro.ledger.canonical import DEFAULT_CHAIN, GENESIS_HASH, event_body, event_hash
 from baro.ledger.checkpoints import checkpoint_locked
@@ -71,9 +72,8 @@ def record_event(
     # queryset: building those took the ORM ~0.5 ms per command, several times what the
     # database itself spends on them (bench/task_transitions.py).
     locking = connection.features.has_select_for_update
-    with connection.cursor() as cursor:
-        cursor.execute(_READ_HEAD_FOR_UPDATE if locking else _READ_HEAD, [chain])
-        row = cursor.fetchone()
+    with statements(connection) as run:
+        row = run.execute(_READ_HEAD_FOR_UPDATE if locking else _READ_HEAD, [chain]).fetchone()
         if row is None:
             head, _ = ChainHead.objects.get_or_create(
                 chain=chain, defaults={"seq": 0, "hash": GENESIS_HASH}
@@ -110,7 +110,7 @@ def record_event(
         # The moment as its field would send it (in UTC text on SQLite); every other column
         # is text or an integer, stored as given.
         stamp = _occurred_at_field().get_db_prep_save(occurred_at, connection)
-        cursor.execute(
+        inserted = run.execute(
             _INSERT_EVENT,
             [
                 chain,
@@ -126,8 +126,8 @@ def record_event(
                 digest,
             ],
         )
-        event.pk = cursor.fetchone()[0]
-        cursor.execute(_UPDATE_HEAD, [seq, digest, chain])
+        event.pk = inserted.fetchone()[0]
+        run.execute(_UPDATE_HEAD, [seq, digest, chain])
     # The instance is what event.save() would have left: saved, in this database.
     event._state.adding = False
     event._state.db = connection.alias

@@ -53,10 +53,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.statements import Statements, statements
 from baro.core.timeutil import now as _now
 from baro.notify.models import Channel, Delivery, DeliveryStatus, Notification, WebhookEndpoint
 from baro.notify.permissions import require_can_manage
-from baro.org.commands import clean_fields, insert_rows, record_action
+from baro.org.commands import clean_fields, record_action
 from baro.org.models import Person
 
 logger = logging.getLogger(__name__)
@@ -147,50 +148,75 @@ def notify(
     if not people:
         return 0
     at = _now()
-    rows = [
-        Notification(
-            recipient_id=pk,
-            kind=kind,
-            title=title,
-            body=body or "",
-            url=url or "",
-            object_type=object_type or "",
-            object_id=str(object_id) if object_id is not None else "",
-            created_at=at,
-        )
-        for pk in people
-    ]
-    # Plain INSERTs rather than bulk_create: the ORM's compiler cost more than the database
-    # did here, once per ladder step (bench/worker_pass.py).
-    created = insert_rows(rows)
-    _insert_deliveries([n.pk for n in created], at)
-    return len(created)
+    connection = connections[router.db_for_write(Notification)]
+    stamp = Notification._meta.get_field("created_at").get_db_prep_value(at, connection)
+    object_id = str(object_id) if object_id is not None else ""
+    # Plain statements rather than Notification objects and bulk_create: the ORM cost more
+    # than the database did here, once per ladder step (bench/worker_pass.py).
+    ids: list[int] = []
+    recipients_ids = list(people)
+    with statements(connection) as run:
+        for start in range(0, len(recipients_ids), _INSERT_CHUNK):
+            part = recipients_ids[start : start + _INSERT_CHUNK]
+            values: list[Any] = []
+            for pk in part:
+                values += [pk, kind, title, body or "", url or "", object_type or "", object_id]
+                values += [stamp, None]
+            cursor = run.execute(_notifications_sql(connection.alias, len(part)), values)
+            ids += [row[0] for row in cursor.fetchall()]
+        _insert_deliveries(run, ids, at)
+    return len(ids)
 
 
-# At most this many notification ids per INSERT … SELECT (well under every backend's limit of
-# bound parameters).
-_INSERT_CHUNK = 2000
+# The columns of the notification INSERT, in its VALUES order (a test checks they are the
+# model's).
+_NOTIFICATION_COLUMNS = (
+    "recipient",
+    "kind",
+    "title",
+    "body",
+    "url",
+    "object_type",
+    "object_id",
+    "created_at",
+    "read_at",
+)
 
 
-def _insert_deliveries(notification_ids: Sequence[int], at: dt.datetime) -> None:
+@functools.lru_cache(maxsize=64)
+def _notifications_sql(alias: str, count: int) -> str:
+    quote = connections[alias].ops.quote_name
+    meta = Notification._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _NOTIFICATION_COLUMNS)
+    row = f"({', '.join(['%s'] * len(_NOTIFICATION_COLUMNS))})"
+    return (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 (model identifiers)
+        f"VALUES {', '.join([row] * count)} RETURNING {quote(meta.pk.column)}"
+    )
+
+
+# At most this many rows per INSERT (well under every backend's limit of bound parameters).
+_INSERT_CHUNK = 200
+
+
+def _insert_deliveries(run: Statements, notification_ids: Sequence[int], at: dt.datetime) -> None:
     """The outbox rows of new notifications, as one INSERT … SELECT per chunk of ids.
 
     One statement reads each recipient's current e-mail address and the active webhook
     endpoints and writes the rows, where the ORM needed a query for the endpoints, Python
     objects for every row and an INSERT: this runs once per notify() call.
     """
-    connection = connections[router.db_for_write(Delivery)]
+    connection = run.connection
     stamp = Delivery._meta.get_field("created_at").get_db_prep_value(at, connection)
     email = bool(settings.BARO_EMAIL_ENABLED)
     # Constant values go in as parameters, so each backend adapts them its own way.
-    with connection.cursor() as cursor:
-        for start in range(0, len(notification_ids), _INSERT_CHUNK):
-            ids = list(notification_ids[start : start + _INSERT_CHUNK])
-            params: list[Any] = []
-            if email:
-                params += [Channel.EMAIL, DeliveryStatus.PENDING, stamp, stamp, *ids]
-            params += [Channel.WEBHOOK, DeliveryStatus.PENDING, stamp, stamp, *ids, True]
-            cursor.execute(_deliveries_sql(connection.alias, email, len(ids)), params)
+    for start in range(0, len(notification_ids), _INSERT_CHUNK):
+        ids = list(notification_ids[start : start + _INSERT_CHUNK])
+        params: list[Any] = []
+        if email:
+            params += [Channel.EMAIL, DeliveryStatus.PENDING, stamp, stamp, *ids]
+        params += [Channel.WEBHOOK, DeliveryStatus.PENDING, stamp, stamp, *ids, True]
+        run.execute(_deliveries_sql(connection.alias, email, len(ids)), params)
 
 
 @functools.lru_cache(maxsize=64)

@@ -5,8 +5,8 @@ Three plots, played by the story's director in time order with every other scene
 - the worker's morning pass on every working day of the story's last months (the urging
   ladder, and the avoidance detectors once a week and on the last day), at the moment a real
   worker would have run, so urgings and flags carry the dates they would have had;
-- the Chairman's official urging letter to the Finance Department on its overdue tasks, and
-  an urging by hand from the Vice-Chairman;
+- the Chairman's official urging letter to the departments and wards on their overdue tasks,
+  and an urging by hand from the Vice-Chairman;
 - the inspector (kiemtra) dismissing one sign of avoidance with a reason, confirming one on
   the Finance Department, inspecting its Director with the flag and the overdue tasks as
   evidence, and deciding a criticism (phê bình), which the Director sees on his record.
@@ -39,6 +39,8 @@ WATCH_FROM = -120
 # The inspector reviews the open signs each morning from this day on.
 REVIEW_FROM = -12
 FINANCE = "HN-STC"
+CITY = "HN-UBND"
+LETTER_TASKS = 8
 LETTER_NUMBER = "2150/UBND-KT"
 HANDLING_NUMBER = "37-QĐ/UBKTTU"
 
@@ -73,25 +75,26 @@ def worker_plot(stage: Stage) -> Iterator[At]:
 
 
 def letter_plot(stage: Stage) -> Iterator[At]:
-    """The Chairman's urging letter on the Finance Department's overdue tasks, and an urging
-    by hand from the Vice-Chairman on the oldest overdue task of a ward."""
+    """The Chairman's urging letter to the departments and wards with overdue tasks, and an
+    urging by hand from the Vice-Chairman on the oldest overdue task of a ward."""
     from baro.demo.story.stage import At
 
-    # The first afternoon from a week before today when the Finance Department has overdue
-    # tasks (after a long holiday the story's last weeks are short).
+    # The first afternoon from a week before today when the city has overdue tasks (after a
+    # long holiday the story's last weeks are short).
     tasks: list[Task] = []
     days = -9
     while not tasks and days < -1:
         days += 1
         yield At(days, 15, 0)
-        tasks = _overdue(stage, FINANCE, stage.day(days))
+        tasks = _overdue(stage, CITY, stage.day(days))[:LETTER_TASKS]
     issued_on = stage.day(days)
     if tasks:
         chairman = stage.person("chutich")
+        units = list(dict.fromkeys(task.lead_unit.name for task in tasks))
         services.urging_letter_issue(
             actor=chairman,
             draft=services.LetterDraft(
-                issuing_unit=stage.unit("HN-UBND"),
+                issuing_unit=stage.unit(CITY),
                 number_symbol=LETTER_NUMBER,
                 place="Hà Nội",
                 issued_on=issued_on,
@@ -99,24 +102,25 @@ def letter_plot(stage: Stage) -> Iterator[At]:
                 opening=(
                     "Thực hiện Chỉ thị số 24-CT/TU của Ban Thường vụ Thành ủy về nâng cao hiệu "
                     "quả thực thi công vụ theo phương châm “3 rõ”, qua theo dõi trên hệ thống "
-                    "Baro, Sở Tài chính còn các nhiệm vụ đã quá hạn mà chưa hoàn thành, cụ thể:"
+                    "Baro, một số cơ quan, đơn vị còn nhiệm vụ đã quá hạn mà chưa hoàn thành, "
+                    "cụ thể:"
                 ),
                 closing=(
-                    "Chủ tịch UBND Thành phố yêu cầu Giám đốc Sở Tài chính khẩn trương chỉ đạo "
-                    "hoàn thành các nhiệm vụ nêu trên; trường hợp không hoàn thành, báo cáo rõ "
-                    "nguyên nhân, trách nhiệm của tập thể, cá nhân có liên quan."
+                    "Chủ tịch UBND Thành phố yêu cầu Thủ trưởng các cơ quan, đơn vị nêu trên "
+                    "khẩn trương chỉ đạo hoàn thành các nhiệm vụ; trường hợp không hoàn thành, "
+                    "báo cáo rõ nguyên nhân, trách nhiệm của tập thể, cá nhân có liên quan."
                 ),
                 reply_by=stage.due(days + 7),
                 signer=chairman,
                 signer_mark="",
                 signer_position="Chủ tịch",
-                recipients="Giám đốc Sở Tài chính",
+                recipients="; ".join(units),
             ),
-            tasks=tasks[:5],
+            tasks=tasks,
         )
 
     yield At(-4, 16, 30)
-    wards = _overdue(stage, "HN-UBND", stage.day(-4))
+    wards = _overdue(stage, CITY, stage.day(-4))
     ward_tasks = [t for t in wards if not t.lead_unit.path.startswith(stage.unit(FINANCE).path)]
     if ward_tasks:
         services.task_urge(

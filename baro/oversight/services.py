@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
+from baro.core.statements import statements
 from baro.core.timeutil import format_date, now, today
 from baro.ledger.models import LedgerEvent
 from baro.notify.services import notify
@@ -224,12 +225,13 @@ def ladder_step_record(
         raise DomainError("oversight.invalid_step", f"Bước “{step}” không có trong thang đôn đốc.")
     unit_id, person_id = _step_target(candidate, step)
     at = now()
+    connection = transaction.get_connection()  # the wrapper itself, not the per-use proxy
     ops = connection.ops
     deadline = ops.adapt_datefield_value(candidate.deadline)
-    with connection.cursor() as cursor:
+    with statements(connection) as run:
         if connection.features.has_select_for_update:
-            cursor.execute(_LOCK_TASK, [candidate.task_id])
-        cursor.execute(
+            run.execute(_LOCK_TASK, [candidate.task_id])
+        row = run.execute(
             _INSERT_STEP,
             [
                 step,
@@ -242,8 +244,7 @@ def ladder_step_record(
                 deadline,
                 *LADDER_STATUSES,
             ],
-        )
-        row = cursor.fetchone()
+        ).fetchone()
     if row is None:  # finished, extended or submitted meanwhile, or recorded by another worker
         return None
     urging = Urging(

@@ -216,6 +216,10 @@ def index(request: HttpRequest, person: Person) -> HttpResponse:
             "planned": queries.inspection_list(
                 actor=person, filters=queries.InspectionFilters(status=InspectionStatus.PLANNED)
             ).count(),
+            "concluded": queries.inspection_list(
+                actor=person,
+                filters=queries.InspectionFilters(status=InspectionStatus.CONCLUDED),
+            ).count(),
             "sees_inspections": queries.can_see_inspections(person),
             "may_inspect": bool(queries.scope_roots(person, Power.INSPECTION_CONDUCT)),
             "letter_units": queries.letter_units(person),

@@ -221,7 +221,7 @@ def run_pass(
 # thousands of small transactions: a bigger page cache (the task and urging indexes of a large
 # installation stay in memory) and a WAL checkpoint every ~40 MB instead of every 4 MB (each
 # checkpoint waits for the disk). Measured in bench/worker_pass.py.
-_BULK_PRAGMAS = {"cache_size": -65536, "wal_autocheckpoint": 10000}
+_BULK_PRAGMAS = {"cache_size": -65536, "wal_autocheckpoint": 10000, "mmap_size": 1 << 31}
 
 
 @contextlib.contextmanager

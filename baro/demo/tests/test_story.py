@@ -15,7 +15,7 @@ from baro.demo.story.clock import ClockError, StoryClock
 from baro.ledger.models import LedgerEvent
 from baro.ledger.verify import verify_database
 from baro.org.authority import Power, check
-from baro.org.models import Person
+from baro.org.models import Person, Unit
 from baro.org.queries import unit_head
 from baro.oversight.demo import HANDLING_NUMBER, LETTER_NUMBER
 from baro.oversight.models import (
@@ -221,8 +221,10 @@ def check_the_third_clear_is_told(day: dt.date) -> None:
 
     letter = UrgingLetter.objects.get(number_symbol=LETTER_NUMBER)
     cited = list(letter.urgings.select_related("task__lead_unit"))
-    assert cited and all(u.task.lead_unit.code.startswith("HN-STC") for u in cited)
+    city = Unit.objects.get(code="HN-UBND")
+    assert cited and all(u.task.lead_unit.path.startswith(city.path) for u in cited)
     assert all(u.task.deadline < letter.issued_on for u in cited)
+    assert all(u.task.lead_unit.name in letter.recipients for u in cited)
 
     director = Person.objects.get(user__username="giamdoc.stc")
     inspection = Inspection.objects.get(target_person=director)

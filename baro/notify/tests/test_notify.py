@@ -101,6 +101,35 @@ def test_two_statements_whatever_the_number_of_recipients(
     assert Delivery.objects.filter(channel=Channel.EMAIL).count() == 2
 
 
+def test_the_notification_insert_names_every_column_and_stores_what_was_said(
+    nw: NotifyWorld,
+) -> None:
+    columns = {f.name for f in Notification._meta.concrete_fields if not f.primary_key}
+    assert set(services._NOTIFICATION_COLUMNS) == columns
+    with transaction.atomic():  # outside any query capture: SQLite's fast path
+        services.notify(
+            recipients=[nw.head, nw.officer],
+            kind="work.task.assigned",
+            title="Giao nhiệm vụ",
+            body="Nội dung",
+            url="/nhiem-vu/7/",
+            object_type="work.task",
+            object_id=7,
+        )
+    stored = list(Notification.objects.order_by("pk"))
+    assert [n.recipient_id for n in stored] == [nw.head.pk, nw.officer.pk]
+    for n in stored:
+        assert (n.kind, n.title, n.body, n.url, n.object_type, n.object_id) == (
+            "work.task.assigned",
+            "Giao nhiệm vụ",
+            "Nội dung",
+            "/nhiem-vu/7/",
+            "work.task",
+            "7",
+        )
+        assert n.read_at is None and n.created_at is not None
+
+
 def test_nobody_to_tell_writes_nothing(nw: NotifyWorld, django_assert_num_queries: Any) -> None:
     with transaction.atomic(), django_assert_num_queries(0):
         assert services.notify(recipients=[nw.system, nw.left], kind="k", title="T", body="") == 0

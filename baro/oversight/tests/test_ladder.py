@@ -12,8 +12,8 @@ import pytest
 
 from baro.core.errors import AuthorityError, DomainError
 from baro.ledger.models import LedgerEvent
-from baro.org.models import system_person
 from baro.notify.models import Notification
+from baro.org.models import system_person
 from baro.oversight import services
 from baro.oversight.ladder import (
     DEFAULT_LADDER,
