@@ -277,6 +277,11 @@ class DeliveryReport:
     def total(self) -> int:
         return self.sent + self.failed + self.retried
 
+    def __str__(self) -> str:
+        if not self.total:
+            return "không có"
+        return f"{self.sent} đã gửi, {self.retried} chờ gửi lại, {self.failed} lỗi hẳn"
+
 
 class DeliveryError(Exception):
     """A delivery could not be sent this time; the message goes to Delivery.last_error."""

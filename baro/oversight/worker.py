@@ -50,7 +50,8 @@ class PassReport:
         return (
             f"Đôn đốc {sum(self.steps.values())} bước ({steps or 'không có'}); "
             f"{self.flags} dấu hiệu mới; "
-            f"gửi thông báo: {self.deliveries or 'không có'}; {self.seconds:.2f} giây."
+            f"gửi thông báo: {self.deliveries if self.deliveries is not None else 'không có'}; "
+            f"{self.seconds:.2f} giây."
         )
 
 
@@ -233,7 +234,10 @@ def _bulk_writes() -> Iterator[None]:
         before = {}
         for name, value in _BULK_PRAGMAS.items():
             cursor.execute(f"PRAGMA {name}")
-            before[name] = cursor.fetchone()[0]
+            row = cursor.fetchone()
+            if row is None:  # not applicable here (an in-memory database has no mmap)
+                continue
+            before[name] = row[0]
             cursor.execute(f"PRAGMA {name} = {int(value)}")
     try:
         yield
@@ -241,7 +245,8 @@ def _bulk_writes() -> Iterator[None]:
         with connection.cursor() as cursor:
             for name, value in before.items():
                 cursor.execute(f"PRAGMA {name} = {int(value)}")
-            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            if not connection.in_atomic_block:  # the WAL written by the pass, back in the file
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def _checkpoint() -> None:

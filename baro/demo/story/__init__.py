@@ -22,19 +22,32 @@ __all__ = ["StoryResult", "tell_story"]
 class StoryResult:
     directives: int
     tasks: int
+    urgings: int = 0
+    flags: int = 0
+    inspections: int = 0
 
     @property
     def summary(self) -> str:
         return (
             f"Câu chuyện Chỉ thị 24-CT/TU: {self.directives} văn bản chỉ đạo, {self.tasks} nhiệm "
             "vụ ở mọi trạng thái (chờ tiếp nhận, đang thực hiện, quá hạn, chờ duyệt, trả lại, "
-            "gia hạn, tranh chấp, hoàn thành, đã hủy)."
+            "gia hạn, tranh chấp, hoàn thành, đã hủy); giám sát: "
+            f"{self.urgings} lượt đôn đốc, {self.flags} dấu hiệu né tránh, đùn đẩy, "
+            f"{self.inspections} cuộc kiểm tra có quyết định xử lý."
         )
 
 
 def tell_story() -> StoryResult:
     """Play the 24-CT/TU story on the demo city (which must already be built)."""
+    from baro.oversight.models import Flag, Inspection, Urging
+
     with StoryClock() as clock:
         stage = Stage(clock)
         direct(stage, PLOTS)
-    return StoryResult(directives=len(stage.directives), tasks=len(stage.tasks))
+    return StoryResult(
+        directives=len(stage.directives),
+        tasks=len(stage.tasks),
+        urgings=Urging.objects.count(),
+        flags=Flag.objects.count(),
+        inspections=Inspection.objects.filter(handling_decisions__isnull=False).distinct().count(),
+    )

@@ -58,6 +58,7 @@ def the_story_keeps_its_promises() -> None:
     """One load (a few seconds), then each promise of the story in turn."""
     demo = load_demo(seed=24)
     assert "Chỉ thị 24-CT/TU" in demo
+    assert "1 cuộc kiểm tra có quyết định xử lý" in demo
     day = today()
     tasks = list(Task.objects.select_related("lead_unit", "assigner"))
     check_the_documents_are_placed_five_months_back(day)

@@ -31,7 +31,7 @@ from baro.oversight.models import (
     Urging,
 )
 from baro.oversight.tests.conftest import START, WorkWorld, assign, at
-from baro.oversight.worker import run_ladder
+from baro.oversight.worker import run_ladder, run_pass
 from baro.work import services as work
 from baro.work.models import DeadlineRule, Task
 from baro.workdays.calendar import is_working_day, working_days_between
@@ -384,3 +384,12 @@ def test_a_step_stores_the_row_the_model_describes_once(ww: WorkWorld, clock: An
     columns = {f.column for f in Urging._meta.concrete_fields if not f.primary_key}
     named = services._INSERT_STEP.split("(", 1)[1].split(")", 1)[0]
     assert {c.strip().strip('"') for c in named.split(",")} == columns
+
+
+def test_the_pass_summary_reads_in_vietnamese(ww: WorkWorld, clock: Any) -> None:
+    a_task(ww)
+    clock.move_to(at(DEADLINE))
+    report = run_pass(DEADLINE, detectors=False)
+    summary = report.summary()
+    assert summary.startswith("Đôn đốc 1 bước (đôn đốc khi đến hạn: 1)"), summary
+    assert "gửi thông báo: không có;" in summary and "DeliveryReport" not in summary
