@@ -124,8 +124,9 @@ def notify(
     counted once each; Baro's system actor and people no longer active are skipped. Besides
     the notification, each recipient gets an e-mail delivery when e-mail is configured
     (BARO_EMAIL_ENABLED) and they have an address, and one webhook delivery per active
-    endpoint. Two plain statements whatever the number of recipients (the worker calls this
-    tens of thousands of times in one pass). Returns the number of notifications created.
+    endpoint. Two plain statements for up to 200 recipients, two more per 200 after (the
+    worker calls this tens of thousands of times in one pass). Returns the number of
+    notifications created.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
