@@ -243,6 +243,20 @@ class Task(models.Model):
                 fields=["assigning_unit", "status", "deadline"], name="work_task_assigning_idx"
             ),
             models.Index(fields=["status", "deadline"], name="work_task_due_idx"),
+            # The avoidance detectors' two partial indexes (baro/oversight/detectors.py repeats
+            # their conditions literally: SQLite uses a partial index only then). Tasks waiting
+            # for acceptance, by assignment date; open tasks at 0% with the dates the "more
+            # than half of its time" test reads (status first, so SQLite's planner takes it).
+            models.Index(
+                fields=["assigned_on"],
+                condition=Q(status="assigned"),
+                name="oversight_task_waiting_idx",
+            ),
+            models.Index(
+                fields=["status", "deadline", "assigned_on"],
+                condition=Q(percent=0, status__in=["assigned", "in_progress"]),
+                name="oversight_task_zero_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

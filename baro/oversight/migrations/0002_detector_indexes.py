@@ -12,18 +12,19 @@
 #   SQLite's planner prefers it to work_task_due_idx (status, deadline): with a plain scan of
 #   the partial index as the only way in, it chose the larger index's search instead.
 #
-# They are raw SQL because work_task is another app's model. SQLite rebuilds a table for some
-# schema changes and then recreates only the indexes the model declares: the integrator may
-# prefer to declare these on Task.Meta.indexes (condition=Q(...)) in a work migration instead.
+# They were raw SQL because work_task is another app's model; work/0006 now declares them on
+# Task.Meta.indexes (so a SQLite rebuild of work_task recreates them) and creates them where
+# missing, which is why both statements here say IF NOT EXISTS.
 
 from django.db import migrations
 
 WAITING = (
-    'CREATE INDEX "oversight_task_waiting_idx" ON "work_task" ("assigned_on") '
+    'CREATE INDEX IF NOT EXISTS "oversight_task_waiting_idx" ON "work_task" ("assigned_on") '
     "WHERE \"status\" = 'assigned'"
 )
 AT_ZERO = (
-    'CREATE INDEX "oversight_task_zero_idx" ON "work_task" ("status", "deadline", "assigned_on") '
+    'CREATE INDEX IF NOT EXISTS "oversight_task_zero_idx" ON "work_task" '
+    '("status", "deadline", "assigned_on") '
     "WHERE \"percent\" = 0 AND \"status\" IN ('assigned', 'in_progress')"
 )
 

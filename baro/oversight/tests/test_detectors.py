@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pytest
+from django.db.models import Q
 
 from baro.ledger.models import LedgerEvent
 from baro.notify.models import Notification
@@ -893,3 +894,21 @@ def test_task_status_constants_match_the_rules() -> None:
         TaskStatus.SUBMITTED,
         TaskStatus.DISPUTED,
     }
+
+
+def test_the_detectors_partial_indexes_are_declared_and_present() -> None:
+    """Declared on the Task model (so a SQLite rebuild of work_task keeps them), present in
+    the database, and their conditions are the ones the detectors' queries repeat."""
+    from django.db import connection
+
+    declared = {index.name: index for index in Task._meta.indexes}
+    waiting = declared["oversight_task_waiting_idx"]
+    zero = declared["oversight_task_zero_idx"]
+    assert waiting.fields == ["assigned_on"]
+    assert zero.fields == ["status", "deadline", "assigned_on"]
+    with connection.cursor() as cursor:
+        present = connection.introspection.get_constraints(cursor, Task._meta.db_table)
+    assert {"oversight_task_waiting_idx", "oversight_task_zero_idx"} <= set(present)
+    assert "assigned" in detectors.WAITING_SQL and "percent" in detectors.AT_ZERO_SQL
+    assert str(waiting.condition) == str(Q(status=TaskStatus.ASSIGNED.value))
+    assert dict(zero.condition.children)["percent"] == 0
