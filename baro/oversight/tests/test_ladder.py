@@ -393,3 +393,23 @@ def test_the_pass_summary_reads_in_vietnamese(ww: WorkWorld, clock: Any) -> None
     summary = report.summary()
     assert summary.startswith("Đôn đốc 1 bước (đôn đốc khi đến hạn: 1)"), summary
     assert "gửi thông báo: không có;" in summary and "DeliveryReport" not in summary
+
+
+def test_the_pass_gathers_sqlite_statistics_once_an_hour(ww: WorkWorld, clock: Any) -> None:
+    from django.db import connection
+
+    from baro.oversight import worker
+
+    a_task(ww)
+    worker._statistics_at = None  # as a newly started worker
+    first = run_pass(START, detectors=False, deliveries=False)
+    second = run_pass(START, detectors=False, deliveries=False)
+    if connection.vendor != "sqlite":  # PostgreSQL's autovacuum keeps its own statistics
+        assert "statistics" not in first.parts and "statistics" not in second.parts
+        return
+    assert "statistics" in first.parts and "statistics" not in second.parts
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'work_task'")
+        assert cursor.fetchone()[0] > 0
+    worker._statistics_at -= worker.STATISTICS_EVERY_SECONDS  # an hour later
+    assert "statistics" in run_pass(START, detectors=False, deliveries=False).parts
