@@ -57,7 +57,7 @@ from baro.core.statements import Statements, statements
 from baro.core.timeutil import now as _now
 from baro.notify.models import Channel, Delivery, DeliveryStatus, Notification, WebhookEndpoint
 from baro.notify.permissions import require_can_manage
-from baro.org.commands import clean_fields, record_action
+from baro.org.commands import clean_fields, insert_sql, record_action
 from baro.org.models import Person
 
 logger = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def notify(
     worker calls this tens of thousands of times in one pass). Returns the number of
     notifications created.
     """
-    connection = transaction.get_connection()
+    connection = connections[router.db_for_write(Notification)]
     if not connection.in_atomic_block:
         raise RuntimeError("notify() must run inside the command's transaction")
     kind = (kind or "").strip()
@@ -149,7 +149,6 @@ def notify(
     if not people:
         return 0
     at = _now()
-    connection = connections[router.db_for_write(Notification)]
     stamp = Notification._meta.get_field("created_at").get_db_prep_value(at, connection)
     object_id = str(object_id) if object_id is not None else ""
     # Plain statements rather than Notification objects and bulk_create: the ORM cost more
@@ -163,15 +162,16 @@ def notify(
             for pk in part:
                 values += [pk, kind, title, body or "", url or "", object_type or "", object_id]
                 values += [stamp, None]
-            cursor = run.execute(_notifications_sql(connection.alias, len(part)), values)
+            sql = insert_sql(Notification, connection.alias, _NOTIFICATION_FIELDS, len(part))
+            cursor = run.execute(sql, values)
             ids += [row[0] for row in cursor.fetchall()]
         _insert_deliveries(run, ids, at)
     return len(ids)
 
 
-# The columns of the notification INSERT, in its VALUES order (a test checks they are the
+# The fields of the notification INSERT, in its VALUES order (a test checks they are the
 # model's).
-_NOTIFICATION_COLUMNS = (
+_NOTIFICATION_FIELDS = (
     "recipient",
     "kind",
     "title",
@@ -182,18 +182,6 @@ _NOTIFICATION_COLUMNS = (
     "created_at",
     "read_at",
 )
-
-
-@functools.lru_cache(maxsize=64)
-def _notifications_sql(alias: str, count: int) -> str:
-    quote = connections[alias].ops.quote_name
-    meta = Notification._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in _NOTIFICATION_COLUMNS)
-    row = f"({', '.join(['%s'] * len(_NOTIFICATION_COLUMNS))})"
-    return (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 (model identifiers)
-        f"VALUES {', '.join([row] * count)} RETURNING {quote(meta.pk.column)}"
-    )
 
 
 # At most this many rows per INSERT (well under every backend's limit of bound parameters).

@@ -8,7 +8,7 @@ came by delegation, the person on whose behalf it acted.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ from django.db import connections, models, router
 from django.db.models.expressions import Col, DatabaseDefault
 
 from baro.core.errors import DomainError
+from baro.core.statements import statements
 from baro.ledger.services import record_event
 from baro.org.authority import Decision
 from baro.org.models import Person
@@ -198,42 +199,18 @@ def insert_row(instance: M) -> M:
     stores (auto_now_add and defaults applied by the fields' pre_save, values adapted by the
     fields), without the ORM's compiler, for the hot insert of every new task. No signals are
     sent (Baro connects none to its domain models). Returns the instance with its new pk."""
-    insert_rows([instance])
-    return instance
-
-
-def insert_rows(instances: Sequence[M]) -> list[M]:
-    """insert_row for several new rows of one model: one multi-row INSERT … RETURNING per
-    chunk, the instances given their new pks in VALUES order (as Django's bulk_create takes
-    them on both engines). Returns the instances."""
-    if not instances:
-        return []
-    model = type(instances[0])
+    if instance.pk is not None:
+        raise ValueError("insert_row stores new rows only (the database gives the id)")
+    model = type(instance)
     connection = connections[router.db_for_write(model)]
     fields = _insert_fields(model)
-    for instance in instances:
-        if type(instance) is not model:
-            raise ValueError("insert_rows stores rows of one model at a time")
-        if instance.pk is not None:
-            raise ValueError("insert_row stores new rows only (the database gives the id)")
-    with connection.cursor() as cursor:
-        for start in range(0, len(instances), _INSERT_CHUNK):
-            part = instances[start : start + _INSERT_CHUNK]
-            values = [
-                f.get_db_prep_save(f.pre_save(instance, True), connection)
-                for instance in part
-                for f in fields
-            ]
-            cursor.execute(_insert_sql(model, connection.alias, len(part)), values)
-            for instance, row in zip(part, cursor.fetchall(), strict=True):
-                instance.pk = row[0]
-                instance._state.adding = False
-                instance._state.db = connection.alias
-    return list(instances)
-
-
-# Rows per multi-row INSERT: well under every backend's limit of bound parameters.
-_INSERT_CHUNK = 200
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    sql = insert_sql(model, connection.alias, tuple(f.name for f in fields))
+    with statements(connection) as run:
+        instance.pk = run.execute(sql, values).fetchone()[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
 
 
 @functools.cache
@@ -241,15 +218,19 @@ def _insert_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], .
     return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
 
 
-@functools.cache
-def _insert_sql(model: type[models.Model], alias: str, rows: int = 1) -> str:
-    connection = connections[alias]
-    quote = connection.ops.quote_name
+@functools.lru_cache(maxsize=256)
+def insert_sql(
+    model: type[models.Model], alias: str, fields: tuple[str, ...], rows: int = 1
+) -> str:
+    """`INSERT INTO <table> (<fields' columns>) VALUES (…)[, (…) × rows] RETURNING <pk>` for
+    `model` on database `alias`, written once per shape: the plain insert of insert_row and of
+    other hot commands that pass values already adapted (notify)."""
+    quote = connections[alias].ops.quote_name
     meta = model._meta
-    columns = [f.column for f in _insert_fields(model)]
-    row = f"({', '.join(['%s'] * len(columns))})"
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    row = f"({', '.join(['%s'] * len(fields))})"
     return (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 (model identifiers)
         f"VALUES {', '.join([row] * rows)} RETURNING {quote(meta.pk.column)}"
     )
 

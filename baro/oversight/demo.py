@@ -3,8 +3,9 @@ letter, and the City Party Committee's inspectors handling what it found.
 
 Three plots, played by the story's director in time order with every other scene:
 - the worker's morning pass on every working day of the story's last months (the urging
-  ladder, and the avoidance detectors once a week and on the last day), at the moment a real
-  worker would have run, so urgings and flags carry the dates they would have had;
+  ladder, and the avoidance detectors on Mondays and every day of the last two weeks), at the
+  moment a real worker would have run, so urgings and flags carry the dates they would have
+  had;
 - the Chairman's official urging letter to the departments and wards on their overdue tasks,
   and an urging by hand from the Vice-Chairman;
 - the inspector (kiemtra) dismissing one sign of avoidance with a reason, confirming one on
@@ -18,8 +19,8 @@ real installation would.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Generator, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from baro.core.timeutil import format_date
 from baro.org.models import system_person
@@ -27,7 +28,7 @@ from baro.oversight import services
 from baro.oversight.detectors import run_detectors
 from baro.oversight.models import Flag, FlagStatus, HandlingMeasure
 from baro.oversight.worker import run_ladder
-from baro.work.models import Task, TaskStatus
+from baro.work.models import Task
 from baro.workdays.calendar import is_working_day
 
 if TYPE_CHECKING:
@@ -45,17 +46,38 @@ LETTER_NUMBER = "2150/UBND-KT"
 HANDLING_NUMBER = "37-QĐ/UBKTTU"
 
 
+T = TypeVar("T")
+
+
 def _overdue(stage: Stage, unit_code: str, day: dt.date) -> list[Task]:
+    """Tasks under `unit_code` still in the lead's hands with a deadline before `day`."""
     unit = stage.unit(unit_code)
     return list(
         Task.objects.filter(
             lead_unit__path__startswith=unit.path,
-            status__in=(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS),
+            status__in=services.LADDER_STATUSES,
             deadline__lt=day,
         )
         .select_related("lead_unit")
         .order_by("deadline", "pk")
     )
+
+
+def _first_day(
+    first: int, hour: int, find: Callable[[int], T]
+) -> Generator[At, None, tuple[int, T]]:
+    """Scenes at `hour` on each day from `first` (days from today) to yesterday, until `find`
+    returns something: (that day, what it found), else (yesterday, its last empty answer).
+    After a long holiday the story's last weeks are short, so a plot waits for its cue."""
+    from baro.demo.story.stage import At
+
+    days = first
+    while True:
+        yield At(days, hour, 0)
+        found = find(days)
+        if found or days >= -1:
+            return days, found
+        days += 1
 
 
 def worker_plot(stage: Stage) -> Iterator[At]:
@@ -79,14 +101,10 @@ def letter_plot(stage: Stage) -> Iterator[At]:
     urging by hand from the Vice-Chairman on the oldest overdue task of a ward."""
     from baro.demo.story.stage import At
 
-    # The first afternoon from a week before today when the city has overdue tasks (after a
-    # long holiday the story's last weeks are short).
-    tasks: list[Task] = []
-    days = -9
-    while not tasks and days < -1:
-        days += 1
-        yield At(days, 15, 0)
-        tasks = _overdue(stage, CITY, stage.day(days))[:LETTER_TASKS]
+    # The first afternoon from a week before today when the city has overdue tasks.
+    days, tasks = yield from _first_day(
+        -8, 15, lambda d: _overdue(stage, CITY, stage.day(d))[:LETTER_TASKS]
+    )
     issued_on = stage.day(days)
     if tasks:
         chairman = stage.person("chutich")
@@ -154,16 +172,15 @@ def inspection_plot(stage: Stage) -> Iterator[At]:
                 "trung ương, không phải né tránh; tiếp tục theo dõi."
             ),
         )
-    flag = None
-    days = REVIEW_FROM
-    while flag is None and days < -1:
-        days += 1
-        yield At(days, 9, 0)
-        flag = (
+    days, flag = yield from _first_day(
+        REVIEW_FROM + 1,
+        9,
+        lambda _day: (
             open_flags.filter(unit__path__startswith=finance.path)
             .order_by("raised_at", "pk")
             .first()
-        )
+        ),
+    )
     if flag is not None:
         services.flag_decide(
             actor=inspector,

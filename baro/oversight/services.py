@@ -309,10 +309,6 @@ def ladder_step_record(
     return urging
 
 
-def _as_date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
 # --------------------------------------------------------------------------------------------
 # urging by hand and urging letters
 

@@ -224,8 +224,9 @@ def run_pass(
 
 # SQLite settings of the worker's connection while it records a day's ladder steps, tens of
 # thousands of small transactions: a bigger page cache (the task and urging indexes of a large
-# installation stay in memory) and a WAL checkpoint every ~40 MB instead of every 4 MB (each
-# checkpoint waits for the disk). Measured in bench/worker_pass.py.
+# installation stay in memory), a WAL checkpoint every ~40 MB instead of every 4 MB (each
+# checkpoint waits for the disk) and memory-mapped reads (no system call per page read).
+# Restored after the ladder. Measured in bench/worker_pass.py.
 _BULK_PRAGMAS = {"cache_size": -65536, "wal_autocheckpoint": 10000, "mmap_size": 1 << 31}
 
 

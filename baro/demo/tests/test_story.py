@@ -200,8 +200,9 @@ def check_every_demo_account_has_something_on_its_plate() -> None:
 
 def check_the_third_clear_is_told(day: dt.date) -> None:
     """The worker watched the story: every ladder step happened, signs of avoidance were raised
-    with their evidence and weighed by the inspector, a letter urged the Finance Department,
-    and its Director finds the inspection and the criticism on his record."""
+    with their evidence and weighed by the inspector, a letter urged the city's units with
+    overdue tasks, and the Finance Director finds the inspection and the criticism on his
+    record."""
     steps = set(Urging.objects.values_list("step", flat=True))
     # The last step (the flag for inspection, 15 working days overdue) may not be reached when
     # the demo is loaded right after a long holiday.

@@ -105,7 +105,7 @@ def test_the_notification_insert_names_every_column_and_stores_what_was_said(
     nw: NotifyWorld,
 ) -> None:
     columns = {f.name for f in Notification._meta.concrete_fields if not f.primary_key}
-    assert set(services._NOTIFICATION_COLUMNS) == columns
+    assert set(services._NOTIFICATION_FIELDS) == columns
     with transaction.atomic():  # outside any query capture: SQLite's fast path
         services.notify(
             recipients=[nw.head, nw.officer],

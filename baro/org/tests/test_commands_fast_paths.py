@@ -13,7 +13,7 @@ from baro.core.errors import DomainError
 from baro.core.timeutil import today
 from baro.org import authority
 from baro.org.authority import ROLE_POWERS, Power
-from baro.org.commands import clean_fields, insert_row, insert_rows, locked_row, row_by
+from baro.org.commands import clean_fields, insert_row, locked_row, row_by
 from baro.org.models import Position, Role, Unit
 from baro.org.tests.conftest import World
 from baro.org.tests.factories import PositionFactory
@@ -162,28 +162,3 @@ def test_insert_row_stores_what_save_stores(world: World) -> None:
     assert (stored_fast.code, stored_fast.name) == ("X1", "Phòng X1")
     with pytest.raises(ValueError):
         insert_row(stored_fast)
-
-
-def test_insert_rows_gives_each_instance_its_own_row(world: World) -> None:
-    units = [
-        Unit(
-            code=f"R{n}",
-            name=f"Phòng R{n}",
-            kind=world.div_a1.kind,
-            parent=world.dept_a,
-            path=world.dept_a.path,
-            depth=world.dept_a.depth + 1,
-            valid_from=world.dept_a.valid_from,
-        )
-        for n in range(5)
-    ]
-    with CaptureQueriesContext(transaction.get_connection()) as queries:
-        stored = insert_rows(units)
-    assert len(queries) == 1  # one multi-row INSERT … RETURNING
-    assert stored == units and len({u.pk for u in units}) == 5
-    for unit in units:  # each pk names the row made from that instance
-        assert Unit.objects.get(pk=unit.pk).code == unit.code
-        assert not unit._state.adding
-    assert insert_rows([]) == []
-    with pytest.raises(ValueError):
-        insert_rows([units[0]])  # already stored

@@ -289,9 +289,8 @@ def test_directive_ladder_only_by_its_issuing_side(ww: WorkWorld) -> None:
     assert LadderConfig.objects.get().scope == f"directive:{directive.pk}"
 
 
-def test_only_the_system_records_ladder_steps(ww: WorkWorld, clock: Any) -> None:
-    task = a_task(ww)
-    candidate = services.LadderCandidate(
+def _candidate(ww: WorkWorld, task: Task) -> services.LadderCandidate:
+    return services.LadderCandidate(
         task_id=task.pk,
         deadline=task.deadline,
         title=task.title,
@@ -301,6 +300,11 @@ def test_only_the_system_records_ladder_steps(ww: WorkWorld, clock: Any) -> None
         lead_head_id=ww.w.head.pk,
         assigning_head_id=ww.city_head.pk,
     )
+
+
+def test_only_the_system_records_ladder_steps(ww: WorkWorld, clock: Any) -> None:
+    task = a_task(ww)
+    candidate = _candidate(ww, task)
     with pytest.raises(AuthorityError) as info:
         services.ladder_step_record(
             actor=ww.city_head, candidate=candidate, step=LadderStep.URGE, people={}
@@ -330,19 +334,6 @@ def test_a_task_with_a_deadline_far_away_is_left_alone(ww: WorkWorld, clock: Any
     clock.move_to(at(START))
     assert run_ladder(START) == {}
     assert not task.urgings.exists()
-
-
-def _candidate(ww: WorkWorld, task: Task) -> services.LadderCandidate:
-    return services.LadderCandidate(
-        task_id=task.pk,
-        deadline=task.deadline,
-        title=task.title,
-        lead_unit_id=task.lead_unit_id,
-        assigning_unit_id=task.assigning_unit_id,
-        officer_id=task.officer_id,
-        lead_head_id=ww.w.head.pk,
-        assigning_head_id=ww.city_head.pk,
-    )
 
 
 def test_a_step_stores_the_row_the_model_describes_once(ww: WorkWorld, clock: Any) -> None:

@@ -1,11 +1,15 @@
 # The avoidance detectors' partial indexes on work_task, declared on Task.Meta.indexes.
 #
-# oversight/0002 created them with raw SQL (work_task is this app's table); undeclared, they
-# would be lost the first time SQLite rebuilt work_task for a schema change (Django recreates
-# only the indexes a model declares). Here they enter the model's state; in the database they
-# are created only where they are missing (same names, same definitions), so an installation
-# that ran oversight/0002 keeps its indexes and a new one gets them from whichever of the two
-# migrations runs first.
+# Both are partial: they hold only the tasks a detector can match, so they stay small and cost
+# little to maintain. Their WHERE clauses are repeated literally by the detectors' queries
+# (WAITING_SQL and AT_ZERO_SQL in baro/oversight/detectors.py): SQLite uses a partial index
+# only when the query's WHERE contains the same terms, written with constants.
+#
+# oversight/0002 created them with raw SQL before; undeclared, they would be lost the first
+# time SQLite rebuilt work_task for a schema change (Django recreates only the indexes a model
+# declares). Here they enter the model's state, and in the database they are created only
+# where missing (same names, same definitions), so installations that ran oversight/0002 keep
+# theirs.
 
 from django.db import migrations, models
 
