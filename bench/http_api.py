@@ -1,4 +1,4 @@
-"""Tasks over HTTP: the REST API behind the production server (waitress, `baro serve`).
+"""Tasks over HTTP: the REST API behind the production server (granian, `baro serve`).
 
 Set-up, in a fresh data directory (SQLite, the embedded default): `baro init`, then the org of
 bench/task_transitions.py (a city, a department, a division, their heads and an officer) made
@@ -271,7 +271,7 @@ def _proc_stat(pid: int) -> list[str] | None:
 
 
 def _server_processes(root: int) -> tuple[list[int], list[int]]:
-    """The serving processes (the gunicorn arbiter and its workers, or waitress's one) and the
+    """The serving processes (granian's main process and its workers, or waitress's one) and the
     other children of `baro serve` (its background `baro worker`), by parent and command line."""
     serving, others = [root], []
     for entry in Path("/proc").iterdir():
@@ -348,7 +348,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--per-client", type=int, default=150, help="tasks of each client")
     parser.add_argument("--threads", type=int, default=None, help="waitress threads")
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=None, help="granian workers")
     parser.add_argument("--waitress", action="store_true", help="serve with waitress")
     parser.add_argument("--step", choices=["setup", "verify"], help=argparse.SUPPRESS)
     parser.add_argument("--acknowledged", help=argparse.SUPPRESS)
@@ -388,7 +388,7 @@ def main() -> int:
             load = os.getloadavg()
             print(
                 f"`baro serve` on 127.0.0.1:{port} "
-                f"({'waitress' if args.waitress else 'gunicorn'}, workers "
+                f"({'waitress' if args.waitress else 'granian'}, workers "
                 f"{args.workers or 'default'}, threads {args.threads or 'default'}); "
                 f"SQLite in {data_dir}; "
                 f"load average {load[0]:.2f} {load[1]:.2f}",
