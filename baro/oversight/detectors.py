@@ -42,7 +42,10 @@ extension_rate          a unit whose share of led tasks (assigned in the last
                         BARO_FLAG_RATE_FACTOR times the median share of its sibling units (same
                         parent, active, each with at least the minimum tasks; at least
                         BARO_FLAG_RATE_MIN_SIBLINGS of them); roots and dissolved units are
-                        not compared. Subject: the unit and its head.
+                        not compared, nor a unit with fewer than BARO_FLAG_RATE_MIN_EXTENDED
+                        extended tasks (where the siblings extended nothing, the median is 0
+                        and a single extension would be "more than twice" it: one is not a
+                        pattern). Subject: the unit and its head.
                         Evidence: up to 20 extended tasks with their approval events. One per
                         unit per calendar quarter.
 repeated_returns        return_count ≥ BARO_FLAG_RETURNS on a task not cancelled. Subject: lead
@@ -92,6 +95,7 @@ BARO_FLAG_EXTENSIONS               2    approved extensions of one task that rai
 BARO_FLAG_RATE_WINDOW_DAYS         365  tasks assigned within this many days count in the rate
 BARO_FLAG_RATE_MIN_TASKS           5    tasks a unit (and each sibling) must lead in the window
 BARO_FLAG_RATE_MIN_SIBLINGS        3    siblings with enough tasks needed to compare
+BARO_FLAG_RATE_MIN_EXTENDED        2    extended tasks a unit needs before its rate is compared
 BARO_FLAG_RATE_FACTOR              2.0  rate above this multiple of the siblings' median flags
 BARO_FLAG_RETURNS                  2    results sent back on one task that raise a flag
 BARO_FLAG_MAX_CONSULTED            4    distinct units a lead may consult on one task
@@ -151,6 +155,7 @@ DEFAULTS: dict[str, int | float] = {
     "BARO_FLAG_RATE_WINDOW_DAYS": 365,
     "BARO_FLAG_RATE_MIN_TASKS": 5,
     "BARO_FLAG_RATE_MIN_SIBLINGS": 3,
+    "BARO_FLAG_RATE_MIN_EXTENDED": 2,
     "BARO_FLAG_RATE_FACTOR": 2.0,
     "BARO_FLAG_RETURNS": 2,
     "BARO_FLAG_MAX_CONSULTED": 4,
@@ -686,6 +691,7 @@ def detect_extension_rate(day: dt.date, *, actor: Person) -> int:
     window = _int("BARO_FLAG_RATE_WINDOW_DAYS")
     min_tasks = _int("BARO_FLAG_RATE_MIN_TASKS")
     min_siblings = _int("BARO_FLAG_RATE_MIN_SIBLINGS")
+    min_extended = _int("BARO_FLAG_RATE_MIN_EXTENDED")
     factor = Fraction(str(_float("BARO_FLAG_RATE_FACTOR")))
     since = day - dt.timedelta(days=window)
     quarter = _quarter(day)
@@ -702,9 +708,12 @@ def detect_extension_rate(day: dt.date, *, actor: Person) -> int:
             [ExtensionStatus.APPROVED.value, _date_param(since), TaskStatus.CANCELLED.value],
         )
     )
-    if not extended:
+    # The siblings' shares count every extended task; only the flag needs `min_extended`.
+    keys = {
+        pk: f"extension_rate:unit:{pk}:{quarter}" for pk, n in extended.items() if n >= min_extended
+    }
+    if not keys:
         return 0
-    keys = {pk: f"extension_rate:unit:{pk}:{quarter}" for pk in extended}
     flagged = set(
         Flag.objects.filter(dedupe_key__in=keys.values()).values_list("dedupe_key", flat=True)
     )

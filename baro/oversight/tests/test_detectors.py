@@ -368,6 +368,25 @@ def test_extension_rate_at_twice_the_median_is_not_raised(ww: WorkWorld) -> None
     assert detect("extension_rate", START) == 0
 
 
+def test_extension_rate_over_siblings_that_extended_nothing_needs_two_extensions(
+    ww: WorkWorld,
+) -> None:
+    # The siblings' median is 0%: any extension is "more than twice" it, but one is no pattern.
+    units = _divisions(ww)
+    a1_tasks = [
+        dated(ww, dt.date(2026, 3, 31), title=f"{unit.name} việc {n}", lead_unit=unit)
+        for unit in units
+        for n in range(5)
+    ][:5]
+    extend(ww, a1_tasks[0])
+    assert detect("extension_rate", START) == 0
+    extend(ww, a1_tasks[1])
+    assert detect("extension_rate", START) == 1
+    flag = only(FlagKind.EXTENSION_RATE)
+    assert flag.unit_id == ww.div_a1.pk
+    assert flag.figures["extended"] == 2 and flag.figures["sibling_median"] == 0
+
+
 def test_extension_rate_needs_three_comparable_siblings(ww: WorkWorld) -> None:
     units = _divisions(ww)[:3]  # A1 and two siblings only
     for unit, count in zip(units, (4, 0, 1), strict=True):
