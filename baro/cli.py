@@ -51,6 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from baro.setup import initialise
     from baro.wsgi import application
 
+    _require_free_address(args.host, args.port)
     for line in initialise(verbosity=0):
         print(line)
     _load_url_map()
@@ -72,6 +73,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         serve(application, host=args.host, port=args.port, threads=args.threads, ident="Baro")
     return 0
+
+
+def _require_free_address(host: str, port: int) -> None:
+    """Refuse to start where something already listens. granian binds with SO_REUSEPORT, so a
+    second `baro serve` on the same port would start without a word and the kernel would
+    share the requests between two servers, perhaps on two different databases."""
+    import errno
+    import socket
+
+    from baro.core.errors import DomainError
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            # Without it a port whose last connections are still in TIME_WAIT, right after a
+            # restart, would look taken; Linux still refuses a port with a listener.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise DomainError(
+                "serve.address_in_use",
+                f"Cổng {port} trên {host} đang được dùng (có thể một máy chủ Baro khác đang "
+                "chạy): dừng nó hoặc chọn cổng khác bằng --port.",
+            ) from exc
+        raise DomainError(
+            "serve.address_unusable",
+            f"Không mở được địa chỉ {host}:{port}: {exc.strerror or exc}.",
+        ) from exc
 
 
 def _start_worker(args: argparse.Namespace) -> None:
