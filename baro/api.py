@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from baro.cascade.api import router as cascade_router
 from baro.core.errors import DomainError
@@ -18,6 +23,41 @@ from baro.oversight.api import router as oversight_router
 from baro.work.api import router as work_router
 from baro.work.api_collab import router as work_collab_router
 
+Parsed = TypeVar("Parsed")
+
+
+def _refuse_nul(data: Parsed) -> Parsed:
+    """Refuse a text holding NUL (U+0000): PostgreSQL's text cannot store one, and the driver
+    would fail deep inside a command instead of the input being refused up front."""
+    pending: list[Any] = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise DomainError(
+                    "request.nul_character",
+                    "Dữ liệu gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận.",
+                )
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return data
+
+
+class _Parser(Parser):
+    """ninja's JSON body and query string parsing, refusing NUL in any text."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return _refuse_nul(super().parse_body(request))
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        return _refuse_nul(super().parse_querydict(data, list_fields, request))
+
+
 api = NinjaAPI(
     title="Baro API",
     version="1",
@@ -28,6 +68,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=api_auth,
+    parser=_Parser(),
 )
 
 
@@ -66,6 +107,11 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, DomainError):  # ninja wraps what the body parser raises
+        return on_domain_error(request, cause)
+    if exc.status_code == 400 and isinstance(cause, ValueError):  # JSON or UTF-8 decoding
+        return _error(request, 400, "http.400", "Nội dung gửi lên không phải JSON hợp lệ (UTF-8).")
     return _error(request, exc.status_code, f"http.{exc.status_code}", str(exc))
 
 
@@ -76,3 +122,17 @@ api.add_router("/work/", work_collab_router)
 api.add_router("/cascade/", cascade_router)
 api.add_router("/oversight/", oversight_router)
 api.add_router("/notifications/", notify_router)
+
+
+def unknown_address(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other address under /api/: the API's JSON 404, not the site's HTML page (an id that
+    does not fit an operation's pattern, "/letters/abc.pdf", lands here too). An address that
+    exists with a trailing slash is sent there, as Django's APPEND_SLASH would have."""
+    if not request.path_info.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not unknown_address:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return _error(request, 404, "not_found", "Không có địa chỉ này trong API.")

@@ -1,9 +1,10 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from baro.api import api
+from baro.api import api, unknown_address
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", unknown_address),
     path("i18n/", include("django.conf.urls.i18n")),
     path("so-cai/", include("baro.ledger.urls")),
     path("to-chuc/", include("baro.org.urls")),

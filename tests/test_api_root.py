@@ -30,3 +30,20 @@ def test_an_anonymous_call_gets_a_json_401_with_a_stable_code() -> None:
     response = Client().get("/api/v1/org/units")
     assert response.status_code == 401
     assert response.json()["code"] == "auth.required"
+
+
+@pytest.mark.django_db
+def test_an_address_the_api_does_not_have_gets_its_json_404() -> None:
+    for address in ("/api/v1/khong-co", "/api/v1/oversight/letters/abc.pdf", "/api/v2/"):
+        response = Client().get(address)
+        assert response.status_code == 404, address
+        assert response["Content-Type"].startswith("application/json"), address
+        assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_an_api_address_missing_its_trailing_slash_is_still_redirected() -> None:
+    response = Client().get("/api/v1/notifications?unread_only=true")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/notifications/?unread_only=true"
+

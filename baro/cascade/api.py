@@ -25,6 +25,7 @@ from baro.cascade.schemas import (
     SendIn,
 )
 from baro.core.errors import NotFoundError
+from baro.core.statements import fits_integer_column
 from baro.org.api_auth import request_person
 from baro.org.models import Person, Unit
 
@@ -36,7 +37,8 @@ class OverviewQuery(Schema):
 
 
 def _units(ids: list[int]) -> list[Unit]:
-    found = {unit.pk: unit for unit in Unit.objects.filter(pk__in=ids)}
+    storable = [pk for pk in ids if fits_integer_column(pk)]
+    found = {unit.pk: unit for unit in Unit.objects.filter(pk__in=storable)}
     missing = [pk for pk in ids if pk not in found]
     if missing:
         raise NotFoundError(f"Không tìm thấy đơn vị: {', '.join(map(str, missing))}.")

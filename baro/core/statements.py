@@ -23,6 +23,15 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 _FORMAT = re.compile(r"(?<!%)%s")
+# What a 64-bit integer column (SQLite's INTEGER, PostgreSQL's bigint) can hold.
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
+
+def fits_integer_column(value: object) -> bool:
+    """Whether `value` could be stored in an integer column: an id sent from outside that does
+    not (2**63) cannot name a row, and the drivers refuse it with an OverflowError or a
+    DataError instead of finding nothing."""
+    return not isinstance(value, int) or _INT_MIN <= value <= _INT_MAX
 
 
 @functools.lru_cache(maxsize=256)

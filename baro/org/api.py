@@ -64,9 +64,11 @@ class PersonListQuery(PageQuery):
 
 def _page(qs: QuerySet[Any], page: PageQuery) -> dict[str, Any]:
     limit = max(1, min(page.limit, MAX_LIMIT))
-    offset = max(0, page.offset)
+    count = qs.count()
+    # Past the end there is nothing; an offset no database takes (2**63) reads the same.
+    offset = min(max(0, page.offset), count)
     return {
-        "count": qs.count(),
+        "count": count,
         "limit": limit,
         "offset": offset,
         "items": list(qs[offset : offset + limit]),

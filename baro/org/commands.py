@@ -17,7 +17,7 @@ from django.db import connections, models, router
 from django.db.models.expressions import Col, DatabaseDefault
 
 from baro.core.errors import DomainError
-from baro.core.statements import statements
+from baro.core.statements import fits_integer_column, statements
 from baro.ledger.services import record_event
 from baro.org.authority import Decision
 from baro.org.models import Person
@@ -170,6 +170,8 @@ def row_by(model: type[M], field: str, value: Any, *, related: str | None = None
 
 
 def _one_row(model: type[M], field: str, value: Any, *, related: str | None, lock: bool) -> M:
+    if not fits_integer_column(value):
+        raise model.DoesNotExist(f"{model.__name__} {field}={value!r} does not exist")
     connection = connections[router.db_for_write(model)]
     plan = _row_plan(model, related, connection.alias, field, lock)
     key = model._meta.pk if field == "pk" else model._meta.get_field(field)

@@ -200,3 +200,31 @@ def test_tokens_issue_once_and_authenticate(world: World) -> None:
         session(world.officer), f"{API}/tokens", {"name": "x", "person_id": world.admin.pk}
     )
     assert response.status_code == 403
+
+
+def test_a_nul_character_or_a_body_that_is_not_json_is_refused_in_vietnamese(
+    world: World,
+) -> None:
+    # PostgreSQL's text cannot hold U+0000: refused up front, before any command runs.
+    client = bearer(world.admin)
+    before = Unit.objects.count()
+    for response in (
+        client.get(f"{API}/units", {"search": "Sở\x00"}),
+        client.post(
+            f"{API}/units",
+            data=json.dumps({"code": "SO-C", "name": "Sở\x00C", "parent_id": world.root.pk}),
+            content_type="application/json",
+        ),
+    ):
+        assert response.status_code == 400
+        assert response.json() == {
+            "code": "request.nul_character",
+            "message": "Dữ liệu gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận.",
+        }
+    broken = client.post(f"{API}/units", data="{", content_type="application/json")
+    assert broken.status_code == 400
+    assert broken.json() == {
+        "code": "http.400",
+        "message": "Nội dung gửi lên không phải JSON hợp lệ (UTF-8).",
+    }
+    assert Unit.objects.count() == before
