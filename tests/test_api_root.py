@@ -46,4 +46,3 @@ def test_an_api_address_missing_its_trailing_slash_is_still_redirected() -> None
     response = Client().get("/api/v1/notifications?unread_only=true")
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/notifications/?unread_only=true"
-

@@ -914,7 +914,8 @@ def letter_compose(request: HttpRequest, person: Person) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     source = data if data is not None else request.GET
     unit = _chosen_letter_unit(units, source.get("issuing_unit") or request.GET.get("unit"))
-    text = (source.get("q") or "").strip()
+    # No form cleans this search box: drop NUL, which PostgreSQL cannot compare.
+    text = (source.get("q") or "").replace("\x00", "").strip()
     every_open = source.get("tat-ca") == "1"
     listed = list(
         queries.letter_candidate_tasks(unit, text=text, overdue_only=not every_open)[

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baro.core.errors import DomainError
+from baro.core.statements import fits_integer_column
 from baro.core.timeutil import now
 from baro.core.timeutil import today as local_today
 from baro.org import authority
@@ -502,7 +503,7 @@ def _parse_int(value: str, field: str, label: str) -> int | None:
         number = int(value)
     except ValueError:
         number = 0
-    if number < 1:
+    if number < 1 or not fits_integer_column(number):
         raise DomainError("work.bad_filter", f"{label} không hợp lệ: “{value}”.", field=field)
     return number
 
@@ -565,6 +566,8 @@ def parse_filters(params: Mapping[str, str]) -> TaskFilters:
     text, text_field = get("text", "q")
     if len(text) > 200:
         raise DomainError("work.bad_filter", "Từ khóa dài quá 200 ký tự.", field=text_field)
+    if "\x00" in text:  # PostgreSQL's text cannot hold it, nor can a spreadsheet cell
+        raise DomainError("work.bad_filter", "Từ khóa chứa ký tự không hợp lệ.", field=text_field)
     deadline_from = _parse_date(start, start_field, "Hạn từ ngày")
     deadline_to = _parse_date(end, end_field, "Hạn đến ngày")
     if deadline_from and deadline_to and deadline_to < deadline_from:

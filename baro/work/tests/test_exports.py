@@ -108,6 +108,18 @@ def test_a_bad_filter_is_refused_with_its_message(ww: WorkWorld) -> None:
     assert "Tình trạng thời hạn “late” không hợp lệ." in response.content.decode()
 
 
+def test_filters_no_row_could_match_are_refused_not_a_server_error(ww: WorkWorld) -> None:
+    # A NUL cannot go into a spreadsheet cell (nor PostgreSQL); an id past 64 bits names no row.
+    client = client_for(ww.w.head)
+    for params, message in [
+        ({"q": "Sở\x00"}, "Từ khóa chứa ký tự không hợp lệ."),
+        ({"officer": str(2**63)}, f"Cán bộ không hợp lệ: “{2**63}”."),
+    ]:
+        response = client.get(reverse("work:task_export"), params)
+        assert response.status_code == 400, params
+        assert message in response.content.decode()
+
+
 def test_a_list_over_the_limit_is_cut_and_says_so(ww: WorkWorld, three: None) -> None:
     result = tasks_workbook(
         task_list(ww.w.head, scope=Scope.UNDER), title="T", description="D", limit=2
