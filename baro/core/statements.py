@@ -34,6 +34,15 @@ def fits_integer_column(value: object) -> bool:
     return not isinstance(value, int) or _INT_MIN <= value <= _INT_MAX
 
 
+def id_from_text(text: str) -> int | None:
+    """The row id a text from a request names: plain decimal digits ("²" passes isdigit() but
+    not int()), small enough for an integer column; otherwise None."""
+    if not text.isdecimal():
+        return None
+    number = int(text)
+    return number if number <= _INT_MAX else None
+
+
 @functools.lru_cache(maxsize=256)
 def _qmark(sql: str) -> str:
     # What Django's SQLite cursor does to every statement, once per text.

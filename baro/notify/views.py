@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
+from baro.core.statements import id_from_text
 from baro.notify import forms, queries, services
 from baro.notify.context import Bell
 from baro.notify.models import Delivery, DeliveryStatus, WebhookEndpoint
@@ -87,11 +88,12 @@ def mark_read(request: HttpRequest, person: Person) -> HttpResponse:
                 request, _("Đã đánh dấu %(count)d thông báo là đã đọc.") % {"count": count}
             )
         return redirect(_back(request, reverse("notify:list")))
-    if not raw.isdigit():
+    notification_id = id_from_text(raw)
+    if notification_id is None:
         return HttpResponse(_("Thiếu thông báo cần đánh dấu."), status=400)
-    services.notification_mark_read(person=person, ids=[int(raw)])
+    services.notification_mark_read(person=person, ids=[notification_id])
     if request.htmx:  # type: ignore[attr-defined]
-        found = queries.notifications_for(person).filter(pk=int(raw)).first()
+        found = queries.notifications_for(person).filter(pk=notification_id).first()
         if found is None:
             raise Http404(_("Không tìm thấy thông báo."))
         # The item, read now; the bell and the page's summary with the new count (out of band).

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
+from baro.core.statements import id_from_text
 from baro.core.timeutil import format_date, today
 from baro.org import authority
 from baro.org.authority import Power
@@ -467,8 +468,9 @@ def inspection_open(request: HttpRequest, person: Person) -> HttpResponse:
         initial["title"] = _("Kiểm tra việc thực hiện nhiệm vụ được giao tại %(unit)s") % {
             "unit": chosen.name
         }
-    if request.GET.get("person", "").isdigit():
-        initial["target_person"] = int(request.GET["person"])
+    person_id = id_from_text(request.GET.get("person", ""))
+    if person_id is not None:
+        initial["target_person"] = person_id
     form = forms.InspectionOpenForm(data, units=units, people=people, initial=initial)
     if data is not None and form.is_valid():
         try:
@@ -480,7 +482,7 @@ def inspection_open(request: HttpRequest, person: Person) -> HttpResponse:
                 request, _("Đã lập kế hoạch kiểm tra “%(title)s”.") % {"title": inspection.title}
             )
             target = reverse("oversight:inspection_detail", args=[inspection.pk])
-            if flag_id.isdigit():
+            if id_from_text(flag_id) is not None:
                 target += f"?dau-hieu={flag_id}#evidence"
             return redirect(target)
     title = _("Lập kế hoạch kiểm tra")
@@ -536,7 +538,7 @@ def _inspection_page(
             flag_initial = request.GET.get("dau-hieu", "")
             context["evidence_form"] = bound.get("evidence_form") or forms.EvidenceForm(
                 flags=queries.evidence_flag_candidates(inspection),
-                initial={"flag": flag_initial} if flag_initial.isdigit() else None,
+                initial={"flag": flag_initial} if id_from_text(flag_initial) else None,
             )
             context["findings_form"] = bound.get("findings_form") or forms.FindingsForm(
                 initial={"findings": inspection.findings}
@@ -559,10 +561,8 @@ def _task_search(inspection: Inspection, text: str) -> list[Task]:
     qs = Task.objects.filter(
         subtree_q(path, prefix="lead_unit__") | subtree_q(path, prefix="assigning_unit__")
     ).select_related("lead_unit")
-    if text.lstrip("#").isdigit():
-        qs = qs.filter(pk=int(text.lstrip("#")))
-    else:
-        qs = qs.filter(title__icontains=text)
+    task_id = id_from_text(text.lstrip("#"))
+    qs = qs.filter(pk=task_id) if task_id is not None else qs.filter(title__icontains=text)
     return list(qs.order_by("deadline", "pk")[:20])
 
 
@@ -924,7 +924,7 @@ def letter_compose(request: HttpRequest, person: Person) -> HttpResponse:
     )
     capped = len(listed) == queries.CHOICE_LIMIT
     if data is not None:
-        posted = [int(v) for v in data.getlist("tasks") if v.isdigit()]
+        posted = [pk for pk in map(id_from_text, data.getlist("tasks")) if pk is not None]
         known = {t.pk for t in listed}
         listed += list(
             queries.letter_candidate_tasks(unit, overdue_only=False).filter(

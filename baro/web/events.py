@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
+from baro.core.statements import id_from_text
 from baro.ledger.models import LedgerEvent
 from baro.org.models import Person
 from baro.oversight.labels import OVERSIGHT_ACTIONS
@@ -59,7 +60,7 @@ ACTION_LABELS.update(OVERSIGHT_ACTIONS)
 
 def _person_id(ref: str) -> int | None:
     kind, _sep, value = ref.partition(":")
-    return int(value) if kind == "person" and value.isdigit() else None
+    return id_from_text(value) if kind == "person" else None
 
 
 def readable(events: Iterable[LedgerEvent]) -> list[LedgerEvent]:

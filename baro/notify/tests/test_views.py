@@ -152,6 +152,9 @@ def test_marking_someone_elses_notification_changes_nothing(nw: NotifyWorld) -> 
     )
     assert response.status_code == 404
     assert client.post(reverse("notify:mark_read"), {"id": "x"}).status_code == 400
+    # A digit int() refuses, an id past 64 bits: no such notification, not a server error.
+    for raw in ("²", str(2**63)):
+        assert client.post(reverse("notify:mark_read"), {"id": raw}).status_code == 400
     assert client.get(reverse("notify:mark_read")).status_code == 405
     theirs.refresh_from_db()
     assert theirs.read_at is None

@@ -635,6 +635,9 @@ def test_composing_and_issuing_an_urging_letter(ov: Ov, clock: Any) -> None:
     assert "Hạn báo cáo (01/03/2026)" in html(response).split('id="field-reply_by"')[1]
     response = client.post(url, _letter_data(ov, number_symbol=""))
     assert response.status_code == 400 and "Chưa nhập số, ký hiệu văn bản." in html(response)
+    # Ticked "tasks" no form offers ("²" is a digit to isdigit(), not to int(); past 64 bits).
+    response = client.post(url, _letter_data(ov, tasks=["²", str(2**63)]))
+    assert response.status_code == 400
     assert events() == before and not UrgingLetter.objects.exists()
     response = client.post(url, _letter_data(ov))
     assert response.status_code == 302

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from baro.cascade import queries as cascade_queries
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
+from baro.core.statements import id_from_text
 from baro.core.timeutil import format_date, today
 from baro.org import authority
 from baro.org import queries as org_queries
@@ -524,18 +525,21 @@ def task_assign(request: HttpRequest, person: Person) -> HttpResponse:
         )
     lead_units = _active_subtree_of(assigning_units)
     directive = None
-    if request.GET.get("directive", "").isdigit():
-        directive = _visible_directive(person, int(request.GET["directive"]))
+    directive_id = id_from_text(request.GET.get("directive", ""))
+    if directive_id is not None:
+        directive = _visible_directive(person, directive_id)
     groups = list(directive.groups.all()) if directive else []
     data = request.POST if request.method == "POST" else None
     lead = None
-    if data and data.get("lead_unit", "").isdigit():
-        lead = next((u for u in lead_units if u.pk == int(data["lead_unit"])), None)
+    lead_id = id_from_text(data.get("lead_unit", "")) if data else None
+    if lead_id is not None:
+        lead = next((u for u in lead_units if u.pk == lead_id), None)
     initial: dict[str, Any] = {"deadline_rule": DeadlineRule.WORKING_DAYS}
     if len(assigning_units) == 1:
         initial["assigning_unit"] = assigning_units[0].pk
-    if request.GET.get("group", "").isdigit():
-        initial["group"] = int(request.GET["group"])
+    group_id = id_from_text(request.GET.get("group", ""))
+    if group_id is not None:
+        initial["group"] = group_id
     form = forms.TaskAssignForm(
         data,
         assigning_units=assigning_units,
