@@ -6,15 +6,18 @@ On the demo city, as a department's director, the city's chairman and the admini
 or do not fit in a database integer, and with all the usual filter parameters at once set to
 "²", to a number past 64 bits and to NUL; the director also opens each page without an id
 (the lists, where filters are read) with one parameter at a time past 64 bits (a first
-refusal must not hide a later failure)."""
+refusal must not hide a later failure). Then every page is posted every field of every form
+at once, set to each of those values."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -25,6 +28,10 @@ pytestmark = pytest.mark.django_db
 
 HUGE = str(2**63)
 IDS = ("1", "0", HUGE)
+FORM_MODULES = {
+    "baro.cascade.forms", "baro.notify.forms", "baro.org.forms", "baro.oversight.forms",
+    "baro.web.forms", "baro.work.forms", "baro.workdays.forms",
+}  # fmt: skip
 # What the views read from a query string, by hand or through a filter form.
 PARAMETERS = (
     "unit", "unit_id", "officer", "directive", "person", "group", "flag", "dau-hieu", "status",
@@ -42,6 +49,17 @@ ALL_AT_ONCE = ("²", HUGE, "\x00")
 # than the chairman's, so the pages render faster) tries the parameters one at a time; the
 # chairman and the administrator (who alone sees the ledger, tokens and webhooks) all at once.
 PERSONAS = {"giamdoc.stc": True, "chutich": False, "admin": False}
+
+
+def _form_fields() -> list[str]:
+    """Every field of every form the site defines, and what views read from a POST by hand."""
+    names = {"next", "id", "all", "tasks", "lead_unit"}
+    for module_name in sorted(FORM_MODULES):
+        module = importlib.import_module(module_name)
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, forms.BaseForm):
+                names.update(value.base_fields)
+    return sorted(names)
 
 
 def _routes(patterns: list[Any], prefix: str = "") -> Iterator[str]:
@@ -83,4 +101,19 @@ def test_no_page_fails_on_ids_or_parameters_it_does_not_expect() -> None:
                     response = client.get(path, query)
                     if response.status_code >= 500:
                         failures.append(f"{username} GET {path} {query!r}: {response.status_code}")
+    # Every form posted to every page at once with all its fields wrong (as the director and the
+    # chairman, on the pages of the demo's first rows).
+    fields = _form_fields()
+    assert len(fields) > 60, fields
+    for username in ("giamdoc.stc", "chutich"):
+        client = Client(raise_request_exception=False)
+        client.force_login(Person.objects.get(user__username=username).user)
+        for page in pages:
+            if page == "/dang-xuat/":
+                continue
+            path = page.replace("{id}", "1")
+            for bad in ALL_AT_ONCE:
+                response = client.post(path, dict.fromkeys(fields, bad))
+                if response.status_code >= 500:
+                    failures.append(f"{username} POST {path} all = {bad!r}: {response.status_code}")
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures[:40])

@@ -19,7 +19,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,7 +29,7 @@ from baro.core.timeutil import today
 from baro.org.models import Person, Unit, UnitKind
 from baro.org.queries import active_on, subtree_q
 from baro.org.views import _refused
-from baro.web.access import person_required
+from baro.web.access import next_url, person_required
 from baro.work.models import Directive
 
 
@@ -366,10 +365,7 @@ def acknowledge(request: HttpRequest, person: Person, receipt_id: int) -> HttpRe
         request,
         _("Đã xác nhận quán triệt văn bản %(number)s.") % {"number": found.directive.number_symbol},
     )
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("cascade:pending")
-    return redirect(back or reverse("cascade:pending"))
+    return redirect(next_url(request, reverse("cascade:pending")))
 
 
 __all__ = [

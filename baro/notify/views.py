@@ -20,7 +20,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,7 +31,7 @@ from baro.notify.models import Delivery, DeliveryStatus, WebhookEndpoint
 from baro.notify.permissions import can_manage, manage_decision
 from baro.org.forms import attach_error
 from baro.org.models import Person
-from baro.web.access import person_required
+from baro.web.access import next_url, person_required
 
 PAGE_SIZE = 20
 # Where the secret of a just-registered webhook waits for the one page that shows it.
@@ -45,13 +44,6 @@ def _crumbs(*extra: tuple[str, str]) -> list[dict[str, str]]:
         {"label": _("Thông báo"), "url": reverse("notify:list")},
         *({"label": label, "url": url} for label, url in extra),
     ]
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return back
-    return default
 
 
 # --------------------------------------------------------------------------------------------
@@ -87,7 +79,7 @@ def mark_read(request: HttpRequest, person: Person) -> HttpResponse:
             messages.success(
                 request, _("Đã đánh dấu %(count)d thông báo là đã đọc.") % {"count": count}
             )
-        return redirect(_back(request, reverse("notify:list")))
+        return redirect(next_url(request, reverse("notify:list")))
     notification_id = id_from_text(raw)
     if notification_id is None:
         return HttpResponse(_("Thiếu thông báo cần đánh dấu."), status=400)
@@ -110,7 +102,7 @@ def mark_read(request: HttpRequest, person: Person) -> HttpResponse:
             ),
         ]
         return HttpResponse("".join(parts))
-    return redirect(_back(request, reverse("notify:list")))
+    return redirect(next_url(request, reverse("notify:list")))
 
 
 # --------------------------------------------------------------------------------------------
@@ -265,7 +257,7 @@ def delivery_requeue(request: HttpRequest, person: Person, pk: int) -> HttpRespo
         messages.error(request, error.message)
     else:
         messages.success(request, _("Đã đưa lượt gửi #%(id)d vào hàng chờ gửi lại.") % {"id": pk})
-    return redirect(_back(request, reverse("notify:deliveries")))
+    return redirect(next_url(request, reverse("notify:deliveries")))
 
 
 __all__ = [

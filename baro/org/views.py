@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -31,7 +30,7 @@ from baro.org import services as org_services
 from baro.org.authority import Power
 from baro.org.models import ApiToken, Delegation, Person, Position, Unit
 from baro.org.services import org_import
-from baro.web.access import deny_unless, person_required
+from baro.web.access import deny_unless, next_url, person_required
 from baro.web.events import readable
 
 PAGE_SIZE = 50
@@ -106,16 +105,6 @@ def _form_page(
         },
         status=status if not form.errors else 400,
     )
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    """Where to go back to: a same-site `next` from the query string, else `default`."""
-    target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _person_url(target: Person) -> str:
@@ -658,7 +647,7 @@ def position_end(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         raise Http404
     unit = _visible_unit(person, position.unit_id)
     _may_manage(person, unit)
-    back = _next_url(request, _unit_url(unit))
+    back = next_url(request, _unit_url(unit))
     form = forms.PositionEndForm(request.POST or None, initial={"on": today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -14,11 +14,28 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from baro.org import authority
 from baro.org import queries as org_queries
 from baro.org.authority import Power
 from baro.org.models import Person, Position
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """Where to go back to: the request's `next` (form, then query string) when it is a path
+    on this site, else `default`. Only a path: redirect() takes a bare word ("²") for the name
+    of a view and fails, and another host would make the form an open redirect."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return default
 
 
 def request_person(request: HttpRequest) -> Person | None:
