@@ -124,7 +124,7 @@ api.add_router("/oversight/", oversight_router)
 api.add_router("/notifications/", notify_router)
 
 
-def unknown_address(request: HttpRequest, rest: str = "") -> HttpResponse:
+def unknown_address(request: HttpRequest) -> HttpResponse:
     """Any other address under /api/: the API's JSON 404, not the site's HTML page (an id that
     does not fit an operation's pattern, "/letters/abc.pdf", lands here too). An address that
     exists with a trailing slash is sent there, as Django's APPEND_SLASH would have."""

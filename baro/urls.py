@@ -4,7 +4,7 @@ from baro.api import api, unknown_address
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", unknown_address),
+    re_path(r"^api/", unknown_address),
     path("i18n/", include("django.conf.urls.i18n")),
     path("so-cai/", include("baro.ledger.urls")),
     path("to-chuc/", include("baro.org.urls")),

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -111,19 +112,14 @@ def _bodies(operation: dict[str, Any], document: dict[str, Any]) -> Iterator[tup
     for name, sub in schema.get("properties", {}).items():
         for value in _wrong_values(sub, document):
             yield "application/json", json.dumps({**base, name: value})
-        if "properties" in _concrete(sub, document):  # one level down (coordinators, items)
-            inner = _concrete(sub, document)
-            for inner_name, inner_sub in inner["properties"].items():
-                for value in _wrong_values(inner_sub, document):
-                    nested = {**_sample(inner, document), inner_name: value}
-                    yield "application/json", json.dumps({**base, name: nested})
-        item = _concrete(sub, document).get("items")
-        if item and "properties" in _resolve(item, document):
-            inner = _resolve(item, document)
-            for inner_name, inner_sub in inner["properties"].items():
-                for value in _wrong_values(inner_sub, document):
-                    nested = {**_sample(inner, document), inner_name: value}
-                    yield "application/json", json.dumps({**base, name: [nested]})
+        # One level down (coordinators, items): an object the field holds, or a list of them.
+        field = _concrete(sub, document)
+        inner = _resolve(field.get("items", field), document)
+        for inner_name, inner_sub in inner.get("properties", {}).items():
+            for value in _wrong_values(inner_sub, document):
+                nested = {**_sample(inner, document), inner_name: value}
+                held = [nested] if "items" in field else nested
+                yield "application/json", json.dumps({**base, name: held})
 
 
 def _calls(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -155,7 +151,7 @@ def _client(person: Person, admin: Person) -> Client:
 
 def _send(client: Client, method: str, path: str, call: dict[str, Any]) -> Any:
     if "query" in call:
-        return client.generic(method.upper(), path, QUERY_STRING=_query(call["query"]))
+        return client.generic(method.upper(), path, QUERY_STRING=urlencode(call["query"]))
     if call.get("content_type") == "multipart/form-data":
         return client.post(path, data=call["data"])
     if "data" in call:
@@ -163,12 +159,6 @@ def _send(client: Client, method: str, path: str, call: dict[str, Any]) -> Any:
             method.upper(), path, data=call["data"], content_type=call["content_type"]
         )
     return client.generic(method.upper(), path)
-
-
-def _query(values: dict[str, str]) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(values)
 
 
 def test_bad_input_to_every_operation_gets_a_json_error_never_a_500() -> None:

@@ -40,7 +40,7 @@ def id_from_text(text: str) -> int | None:
     if not text.isdecimal():
         return None
     number = int(text)
-    return number if number <= _INT_MAX else None
+    return number if fits_integer_column(number) else None
 
 
 @functools.lru_cache(maxsize=256)

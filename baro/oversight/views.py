@@ -535,10 +535,10 @@ def _inspection_page(
     }
     if may_conduct:
         if planned:
-            flag_initial = request.GET.get("dau-hieu", "")
+            flag_id = id_from_text(request.GET.get("dau-hieu", ""))
             context["evidence_form"] = bound.get("evidence_form") or forms.EvidenceForm(
                 flags=queries.evidence_flag_candidates(inspection),
-                initial={"flag": flag_initial} if id_from_text(flag_initial) else None,
+                initial={"flag": flag_id} if flag_id is not None else None,
             )
             context["findings_form"] = bound.get("findings_form") or forms.FindingsForm(
                 initial={"findings": inspection.findings}

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baro.core.errors import DomainError
-from baro.core.statements import fits_integer_column
+from baro.core.statements import id_from_text
 from baro.core.timeutil import now
 from baro.core.timeutil import today as local_today
 from baro.org import authority
@@ -499,11 +499,8 @@ def _parse_int(value: str, field: str, label: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1 or not fits_integer_column(number):
+    number = id_from_text(value)
+    if not number:  # not digits, past 64 bits, or 0
         raise DomainError("work.bad_filter", f"{label} không hợp lệ: “{value}”.", field=field)
     return number
 
