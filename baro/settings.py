@@ -92,15 +92,21 @@ TEMPLATES = [
 ]
 
 
+# Django's SQLite backend with Baro's SQL functions (accent-insensitive search) registered.
+SQLITE_ENGINE = "baro.core.sqlite"
+
+
 def _databases() -> dict[str, dict[str, object]]:
     url = env_str("DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=env_int("BARO_DB_CONN_MAX_AGE", 60))
+        if config.get("ENGINE") == "django.db.backends.sqlite3":
+            config["ENGINE"] = SQLITE_ENGINE
         return {"default": config}
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": str(DATA_DIR / "baro.sqlite3"),
             # Kept open between requests: closing the last connection to a WAL database
             # checkpoints and removes the WAL file, ~25 ms per request when measured.

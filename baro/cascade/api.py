@@ -25,7 +25,7 @@ from baro.cascade.schemas import (
     SendIn,
 )
 from baro.core.errors import NotFoundError
-from baro.core.statements import fits_integer_column
+from baro.core.ids import fits_integer_column
 from baro.org.api_auth import request_person
 from baro.org.models import Person, Unit
 

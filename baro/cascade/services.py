@@ -36,9 +36,10 @@ from baro.cascade.models import Acknowledgement, DeploymentForm, DirectiveReceip
 from baro.cascade.queries import is_member, unit_members
 from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
 from baro.core.timeutil import format_date, now, today
+from baro.core.validation import clean_fields, required_text
+from baro.ledger.services import record_action
 from baro.org import authority
 from baro.org.authority import Decision, Power
-from baro.org.commands import clean_fields, record_action, required_text
 from baro.org.models import Person, Unit
 from baro.work.models import Directive
 from baro.work.permissions import require_directive_side

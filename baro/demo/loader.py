@@ -428,7 +428,7 @@ def demo_logins() -> list[str]:
 
 def _reset_sqlite() -> None:
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.sqlite3":
+    if database["ENGINE"] != settings.SQLITE_ENGINE:
         raise DomainError(
             "demo.reset_not_sqlite",
             "Chỉ xóa và nạp lại dữ liệu mẫu với SQLite; với PostgreSQL hãy dùng cơ sở dữ liệu mới.",

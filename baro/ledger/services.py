@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Field
 
-from baro.core.statements import statements
+from baro.core.sql import loaded, statements
 from baro.core.timeutil import now
 from baro.ledger.canonical import DEFAULT_CHAIN, GENESIS_HASH, event_body, event_hash
 from baro.ledger.checkpoints import checkpoint_locked
@@ -94,19 +94,6 @@ def record_event(
             payload=payload or {},
         )
         digest = event_hash(seq, prev_hash, body)
-        event = LedgerEvent(
-            chain=chain,
-            seq=seq,
-            occurred_at=occurred_at,
-            actor=actor,
-            on_behalf_of=on_behalf_of,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            body=body,
-            prev_hash=prev_hash,
-            hash=digest,
-        )
         # The moment as its field would send it (in UTC text on SQLite); every other column
         # is text or an integer, stored as given.
         stamp = _occurred_at_field().get_db_prep_save(occurred_at, connection)
@@ -126,11 +113,25 @@ def record_event(
                 digest,
             ],
         )
-        event.pk = inserted.fetchone()[0]
+        event_id = inserted.fetchone()[0]
         run.execute(_UPDATE_HEAD, [seq, digest, chain])
-    # The instance is what event.save() would have left: saved, in this database.
-    event._state.adding = False
-    event._state.db = connection.alias
+    # The saved row as a loaded instance, what event.save() would have left.
+    event = loaded(
+        LedgerEvent,
+        connection.alias,
+        id=event_id,
+        chain=chain,
+        seq=seq,
+        occurred_at=occurred_at,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        body=body,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
     interval = getattr(settings, "BARO_LEDGER_CHECKPOINT_INTERVAL", 1000)
     if seq % interval == 0:
         # Same transaction, lock already held: the checkpoint commits with the event it ends.
@@ -141,3 +142,39 @@ def record_event(
             # `baro ledger checkpoint`) covers every event since the last one anyway.
             logger.warning("ledger checkpoint at %s/%s skipped: no signing key", chain, seq)
     return event
+
+
+class Actor(Protocol):
+    """Who acts, as the ledger names them ("person:12", "system:worker")."""
+
+    @property
+    def ledger_ref(self) -> str: ...
+
+
+class Grant(Protocol):
+    """The authority's answer for a command: on whose behalf the actor acts ("" for their own
+    power)."""
+
+    @property
+    def on_behalf_of_ref(self) -> str: ...
+
+
+def record_action(
+    *,
+    actor: Actor,
+    decision: Grant | None,
+    action: str,
+    object_type: str,
+    object_id: int | str,
+    payload: dict[str, Any],
+) -> LedgerEvent:
+    """Append a command's one ledger event (inside the command's transaction) with its actor
+    and, when the power came by delegation, the person on whose behalf it acted."""
+    return record_event(
+        actor=actor.ledger_ref,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        payload=payload,
+        on_behalf_of=decision.on_behalf_of_ref if decision else "",
+    )

@@ -53,11 +53,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from baro.core.errors import ConflictError, DomainError, NotFoundError
-from baro.core.statements import Statements, statements
+from baro.core.sql import Statements, insert_sql, statements
 from baro.core.timeutil import now as _now
+from baro.core.validation import clean_fields
+from baro.ledger.services import record_action
 from baro.notify.models import Channel, Delivery, DeliveryStatus, Notification, WebhookEndpoint
 from baro.notify.permissions import require_can_manage
-from baro.org.commands import clean_fields, insert_sql, record_action
 from baro.org.models import Person
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
-from baro.core.statements import id_from_text
+from baro.core.ids import id_from_text
 from baro.notify import forms, queries, services
 from baro.notify.context import Bell
 from baro.notify.models import Delivery, DeliveryStatus, WebhookEndpoint

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from baro.org.commands import row_by
+from baro.core.sql import row_by
 from baro.org.models import ApiToken, Person
 
 

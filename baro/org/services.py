@@ -33,11 +33,11 @@ from django.utils import timezone
 
 from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
 from baro.core.timeutil import format_date, now, today
-from baro.ledger.services import record_event
+from baro.core.validation import clean_fields, required_text
+from baro.ledger.services import record_action, record_event
 from baro.org import authority
 from baro.org.api_auth import hash_token
 from baro.org.authority import Decision, Power
-from baro.org.commands import clean_fields, record_action, required_text
 from baro.org.importer import CHUNK, ImportPlan, ImportResult, check_plan, parse_rows
 from baro.org.models import (
     PATH_SEGMENT_WIDTH,

@@ -30,13 +30,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
-from baro.core.statements import statements
+from baro.core.sql import insert_row, loaded, statements
 from baro.core.timeutil import format_date, now, today
+from baro.core.validation import clean_fields, required_text
 from baro.ledger.models import LedgerEvent
+from baro.ledger.services import record_action
 from baro.notify.services import notify
 from baro.org import authority
 from baro.org.authority import Decision, Power
-from baro.org.commands import clean_fields, insert_row, record_action, required_text
 from baro.org.models import Person, Unit
 from baro.oversight.ladder import Ladder, validated_ladder
 from baro.oversight.models import (
@@ -247,8 +248,10 @@ def ladder_step_record(
         ).fetchone()
     if row is None:  # finished, extended or submitted meanwhile, or recorded by another worker
         return None
-    urging = Urging(
-        pk=row[0],
+    urging = loaded(
+        Urging,
+        connection.alias,
+        id=row[0],
         task_id=candidate.task_id,
         deadline=candidate.deadline,
         step=step,
@@ -256,10 +259,9 @@ def ladder_step_record(
         target_person_id=person_id,
         urged_by=actor,
         note=_STEP_WORDS[step],
+        letter_id=None,
         created_at=at,
     )
-    urging._state.adding = False
-    urging._state.db = connection.alias
     payload: dict[str, Any] = {
         "step": step,
         "deadline": candidate.deadline,
@@ -367,7 +369,8 @@ def task_urge(*, actor: Person, task: Task, note: str) -> Urging:
             urged_by=actor,
             note=note,
             created_at=now(),
-        )
+        ),
+        related=("task", "urged_by"),
     )
     notify(
         recipients=_manual_recipients([task], today()),
@@ -558,7 +561,8 @@ def _insert_flag(
                     figures=figures,
                     raised_at=now(),
                     raised_by=actor,
-                )
+                ),
+                related=("raised_by",),
             )
     except IntegrityError:
         return None

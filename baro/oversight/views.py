@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
-from baro.core.statements import id_from_text
+from baro.core.ids import id_from_text
 from baro.core.timeutil import format_date, today
 from baro.org import authority
 from baro.org.authority import Power

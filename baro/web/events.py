@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from baro.core.statements import id_from_text
+from baro.core.ids import id_from_text
 from baro.ledger.models import LedgerEvent
 from baro.org.models import Person
 from baro.oversight.labels import OVERSIGHT_ACTIONS

@@ -29,9 +29,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
+from baro.core.sql import row_by
 from baro.core.timeutil import today
 from baro.org.api_auth import request_person
-from baro.org.commands import row_by
 from baro.org.models import Person, Unit
 from baro.org.queries import unit_head
 from baro.work import permissions, rules, services

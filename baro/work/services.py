@@ -38,16 +38,12 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, models, transaction
 
 from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
+from baro.core.sql import insert_row, locked_row
 from baro.core.timeutil import format_date, now, today
+from baro.core.validation import clean_fields, required_text
+from baro.ledger.services import record_action
 from baro.org import authority
 from baro.org.authority import Decision, Power
-from baro.org.commands import (
-    clean_fields,
-    insert_row,
-    locked_row,
-    record_action,
-    required_text,
-)
 from baro.org.models import Person, Unit, system_person
 from baro.org.queries import lowest_common_superior
 from baro.work import rules
@@ -598,7 +594,7 @@ def _task_assign(
     # Related rows were passed in as loaded instances and the database's foreign keys stand
     # behind them: validating them again would cost a query each.
     _clean(task, exclude=_TASK_RELATIONS)
-    insert_row(task)
+    task = insert_row(task, related=_TASK_RELATIONS)
     rows = (
         TaskCoordinator.objects.bulk_create(
             [
@@ -794,7 +790,10 @@ def _task_report_progress(
         raise DomainError("work.percent_invalid", "Tiến độ phải từ 0 đến 100%.", field="percent")
     before = _task_state(task)
     report = insert_row(
-        ProgressReport(task=task, author=actor, percent=percent, text=text, blocker=blocker.strip())
+        ProgressReport(
+            task=task, author=actor, percent=percent, text=text, blocker=blocker.strip()
+        ),
+        related=("task", "author"),
     )
     task.percent = percent
     task.last_progress_at = report.created_at

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from baro.core.errors import AuthorityError, ConflictError, DomainError
 from baro.core.timeutil import format_date, now
+from baro.ledger.services import record_action
 from baro.org import authority
 from baro.org.authority import Decision, Power
-from baro.org.commands import record_action
 from baro.org.models import Person, Unit
 from baro.workdays import calendar
 from baro.workdays.models import CalendarOverride, OverrideKind

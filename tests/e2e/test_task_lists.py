@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 from openpyxl import load_workbook
 
-from baro.work.queries.lists import fold_text
+from baro.core.text import fold_text
 from tests.e2e.conftest import PERSONAS, login
 
 if TYPE_CHECKING:

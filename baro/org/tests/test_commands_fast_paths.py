@@ -6,14 +6,15 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from baro.core.errors import DomainError
+from baro.core.sql import insert_row, locked_row, row_by
 from baro.core.timeutil import today
+from baro.core.validation import clean_fields
 from baro.org import authority
 from baro.org.authority import ROLE_POWERS, Power
-from baro.org.commands import clean_fields, insert_row, locked_row, row_by
 from baro.org.models import Position, Role, Unit
 from baro.org.tests.conftest import World
 from baro.org.tests.factories import PositionFactory
@@ -148,10 +149,20 @@ def test_insert_row_stores_what_save_stores(world: World) -> None:
             valid_from=world.dept_a.valid_from,
         )
 
-    fast = insert_row(new_unit("X1"))
+    fast = insert_row(new_unit("X1"), related=("parent",))
     slow = new_unit("X2")
     slow.save(force_insert=True)
-    assert fast.pk is not None and not fast._state.adding
+    assert fast.pk is not None
+    # A saved row as a query loads it: its unique code is not taken by itself, and the parent
+    # it was given is attached without a query.
+    fast.full_clean()
+    with CaptureQueriesContext(connection) as queries:
+        assert fast.parent == world.dept_a
+    assert len(queries) == 0
+    assert {f.attname: getattr(fast, f.attname) for f in Unit._meta.concrete_fields} == {
+        f.attname: getattr(Unit.objects.get(pk=fast.pk), f.attname)
+        for f in Unit._meta.concrete_fields
+    }
     stored_fast = Unit.objects.get(pk=fast.pk)
     stored_slow = Unit.objects.get(pk=slow.pk)
     for f in Unit._meta.concrete_fields:

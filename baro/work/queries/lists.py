@@ -19,8 +19,6 @@ through a small function registered on each connection.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,14 +26,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.backends.signals import connection_created
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baro.core.errors import DomainError
-from baro.core.statements import id_from_text
+from baro.core.ids import id_from_text
+from baro.core.text import Fold, fold_text
 from baro.core.timeutil import now
 from baro.core.timeutil import today as local_today
 from baro.org import authority
@@ -186,68 +183,6 @@ def _not_updated_case(today: dt.date) -> Case:
 
 # --------------------------------------------------------------------------------------------
 # accent- and case-insensitive text
-
-
-def fold_text(text: str) -> str:
-    """Lower case without Vietnamese accents: "Đường Hà Nội" → "duong ha noi"."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace("đ", "d").replace("Đ", "D").lower()
-
-
-# Every accented letter of Vietnamese (both cases) and what fold_text makes of it; PostgreSQL's
-# translate() applies this table character by character, then lower() does the ASCII rest.
-_VIETNAMESE_BASES = "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
-_TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
-_ACCENTED_VOWELS = {
-    unicodedata.normalize("NFC", base + tone) for base in _VIETNAMESE_BASES for tone in _TONES
-} - set("aeiouyAEIOUY")
-_ACCENTED = "".join([*sorted(_ACCENTED_VOWELS), "đ", "Đ"])
-_FOLDED = "".join(fold_text(ch) for ch in _ACCENTED)
-assert len(_ACCENTED) == len(_FOLDED)
-
-
-class Fold(models.Func):
-    """fold_text() in SQL."""
-
-    output_field = models.TextField()
-    arity = 1
-
-    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, conn, function="baro_fold", **extra)
-
-    def as_postgresql(self, compiler: Any, conn: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            conn,
-            template=f"lower(translate(%(expressions)s, '{_ACCENTED}', '{_FOLDED}'))",
-            **extra,
-        )
-
-    def as_sql(self, compiler: Any, conn: Any, **extra: Any) -> Any:  # type: ignore[override]
-        if conn.vendor not in ("sqlite", "postgresql"):
-            return Lower(*self.get_source_expressions()).as_sql(compiler, conn)
-        return super().as_sql(compiler, conn, **extra)
-
-
-def _sqlite_fold(value: str | None) -> str | None:
-    return None if value is None else fold_text(value)
-
-
-def _register_fold(sender: Any, connection: Any, **kwargs: Any) -> None:
-    if connection.vendor == "sqlite":
-        raw: sqlite3.Connection = connection.connection
-        raw.create_function("baro_fold", 1, _sqlite_fold, deterministic=True)
-
-
-connection_created.connect(_register_fold, dispatch_uid="baro.work.lists.fold")
-
-
-def _ensure_fold_registered() -> None:
-    # A connection opened before this module was imported did not get the signal.
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        _register_fold(None, connection)
 
 
 def _text_q(text: str) -> Q:
@@ -449,8 +384,6 @@ def task_list(
     today = today or local_today()
     filters_q = _filters_q(filters, today)
     text = filters.text.strip()
-    if text:
-        _ensure_fold_registered()
     by_deadline = False
     if connection.vendor == "sqlite" and (scope == Scope.UNDER or filters.unit_id is not None):
         # How big is this list? Counting up to _big_list() through the lead-unit index costs

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baro.core.errors import DomainError
+from baro.core.text import fold_text
 from baro.core.timeutil import today
 from baro.org.models import Person, Role, Unit
 from baro.org.services import person_create
@@ -31,7 +32,6 @@ from baro.work.queries.lists import (
     available_scopes,
     completion_rates,
     count_up_to,
-    fold_text,
     parse_filters,
     task_list,
     timing_counts,

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET
 
 from baro.cascade import queries as cascade_queries
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
-from baro.core.statements import id_from_text
+from baro.core.ids import id_from_text
 from baro.core.timeutil import format_date, today
 from baro.org import authority
 from baro.org import queries as org_queries
