@@ -865,6 +865,11 @@ def test_every_detector_is_listed_once_with_a_description() -> None:
     kinds = {k for d in detectors.DETECTORS for k in d.kinds}
     assert kinds == set(FlagKind.values) - {FlagKind.LADDER_INSPECTION}
     assert all(d.description and d.run.__name__ == f"detect_{d.name}" for d in detectors.DETECTORS)
+    # One module per rule, named for it (baro/oversight/detectors/<name>.py).
+    assert [d.run.__module__ for d in detectors.DETECTORS] == [
+        f"baro.oversight.detectors.{name}" for name in detectors.RULES
+    ]
+    assert list(detectors.RULES) == names
 
 
 def test_a_pass_without_matches_reads_a_fixed_number_of_queries(
