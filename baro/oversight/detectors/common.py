@@ -42,7 +42,9 @@ class Detector:
 
 
 # --------------------------------------------------------------------------------------------
-# settings
+# settings: Baro's defaults where settings has none. Read at each pass with getattr, so a test
+# or an administrator changes them without a code change; each rule's module docstring says
+# what its figures mean.
 
 DEFAULTS: dict[str, int | float] = {
     "BARO_FLAG_BOUNCES": 2,
