@@ -196,7 +196,7 @@ BARO_GUIDANCE_ANSWER_WORKING_DAYS = env_int("BARO_GUIDANCE_ANSWER_WORKING_DAYS",
 # How soon other processes see a calendar override made elsewhere (seconds).
 BARO_CALENDAR_RECHECK_SECONDS = env_int("BARO_CALENDAR_RECHECK_SECONDS", 30, minimum=0)
 BARO_PAGE_SIZE = env_int("BARO_PAGE_SIZE", 50, minimum=5)
-# Avoidance detectors (baro/oversight/detectors.py explains each figure; Baro's defaults).
+# Avoidance detectors (each rule's module in baro/oversight/detectors/ explains its figures).
 BARO_FLAG_BOUNCES = env_int("BARO_FLAG_BOUNCES", 2, minimum=1)
 BARO_FLAG_BOUNCE_UNITS = env_int("BARO_FLAG_BOUNCE_UNITS", 2, minimum=2)
 BARO_FLAG_ACCEPT_WORKING_DAYS = env_int("BARO_FLAG_ACCEPT_WORKING_DAYS", 3, minimum=1)

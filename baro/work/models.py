@@ -243,10 +243,11 @@ class Task(models.Model):
                 fields=["assigning_unit", "status", "deadline"], name="work_task_assigning_idx"
             ),
             models.Index(fields=["status", "deadline"], name="work_task_due_idx"),
-            # The avoidance detectors' two partial indexes (baro/oversight/detectors.py repeats
-            # their conditions literally: SQLite uses a partial index only then). Tasks waiting
-            # for acceptance, by assignment date; open tasks at 0% with the dates the "more
-            # than half of its time" test reads (status first, so SQLite's planner takes it).
+            # The avoidance detectors' two partial indexes (baro/oversight/detectors/common.py
+            # repeats their conditions literally: SQLite uses a partial index only then). Tasks
+            # waiting for acceptance, by assignment date; open tasks at 0% with the dates the
+            # "more than half of its time" test reads (status first, so SQLite's planner takes
+            # it).
             models.Index(
                 fields=["assigned_on"],
                 condition=Q(status="assigned"),

@@ -22,6 +22,8 @@ from baro.notify.models import Notification
 from baro.org.models import Person, Role, Unit, UnitKind, system_person
 from baro.org.services import person_create, unit_create
 from baro.oversight import detectors
+from baro.oversight.detectors import common, extension_rate
+from baro.oversight.detectors.not_accepted import acceptance_cutoff
 from baro.oversight.models import Flag, FlagEvidence, FlagKind, Urging
 from baro.oversight.services import LetterDraft, task_urge, urging_letter_issue
 from baro.oversight.tests.conftest import START, WorkWorld, assign, at
@@ -243,11 +245,11 @@ def test_not_accepted_counts_from_the_dispute_decision(
 
 def test_acceptance_cutoff_skips_weekends_and_tet() -> None:
     # By Thursday 12/03 a task received on Sunday 8/03 has waited 9, 10, 11, 12/03: late.
-    assert detectors.acceptance_cutoff(dt.date(2026, 3, 12), 3) == dt.date(2026, 3, 8)
-    assert detectors.acceptance_cutoff(dt.date(2026, 3, 11), 3) == dt.date(2026, 3, 5)
+    assert acceptance_cutoff(dt.date(2026, 3, 12), 3) == dt.date(2026, 3, 8)
+    assert acceptance_cutoff(dt.date(2026, 3, 11), 3) == dt.date(2026, 3, 5)
     # Around Tết Bính Ngọ (off 14–22/02/2026): from 12/02, the 4 working days by 25/02 are
     # 13, 23, 24 and 25/02; from 13/02 only three.
-    assert detectors.acceptance_cutoff(dt.date(2026, 2, 25), 3) == dt.date(2026, 2, 12)
+    assert acceptance_cutoff(dt.date(2026, 2, 25), 3) == dt.date(2026, 2, 12)
 
 
 # --------------------------------------------------------------------------------------------
@@ -863,6 +865,11 @@ def test_every_detector_is_listed_once_with_a_description() -> None:
     kinds = {k for d in detectors.DETECTORS for k in d.kinds}
     assert kinds == set(FlagKind.values) - {FlagKind.LADDER_INSPECTION}
     assert all(d.description and d.run.__name__ == f"detect_{d.name}" for d in detectors.DETECTORS)
+    # One module per rule, named for it (baro/oversight/detectors/<name>.py).
+    assert [d.run.__module__ for d in detectors.DETECTORS] == [
+        f"baro.oversight.detectors.{name}" for name in detectors.RULES
+    ]
+    assert list(detectors.RULES) == names
 
 
 def test_a_pass_without_matches_reads_a_fixed_number_of_queries(
@@ -891,7 +898,7 @@ def test_a_failing_detector_does_not_stop_the_others(
 
 
 def test_candidates_are_raised_in_batches(ww: WorkWorld, clock: Any, monkeypatch: Any) -> None:
-    chunks = detectors._chunks
+    chunks = common.chunks
     sizes: list[int] = []
 
     def small(values: Any, size: int = 500) -> Any:
@@ -899,7 +906,10 @@ def test_candidates_are_raised_in_batches(ww: WorkWorld, clock: Any, monkeypatch
             sizes.append(len(batch))
             yield batch
 
-    monkeypatch.setattr(detectors, "_chunks", small)
+    # Every bulk load goes through common.chunks; the extension rate also chunks its own
+    # count of the siblings' tasks.
+    for module in (common, extension_rate):
+        monkeypatch.setattr(module, "chunks", small)
     _troubled_world(ww, clock)
     day = dt.date(2026, 3, 17)
     assert detectors.run_detectors(day, actor=system_person(), raise_errors=True) == 7
@@ -907,7 +917,7 @@ def test_candidates_are_raised_in_batches(ww: WorkWorld, clock: Any, monkeypatch
 
 
 def test_task_status_constants_match_the_rules() -> None:
-    assert set(detectors.OPEN) == {
+    assert set(common.OPEN) == {
         TaskStatus.ASSIGNED,
         TaskStatus.IN_PROGRESS,
         TaskStatus.SUBMITTED,
@@ -928,6 +938,6 @@ def test_the_detectors_partial_indexes_are_declared_and_present() -> None:
     with connection.cursor() as cursor:
         present = connection.introspection.get_constraints(cursor, Task._meta.db_table)
     assert {"oversight_task_waiting_idx", "oversight_task_zero_idx"} <= set(present)
-    assert "assigned" in detectors.WAITING_SQL and "percent" in detectors.AT_ZERO_SQL
+    assert "assigned" in common.WAITING_SQL and "percent" in common.AT_ZERO_SQL
     assert str(waiting.condition) == str(Q(status=TaskStatus.ASSIGNED.value))
     assert dict(zero.condition.children)["percent"] == 0
