@@ -15,11 +15,11 @@ from ninja.parser import Parser
 
 from baro.cascade.api import router as cascade_router
 from baro.core.errors import DomainError
-from baro.ledger.api import router as ledger_router
 from baro.notify.api import router as notify_router
 from baro.org.api import router as org_router
 from baro.org.api_auth import api_auth
 from baro.oversight.api import router as oversight_router
+from baro.web.ledger_api import router as ledger_router
 from baro.work.api import router as work_router
 from baro.work.api_collab import router as work_collab_router
 

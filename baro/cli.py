@@ -7,10 +7,12 @@ come out as one Vietnamese line on stderr with their stable code, and a non-zero
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -113,11 +115,9 @@ def _start_worker(args: argparse.Namespace) -> None:
     import atexit
     import subprocess
 
-    from django.conf import settings
+    from django.db import connection
 
-    wanted = args.worker == "yes" or (
-        args.worker == "auto" and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
-    )
+    wanted = args.worker == "yes" or (args.worker == "auto" and connection.vendor == "sqlite")
     if not wanted:
         return
     child = subprocess.Popen([sys.executable, "-m", "baro", "worker"])
@@ -182,6 +182,63 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày “{text}” không đúng dạng YYYY-MM-DD") from None
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from baro.worker import run_forever, run_pass
+
+    if args.once:
+
+        def progress(step: str, done: int, total: int) -> None:
+            print(f"  … {step}: {done}/{total}", flush=True)
+
+        report = run_pass(args.date, progress=progress if args.verbose else None)
+        print(report.summary(), flush=True)
+        return 0
+    if args.interval < 1:
+        print(
+            "Lỗi [worker.interval]: khoảng thời gian giữa hai lượt phải từ 1 giây.", file=sys.stderr
+        )
+        return EXIT_ERROR
+    stop = threading.Event()
+
+    def finish(*_: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, finish)
+    signal.signal(signal.SIGINT, finish)
+    print(f"Baro worker: một lượt mỗi {args.interval:g} giây. Nhấn Ctrl+C để dừng.", flush=True)
+    run_forever(args.interval, stop=stop, log=lambda line: print(line, flush=True))
+    return 0
+
+
+def _register_worker(sub: Any) -> None:
+    worker = sub.add_parser(
+        "worker",
+        help="chạy đôn đốc tự động, phát hiện né tránh, gửi thông báo theo lịch",
+    )
+    worker.add_argument("--once", action="store_true", help="chạy một lượt rồi dừng")
+    worker.add_argument(
+        "--interval",
+        type=float,
+        default=float(os.environ.get("BARO_WORKER_INTERVAL", "60")),
+        help="số giây giữa hai lượt (mặc định 60)",
+    )
+    worker.add_argument(
+        "--date", type=_day, default=None, help="chạy như vào ngày này (YYYY-MM-DD), cho thử nghiệm"
+    )
+    worker.add_argument("--verbose", action="store_true", help="in tiến độ từng bước")
+    worker.set_defaults(handler=cmd_worker)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="baro",
@@ -222,11 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from baro.ledger.cli import register as register_ledger
     from baro.org.cli import register as register_org
-    from baro.oversight.cli import register as register_worker
 
     register_ledger(sub)
     register_org(sub)
-    register_worker(sub)
+    _register_worker(sub)
 
     manage = sub.add_parser("manage", help="lệnh quản trị Django (migrate, shell…)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -6,7 +6,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", unknown_address),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("so-cai/", include("baro.ledger.urls")),
+    path("so-cai/", include("baro.web.ledger_urls")),
     path("to-chuc/", include("baro.org.urls")),
     path("lich-lam-viec/", include("baro.workdays.urls")),
     path("nhiem-vu/", include("baro.work.urls")),

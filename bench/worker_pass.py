@@ -188,7 +188,7 @@ def build(tasks: int, due: int) -> None:
 
 def measure() -> None:
     from baro.ledger.models import LedgerEvent
-    from baro.oversight.worker import run_pass
+    from baro.worker import run_pass
 
     events_before = LedgerEvent.objects.count()
     before = resource.getrusage(resource.RUSAGE_SELF)

@@ -7,3 +7,9 @@ class CascadeConfig(AppConfig):
     name = "baro.cascade"
     label = "cascade"
     verbose_name = "Cụ thể hóa, triển khai, quán triệt văn bản chỉ đạo"
+
+    def ready(self) -> None:
+        from baro.cascade.labels import ACTION_LABELS
+        from baro.ledger.labels import register_labels
+
+        register_labels(ACTION_LABELS)

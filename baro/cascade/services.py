@@ -255,7 +255,7 @@ def _directive_send(
     return receipts
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def directive_send(
     *,
     actor: Person,
@@ -325,7 +325,7 @@ def _receipt_forward(
     return forwards
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def receipt_forward(
     *,
     actor: Person,
@@ -397,7 +397,7 @@ def _plan_issue(
     return receipt
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def plan_issue(
     *,
     actor: Person,
@@ -479,7 +479,7 @@ def _deployment_record(
     return receipt
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def deployment_record(
     *,
     actor: Person,
@@ -533,7 +533,7 @@ def _receipt_acknowledge(*, actor: Person, receipt: DirectiveReceipt) -> Acknowl
     return acknowledgement
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def receipt_acknowledge(*, actor: Person, receipt: DirectiveReceipt) -> Acknowledgement:
     """ "Đã quán triệt": a current member of the receiving unit acknowledges, in one click.
 

@@ -25,11 +25,11 @@ from django.views.decorators.http import require_POST
 from baro.cascade import forms, queries, services
 from baro.cascade.models import DirectiveReceipt
 from baro.core.errors import DomainError, NotFoundError
+from baro.core.pages import next_url, person_required
 from baro.core.timeutil import today
 from baro.org.models import Person, Unit, UnitKind
 from baro.org.queries import active_on, subtree_q
 from baro.org.views import _refused
-from baro.web.access import next_url, person_required
 from baro.work.models import Directive
 
 

@@ -614,7 +614,7 @@ def _endpoint_state(endpoint: WebhookEndpoint) -> dict[str, Any]:
     }
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def webhook_register(
     *, actor: Person, url: str, description: str = "", secret: str = ""
 ) -> WebhookEndpoint:
@@ -654,7 +654,7 @@ def webhook_register(
     return endpoint
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def webhook_disable(*, actor: Person, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     """Stop sending to `endpoint`; its deliveries still waiting are given up (failed).
 
@@ -693,7 +693,7 @@ def webhook_disable(*, actor: Person, endpoint: WebhookEndpoint) -> WebhookEndpo
     return endpoint
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def delivery_requeue(*, actor: Person, delivery: Delivery) -> Delivery:
     """Put a failed delivery back in the outbox, due now, with all its attempts again.
 

@@ -25,13 +25,12 @@ from django.views.decorators.http import require_POST
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
 from baro.core.ids import id_from_text
+from baro.core.pages import attach_error, next_url, person_required
 from baro.notify import forms, queries, services
 from baro.notify.context import Bell
 from baro.notify.models import Delivery, DeliveryStatus, WebhookEndpoint
 from baro.notify.permissions import can_manage, manage_decision
-from baro.org.forms import attach_error
 from baro.org.models import Person
-from baro.web.access import next_url, person_required
 
 PAGE_SIZE = 20
 # Where the secret of a just-registered webhook waits for the one page that shows it.

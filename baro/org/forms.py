@@ -14,24 +14,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from baro.core.errors import DomainError
 from baro.org.authority import Power
 from baro.org.models import Person, Role, SuccessionKind, Unit, UnitKind
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M"]
-
-
-def attach_error(
-    form: forms.Form, error: DomainError, aliases: dict[str, str] | None = None
-) -> None:
-    """Show a service's refusal on the form: next to its field when the form has it."""
-    field = error.field or ""
-    field = (aliases or {}).get(field, field)
-    if field in form.fields:
-        form.add_error(field, error.message)
-    else:
-        form.add_error(None, error.message)
 
 
 class UnitCodeField(forms.CharField):

@@ -263,7 +263,7 @@ def _unit_create(
     return unit
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def unit_create(
     *,
     actor: Person,
@@ -290,7 +290,7 @@ def unit_create(
     )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def unit_update(
     *,
     actor: Person,
@@ -336,7 +336,7 @@ def unit_update(
     return unit
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def unit_move(*, actor: Person, unit: Unit, new_parent: Unit) -> Unit:
     """Move `unit` (and its whole subtree) under `new_parent`.
 
@@ -483,7 +483,7 @@ def _close_one(
     return decision, change
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def unit_close(
     *,
     actor: Person,
@@ -520,7 +520,7 @@ def unit_close(
     return unit
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def unit_merge(
     *, actor: Person, units: Sequence[Unit], into: Unit, on: dt.date, decision_ref: str = ""
 ) -> Unit:
@@ -711,7 +711,7 @@ def _person_create(
     return person
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def person_create(
     *,
     actor: Person,
@@ -746,7 +746,7 @@ def person_create(
     )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def person_update(
     *,
     actor: Person,
@@ -794,7 +794,7 @@ def person_update(
     return person
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def position_appoint(
     *,
     actor: Person,
@@ -853,7 +853,7 @@ def _position_end(*, position: Position, on: dt.date, reason: str) -> dict[str, 
     return before
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def position_end(*, actor: Person, position: Position, on: dt.date, reason: str) -> Position:
     """End a position on `on` (kept in history, never deleted)."""
     decision = _require_manage(actor, position.unit)
@@ -871,7 +871,7 @@ def position_end(*, actor: Person, position: Position, on: dt.date, reason: str)
     return position
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def head_replace(
     *,
     actor: Person,
@@ -932,7 +932,7 @@ def head_replace(
 # delegations
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def delegation_grant(
     *,
     actor: Person,
@@ -1029,7 +1029,7 @@ def delegation_grant(
     return delegation
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def delegation_revoke(*, actor: Person, delegation: Delegation, reason: str) -> Delegation:
     """Revoke a delegation now (the delegator, or registry.manage over its unit)."""
     delegation = Delegation.objects.select_for_update().select_related("unit").get(pk=delegation.pk)
@@ -1069,7 +1069,7 @@ def _require_token_authority(actor: Person, person: Person) -> Decision:
     return authority.require_over_person(actor, person, Power.REGISTRY_MANAGE)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def api_token_issue(
     *, actor: Person, person: Person, name: str, expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
@@ -1107,7 +1107,7 @@ def api_token_issue(
     return token, raw
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def api_token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
     """Revoke a token now."""
     token = ApiToken.objects.select_for_update().select_related("person").get(pk=token.pk)
@@ -1135,7 +1135,7 @@ def api_token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
 # installation
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def bootstrap_installation(
     *,
     root_name: str,
@@ -1260,7 +1260,7 @@ def _import_write(plan: ImportPlan, parent: Unit | None) -> tuple[list[Unit], li
     return created, persons, len(positions)
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def org_import(
     *, actor: Person, data: bytes, filename: str, parent: Unit | None = None
 ) -> ImportResult:

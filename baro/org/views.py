@@ -23,15 +23,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
+from baro.core.pages import attach_error, deny_unless, next_url, person_required
 from baro.core.timeutil import format_date, now, today
 from baro.org import authority, forms
 from baro.org import queries as org_queries
 from baro.org import services as org_services
 from baro.org.authority import Power
+from baro.org.history import readable
 from baro.org.models import ApiToken, Delegation, Person, Position, Unit
 from baro.org.services import org_import
-from baro.web.access import deny_unless, next_url, person_required
-from baro.web.events import readable
 
 PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 20
@@ -75,7 +75,7 @@ def _unit_url(unit: Unit) -> str:
 def _refused(form: Any, error: DomainError, aliases: dict[str, str] | None = None) -> None:
     if isinstance(error, AuthorityError):
         raise PermissionDenied(error.message)
-    forms.attach_error(form, error, aliases)
+    attach_error(form, error, aliases)
 
 
 def _form_page(

@@ -7,3 +7,9 @@ class OversightConfig(AppConfig):
     name = "baro.oversight"
     label = "oversight"
     verbose_name = "Đôn đốc, phát hiện né tránh, kiểm tra và xử lý người đứng đầu"
+
+    def ready(self) -> None:
+        from baro.ledger.labels import register_labels
+        from baro.oversight.labels import ACTION_LABELS
+
+        register_labels(ACTION_LABELS)

@@ -26,8 +26,8 @@ from baro.core.timeutil import format_date
 from baro.org.models import system_person
 from baro.oversight import services
 from baro.oversight.detectors import run_detectors
+from baro.oversight.ladder_pass import run_ladder
 from baro.oversight.models import Flag, FlagStatus, HandlingMeasure
-from baro.oversight.worker import run_ladder
 from baro.work.models import Task
 from baro.workdays.calendar import is_working_day
 

@@ -1,5 +1,5 @@
 """Forms of the oversight pages. They parse and check shapes; the services decide the rest (a
-refusal goes back next to its field through baro.org.forms.attach_error)."""
+refusal goes back next to its field through baro.core.pages.attach_error)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""Words for the ledger actions of oversight, for every page that shows a history."""
+"""Words for the ledger actions of oversight, registered with the ledger when Django starts."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-OVERSIGHT_ACTIONS = {
+ACTION_LABELS = {
     "oversight.ladder.configured": gettext_lazy("Đặt thang đôn đốc"),
     "oversight.ladder.remind": gettext_lazy("Nhắc trước hạn"),
     "oversight.ladder.urge": gettext_lazy("Đôn đốc khi đến hạn"),

@@ -106,7 +106,7 @@ def _task_url(task_id: int) -> str:
 # the ladder's configuration
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def ladder_configure(
     *, actor: Person, directive: Directive | None = None, values: dict[str, Any]
 ) -> LadderConfig:
@@ -206,7 +206,7 @@ _INSERT_STEP = (
 )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def ladder_step_record(
     *,
     actor: Person,
@@ -350,7 +350,7 @@ def _manual_recipients(tasks: Iterable[Task], day: dt.date) -> list[Person]:
     return list(found.values())
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def task_urge(*, actor: Person, task: Task, note: str) -> Urging:
     """A leader urges a task by hand (đôn đốc trực tiếp), with what is asked."""
     decision = _require_urger(actor, task)
@@ -410,7 +410,7 @@ class LetterDraft:
     recipients: str = ""
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def urging_letter_issue(
     *, actor: Person, draft: LetterDraft, tasks: Sequence[Task]
 ) -> UrgingLetter:
@@ -575,7 +575,7 @@ def _insert_flag(
     return flag
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def flag_raise(
     *,
     actor: Person,
@@ -666,7 +666,7 @@ def require_flag_decider(actor: Person, flag: Flag) -> Decision:
     )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def flag_decide(*, actor: Person, flag: Flag, confirm: bool, reason: str) -> Flag:
     """Confirm (xác nhận) or dismiss (bác bỏ) an open flag, with a reason."""
     try:
@@ -733,7 +733,7 @@ def _still_open(inspection: Inspection) -> None:
         )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def inspection_open(
     *,
     actor: Person,
@@ -796,7 +796,7 @@ def _ever_within(person: Person, unit: Unit) -> bool:
     return Position.objects.filter(person=person, unit__path__startswith=unit.path).exists()
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def inspection_add_evidence(
     *,
     actor: Person,
@@ -852,7 +852,7 @@ def inspection_add_evidence(
     return evidence
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def inspection_record_findings(
     *, actor: Person, inspection: Inspection, findings: str
 ) -> Inspection:
@@ -875,7 +875,7 @@ def inspection_record_findings(
     return inspection
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def inspection_conclude(*, actor: Person, inspection: Inspection, conclusion: str) -> Inspection:
     """Conclude an inspection (kết luận kiểm tra): final, the findings must be recorded."""
     inspection = _locked_inspection(inspection)
@@ -917,7 +917,7 @@ def inspection_conclude(*, actor: Person, inspection: Inspection, conclusion: st
     return inspection
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def handling_decide(
     *,
     actor: Person,

@@ -35,16 +35,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
 from baro.core.ids import id_from_text
+from baro.core.pages import attach_error, person_required
 from baro.core.timeutil import format_date, today
 from baro.org import authority
 from baro.org.authority import Power
-from baro.org.forms import attach_error
+from baro.org.history import readable
 from baro.org.models import Person, Position, Role, Unit
 from baro.org.queries import active_on, subtree_q
 from baro.oversight import forms, queries, services
-
-# Labels of oversight's own ledger actions (the shared table in baro.web.events has none yet).
-from baro.oversight.labels import OVERSIGHT_ACTIONS
 from baro.oversight.ladder import DEFAULT_LADDER
 from baro.oversight.models import (
     Flag,
@@ -54,8 +52,6 @@ from baro.oversight.models import (
     InspectionStatus,
     LadderStep,
 )
-from baro.web.access import person_required
-from baro.web.events import readable
 from baro.work.models import Task
 from baro.work.queries import detail
 
@@ -147,8 +143,6 @@ def _ledger_url(object_type: str, object_id: str | int) -> str:
 def _readable(events: list[Any]) -> list[Any]:
     rows = readable(events)
     for event in rows:
-        if not event.action_label:
-            event.action_label = OVERSIGHT_ACTIONS.get(event.action, "")
         event.ledger_url = _ledger_url(event.object_type, event.object_id)
     return rows
 

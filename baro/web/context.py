@@ -8,9 +8,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from baro.core.pages import request_person
 from baro.org.models import Role
-from baro.web.access import current_positions, request_person, web_powers
-from baro.workdays.views import calendar_decision
+from baro.web.access import current_positions, web_powers
+from baro.workdays.permissions import calendar_decision
 
 # Who sees "Giám sát": inspectors, heads and deputies (urging, letters, their record), and
 # administrators (the urging ladder).

@@ -10,12 +10,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from baro.cascade.queries import my_pending_acknowledgements, receipts_to_handle
+from baro.core.pages import person_required
 from baro.core.timeutil import today
 from baro.ledger import queries as ledger_queries
 from baro.org import queries as org_queries
 from baro.org.models import Person, Role
 from baro.web import dashboards
-from baro.web.access import current_positions, person_required
+from baro.web.access import current_positions
 from baro.web.forms import LoginForm
 from baro.work.queries.inbox import work_inbox
 

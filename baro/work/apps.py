@@ -7,3 +7,9 @@ class WorkConfig(AppConfig):
     name = "baro.work"
     label = "work"
     verbose_name = "Văn bản chỉ đạo và nhiệm vụ"
+
+    def ready(self) -> None:
+        from baro.ledger.labels import register_labels
+        from baro.work.labels import ACTION_LABELS
+
+        register_labels(ACTION_LABELS)

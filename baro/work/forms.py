@@ -1,6 +1,6 @@
 """Forms of the directive and task pages. They parse and check shapes; the services decide.
 
-A service's DomainError is put back on the form by baro.org.forms.attach_error, next to the
+A service's DomainError is put back on the form by baro.core.pages.attach_error, next to the
 field it names. The unit and person choices offered here are only what the actor can sensibly
 pick (units where they hold the power, people of the lead unit); the services re-check all of it.
 """

@@ -368,7 +368,7 @@ def _directive_register(
     return directive
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def directive_register(
     *,
     actor: Person,
@@ -616,7 +616,7 @@ def _task_assign(
     return task
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def task_assign(
     *,
     actor: Person,
@@ -695,7 +695,7 @@ def _task_accept(*, actor: Person, task: Task) -> Task:
     return task
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def task_accept(*, actor: Person, task: Task) -> Task:
     """Accept (tiếp nhận) a task waiting for its lead: task.handle over the lead unit."""
     return _task_accept(actor=actor, task=task)
@@ -769,7 +769,7 @@ def _task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit 
     return task
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit | None) -> Task:
     """Refuse a task as not the lead unit's own, naming the unit that should lead it.
 
@@ -813,7 +813,7 @@ def _task_report_progress(
     return report
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def task_report_progress(
     *, actor: Person, task: Task, percent: int, text: str, blocker: str = ""
 ) -> ProgressReport:
@@ -840,7 +840,7 @@ def _task_submit(*, actor: Person, task: Task, note: str = "") -> Task:
     return task
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def task_submit(*, actor: Person, task: Task, note: str = "") -> Task:
     """Submit the result of a task in progress for the assigner's approval."""
     return _task_submit(actor=actor, task=task, note=note)
@@ -875,7 +875,7 @@ def _task_approve(
     return task
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def task_approve(
     *, actor: Person, task: Task, quality_grade: str, effectiveness_grade: str, note: str = ""
 ) -> Task:
@@ -911,7 +911,7 @@ def _task_return(*, actor: Person, task: Task, reason: str) -> Task:
     return task
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def task_return(*, actor: Person, task: Task, reason: str) -> Task:
     """Send a submitted result back for rework (trả lại), with the reason; counted."""
     return _task_return(actor=actor, task=task, reason=reason)
@@ -949,7 +949,7 @@ def _task_cancel(*, actor: Person, task: Task, reason: str) -> Task:
     return task
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def task_cancel(*, actor: Person, task: Task, reason: str) -> Task:
     """Cancel an unfinished task (not while disputed), with the reason: the assigner, or
     task.assign over the assigning unit."""
@@ -1044,7 +1044,7 @@ def _dispute_decide(*, actor: Person, dispute: Dispute, unit: Unit, reason: str)
     return dispute
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def dispute_decide(*, actor: Person, dispute: Dispute, unit: Unit, reason: str) -> Dispute:
     """Decide which unit leads the disputed task; binding (that unit cannot refuse it again).
 
@@ -1105,7 +1105,7 @@ def _extension_request(
     return extension
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def extension_request(
     *, actor: Person, task: Task, new_deadline: dt.date, reason: str
 ) -> Extension:
@@ -1171,7 +1171,7 @@ def _extension_decide(
     return extension
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def extension_decide(
     *, actor: Person, extension: Extension, approve: bool, note: str = ""
 ) -> Extension:
@@ -1314,7 +1314,7 @@ def _input_request(
     return row
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def input_request(
     *, actor: Person, task: Task, unit: Unit, question: str, due_on: dt.date | None = None
 ) -> InputRequest:
@@ -1377,7 +1377,7 @@ def _input_answer(
     return row
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def input_answer(
     *, actor: Person, input_request: InputRequest, position: str, answer: str = ""
 ) -> InputRequest:
@@ -1421,7 +1421,7 @@ def _input_mark_unclear(*, actor: Person, input_request: InputRequest, note: str
     return row
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def input_mark_unclear(*, actor: Person, input_request: InputRequest, note: str) -> InputRequest:
     """Record that a coordinator's answer gives no clear position (the lead side), with why."""
     return _input_mark_unclear(actor=actor, input_request=input_request, note=note)
@@ -1515,7 +1515,7 @@ def _guidance_request(
     return row
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def guidance_request(
     *,
     actor: Person,
@@ -1573,7 +1573,7 @@ def _guidance_answer(
     return row
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def guidance_answer(
     *, actor: Person, guidance: GuidanceRequest, answer: str, within_unit_authority: bool = False
 ) -> GuidanceRequest:
@@ -2006,7 +2006,7 @@ def _subtask_assign(
     )
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def subtask_assign(
     *,
     actor: Person,

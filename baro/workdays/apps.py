@@ -11,7 +11,11 @@ class WorkdaysConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import request_started
 
+        from baro.ledger.labels import register_labels
         from baro.workdays.calendar import recheck_soon
+        from baro.workdays.labels import ACTION_LABELS
+
+        register_labels(ACTION_LABELS)
 
         # Server processes each cache the calendar: a request sees other processes' changes.
         request_started.connect(recheck_soon, dispatch_uid="baro.workdays.recheck_soon")

@@ -1,5 +1,5 @@
 """Forms of the working-day calendar page. They parse and check shapes; the services decide the
-rest (a refusal goes back next to its field through baro.org.forms.attach_error)."""
+rest (a refusal goes back next to its field through baro.core.pages.attach_error)."""
 
 from __future__ import annotations
 

@@ -16,17 +16,15 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
 
-from baro.core.errors import AuthorityError, ConflictError, DomainError
+from baro.core.errors import ConflictError, DomainError
 from baro.core.timeutil import format_date, now
 from baro.ledger.services import record_action
-from baro.org import authority
-from baro.org.authority import Decision, Power
-from baro.org.models import Person, Unit
+from baro.org.authority import Decision
+from baro.org.models import Person
 from baro.workdays import calendar
 from baro.workdays.models import CalendarOverride, OverrideKind
+from baro.workdays.permissions import require_calendar_manage
 
 OBJ_OVERRIDE = "workdays.override"
 ACTION_SET = "workdays.override.set"
@@ -35,27 +33,7 @@ ACTION_REMOVED = "workdays.override.removed"
 REASON_MAX = CalendarOverride._meta.get_field("reason").max_length or 255
 DECISION_REF_MAX = CalendarOverride._meta.get_field("decision_ref").max_length or 255
 
-__all__ = ["calendar_override_remove", "calendar_override_set", "require_calendar_manage"]
-
-
-def require_calendar_manage(actor: Person) -> Decision:
-    """calendar.manage over some active root unit (or Baro's system actor), else AuthorityError."""
-    if actor.is_system:
-        return Decision(True, Power.CALENDAR_MANAGE, "Tác nhân hệ thống của Baro.")
-    today = timezone.localdate()
-    roots = Unit.objects.filter(parent__isnull=True).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=today)
-    )
-    for root in roots:
-        decision = authority.check(actor, Power.CALENDAR_MANAGE, root)
-        if decision:
-            return decision
-    raise AuthorityError(
-        f"{actor.full_name} không có quyền “{authority.power_label(Power.CALENDAR_MANAGE)}”: "
-        "lịch làm việc áp dụng cho toàn hệ thống, chỉ quản trị viên của một đơn vị cấp cao nhất "
-        "mới được điều chỉnh.",
-        details={"power": Power.CALENDAR_MANAGE},
-    )
+__all__ = ["calendar_override_remove", "calendar_override_set"]
 
 
 def _text(value: str, field: str, label: str, max_length: int, *, required: bool) -> str:
@@ -122,7 +100,7 @@ def _label(day: dt.date) -> str:
     return f"{calendar.WEEKDAY_NAMES[day.weekday()]} {format_date(day)}"
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def calendar_override_set(
     *,
     actor: Person,
@@ -196,7 +174,7 @@ def calendar_override_set(
     return override
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def calendar_override_remove(*, actor: Person, day: dt.date, reason: str) -> CalendarOverride:
     """Remove the active override of `day`: it falls back to the package and weekends.
 

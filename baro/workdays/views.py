@@ -18,15 +18,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from baro.core.errors import AuthorityError, DomainError
+from baro.core.errors import DomainError
+from baro.core.pages import deny_unless, person_required
 from baro.core.timeutil import format_date, today
-from baro.org import authority
-from baro.org.authority import Power
 from baro.org.models import Person
 from baro.org.views import _refused
-from baro.web.access import deny_unless, person_required
 from baro.workdays import calendar, forms, queries, services
 from baro.workdays.models import CalendarOverride, OverrideKind
+from baro.workdays.permissions import calendar_decision
 
 # Where each listed day comes from, as the page names it.
 SOURCE_LABELS = {
@@ -62,15 +61,6 @@ SET_PAGES = {
 
 # --------------------------------------------------------------------------------------------
 # helpers
-
-
-def calendar_decision(person: Person) -> authority.Decision:
-    """calendar.manage as the calendar's services decide it (over a root unit), as a Decision:
-    the pages and the navigation ask this, so they never offer what the service would refuse."""
-    try:
-        return services.require_calendar_manage(person)
-    except AuthorityError as error:
-        return authority.Decision(False, Power.CALENDAR_MANAGE, error.message)
 
 
 def _day_label(day: dt.date) -> str:

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from baro.core.run import run_command
 from baro.ledger.models import LedgerEvent
 from baro.org.models import Person, Unit
 from baro.oversight.models import Flag, Urging
@@ -267,7 +268,8 @@ def raise_flag(
 ) -> int:
     """1 when the flag was raised now, 0 when another worker raised it first."""
     try:
-        flag = flag_raise(
+        flag = run_command(
+            flag_raise,
             actor=actor,
             kind=kind,
             dedupe_key=dedupe_key,

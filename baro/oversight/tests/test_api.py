@@ -16,6 +16,7 @@ from django.test import Client
 from baro.ledger.models import LedgerEvent
 from baro.org import services as org_services
 from baro.org.models import Person
+from baro.oversight.ladder_pass import run_ladder
 from baro.oversight.models import (
     Flag,
     FlagStatus,
@@ -34,7 +35,6 @@ from baro.oversight.tests.test_views import (  # noqa: F401 (the fixture, import
     ov,
     raise_flag,
 )
-from baro.oversight.worker import run_ladder
 from baro.work import services as work
 
 pytestmark = pytest.mark.django_db

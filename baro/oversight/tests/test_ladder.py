@@ -22,6 +22,7 @@ from baro.oversight.ladder import (
     step_day,
     validated_ladder,
 )
+from baro.oversight.ladder_pass import run_ladder
 from baro.oversight.models import (
     AUTOMATIC_STEPS,
     Flag,
@@ -31,10 +32,10 @@ from baro.oversight.models import (
     Urging,
 )
 from baro.oversight.tests.conftest import START, WorkWorld, assign, at
-from baro.oversight.worker import run_ladder, run_pass
 from baro.work import services as work
 from baro.work.models import DeadlineRule, Task
 from baro.workdays.calendar import is_working_day, working_days_between
+from baro.worker import run_pass
 
 pytestmark = pytest.mark.django_db
 
@@ -389,7 +390,7 @@ def test_the_pass_summary_reads_in_vietnamese(ww: WorkWorld, clock: Any) -> None
 def test_the_pass_gathers_sqlite_statistics_once_an_hour(ww: WorkWorld, clock: Any) -> None:
     from django.db import connection
 
-    from baro.oversight import worker
+    from baro import worker
 
     a_task(ww)
     worker._statistics_at = None  # as a newly started worker

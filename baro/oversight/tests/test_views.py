@@ -29,6 +29,7 @@ from baro.org.models import Person, Role, system_person
 from baro.org.services import person_create
 from baro.org.tests.conftest import World
 from baro.oversight import services
+from baro.oversight.ladder_pass import run_ladder
 from baro.oversight.models import (
     Flag,
     FlagKind,
@@ -44,7 +45,6 @@ from baro.oversight.models import (
 )
 from baro.oversight.services import EvidenceItem
 from baro.oversight.tests.conftest import at
-from baro.oversight.worker import run_ladder
 from baro.work import services as work
 from baro.work.models import DeadlineRule, Directive, DirectiveKind, Task
 

@@ -24,9 +24,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
-from baro.org.forms import attach_error
+from baro.core.pages import attach_error, person_required
 from baro.org.models import Person, Unit
-from baro.web.access import person_required
 from baro.work import services
 from baro.work.models import (
     Attachment,

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from baro.core.errors import DomainError
+from baro.core.pages import person_required
 from baro.core.timeutil import now, today
 from baro.org.models import Person, Position, Unit
 from baro.org.queries import active_on, subtree_q
-from baro.web.access import person_required
 from baro.work.exports import tasks_workbook
 from baro.work.models import Directive, TaskStatus
 from baro.work.queries import lists as q

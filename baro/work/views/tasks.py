@@ -28,14 +28,13 @@ from django.views.decorators.http import require_GET
 from baro.cascade import queries as cascade_queries
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
 from baro.core.ids import id_from_text
+from baro.core.pages import attach_error, person_required
 from baro.core.timeutil import format_date, today
 from baro.org import authority
 from baro.org import queries as org_queries
 from baro.org.authority import Power
-from baro.org.forms import attach_error
+from baro.org.history import readable
 from baro.org.models import Person, Position, Unit
-from baro.web.access import person_required
-from baro.web.events import readable
 from baro.work import forms, permissions, rules, services
 from baro.work.models import (
     Attachment,

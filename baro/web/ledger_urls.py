@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from baro.ledger import views
+from baro.web import ledger_views as views
 
 app_name = "ledger"
 urlpatterns = [

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from baro.core.pages import deny_unless, person_required
 from baro.ledger import queries as ledger_queries
 from baro.ledger.verify import verify_database
 from baro.org import authority
 from baro.org.authority import Power
+from baro.org.history import readable
 from baro.org.models import Person
-from baro.web.access import deny_unless, person_required
-from baro.web.events import readable
 
 PAGE_SIZE = 50
 

@@ -1,0 +1,42 @@
+"""Ledger events as people read them: the action's label and the names of who acted.
+
+The labels are each area's, registered with the ledger (baro.ledger.labels); the names are the
+registry's, so this lives with the registry and every history page above it uses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext_lazy as _
+
+from baro.core.ids import id_from_text
+from baro.ledger.labels import action_label
+from baro.ledger.models import LedgerEvent
+from baro.org.models import Person
+
+
+def _person_id(ref: str) -> int | None:
+    kind, _sep, value = ref.partition(":")
+    return id_from_text(value) if kind == "person" else None
+
+
+def readable(events: Iterable[LedgerEvent]) -> list[LedgerEvent]:
+    """Give each event `action_label`, `actor_name` and `on_behalf_name` (one query in all)."""
+    rows = list(events)
+    ids = {
+        pk
+        for event in rows
+        for pk in (_person_id(event.actor), _person_id(event.on_behalf_of))
+        if pk is not None
+    }
+    names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    for event in rows:
+        event.action_label = action_label(event.action)  # type: ignore[attr-defined]
+        actor_id = _person_id(event.actor)
+        event.actor_name = (  # type: ignore[attr-defined]
+            names.get(actor_id, event.actor) if actor_id else _("Hệ thống Baro")
+        )
+        behalf_id = _person_id(event.on_behalf_of)
+        event.on_behalf_name = names.get(behalf_id, event.on_behalf_of) if behalf_id else ""  # type: ignore[attr-defined]
+    return rows

@@ -1,0 +1,41 @@
+"""Who may change the working-day calendar: the one question, asked by the commands, the pages
+and the navigation alike."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from baro.core.errors import AuthorityError
+from baro.org import authority
+from baro.org.authority import Decision, Power
+from baro.org.models import Person, Unit
+
+
+def require_calendar_manage(actor: Person) -> Decision:
+    """calendar.manage over some active root unit (or Baro's system actor), else AuthorityError."""
+    if actor.is_system:
+        return Decision(True, Power.CALENDAR_MANAGE, "Tác nhân hệ thống của Baro.")
+    today = timezone.localdate()
+    roots = Unit.objects.filter(parent__isnull=True).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=today)
+    )
+    for root in roots:
+        decision = authority.check(actor, Power.CALENDAR_MANAGE, root)
+        if decision:
+            return decision
+    raise AuthorityError(
+        f"{actor.full_name} không có quyền “{authority.power_label(Power.CALENDAR_MANAGE)}”: "
+        "lịch làm việc áp dụng cho toàn hệ thống, chỉ quản trị viên của một đơn vị cấp cao nhất "
+        "mới được điều chỉnh.",
+        details={"power": Power.CALENDAR_MANAGE},
+    )
+
+
+def calendar_decision(person: Person) -> Decision:
+    """calendar.manage as the calendar's commands decide it (over a root unit), as a Decision:
+    the pages and the navigation ask this, so they never offer what the command would refuse."""
+    try:
+        return require_calendar_manage(person)
+    except AuthorityError as error:
+        return Decision(False, Power.CALENDAR_MANAGE, error.message)
