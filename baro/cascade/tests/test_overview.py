@@ -11,10 +11,10 @@ import pytest
 
 from baro.cascade import queries, services
 from baro.cascade.models import DeploymentForm, DirectiveReceipt
-from baro.cascade.tests.conftest import DEPLOY_DUE, PLAN_DUE, SENT, CascadeWorld, at
 from baro.core.errors import NotFoundError
 from baro.org.models import Person, Role, Unit, UnitKind
 from baro.org.services import person_create, unit_create
+from baro.testing.cascade import DEPLOY_DUE, PLAN_DUE, SENT, CascadeWorld, at
 
 pytestmark = pytest.mark.django_db
 

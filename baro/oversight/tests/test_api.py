@@ -26,7 +26,6 @@ from baro.oversight.models import (
     Urging,
     UrgingLetter,
 )
-from baro.oversight.tests.conftest import at
 from baro.oversight.tests.test_views import (  # noqa: F401 (the fixture, imported)
     AFTER,
     Ov,
@@ -35,6 +34,7 @@ from baro.oversight.tests.test_views import (  # noqa: F401 (the fixture, import
     raise_flag,
 )
 from baro.oversight.worker import run_ladder
+from baro.testing.oversight import at
 from baro.work import services as work
 
 pytestmark = pytest.mark.django_db

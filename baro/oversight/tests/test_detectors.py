@@ -24,8 +24,9 @@ from baro.org.services import person_create, unit_create
 from baro.oversight import detectors
 from baro.oversight.models import Flag, FlagEvidence, FlagKind, Urging
 from baro.oversight.services import LetterDraft, task_urge, urging_letter_issue
-from baro.oversight.tests.conftest import START, WorkWorld, assign, at
 from baro.oversight.worker import run_ladder
+from baro.testing.oversight import START, at
+from baro.testing.work import WorkWorld, assign
 from baro.work import services as work
 from baro.work.models import DeadlineRule, Dispute, Extension, Task, TaskStatus
 

@@ -27,7 +27,6 @@ from django.urls import reverse
 from baro.ledger.models import LedgerEvent
 from baro.org.models import Person, Role, system_person
 from baro.org.services import person_create
-from baro.org.tests.conftest import World
 from baro.oversight import services
 from baro.oversight.models import (
     Flag,
@@ -43,8 +42,9 @@ from baro.oversight.models import (
     UrgingLetter,
 )
 from baro.oversight.services import EvidenceItem
-from baro.oversight.tests.conftest import at
 from baro.oversight.worker import run_ladder
+from baro.testing.org import World
+from baro.testing.oversight import at
 from baro.work import services as work
 from baro.work.models import DeadlineRule, Directive, DirectiveKind, Task
 

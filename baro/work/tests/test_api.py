@@ -16,9 +16,10 @@ from baro.core.timeutil import today
 from baro.ledger.models import LedgerEvent
 from baro.org import services as org_services
 from baro.org.models import Person
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.work import WorkWorld, assign, work_snapshot
 from baro.work import services
 from baro.work.models import Directive, Dispute, Extension, Task, TaskStatus
-from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event, work_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,8 @@ import time_machine
 from baro.core.errors import AuthorityError, ConflictError, DomainError
 from baro.core.timeutil import now, today
 from baro.ledger.models import LedgerEvent
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.work import WorkWorld, assign, work_snapshot
 from baro.work import services
 from baro.work.models import (
     Attachment,
@@ -23,7 +25,6 @@ from baro.work.models import (
     TaskStatus,
 )
 from baro.work.queries.extras import is_silent, subtask_rollup, task_extras
-from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event, work_snapshot
 from baro.workdays.calendar import add_working_days
 
 

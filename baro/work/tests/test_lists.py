@@ -23,6 +23,7 @@ from baro.core.errors import DomainError
 from baro.core.timeutil import today
 from baro.org.models import Person, Role, Unit
 from baro.org.services import person_create
+from baro.testing.work import WorkWorld, assign
 from baro.work import rules, services
 from baro.work.models import DeadlineRule, Task, TaskStatus
 from baro.work.queries.lists import (
@@ -37,7 +38,6 @@ from baro.work.queries.lists import (
     timing_counts,
 )
 from baro.work.rules import TimingStatus
-from baro.work.tests.conftest import WorkWorld, assign
 
 pytestmark = pytest.mark.django_db
 
