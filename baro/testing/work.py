@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from baro.core.timeutil import now
 from baro.ledger.models import LedgerEvent
+from baro.org import services as org_services
 from baro.org.authority import Power
 from baro.org.models import Person, Role, Unit
 from baro.org.services import delegation_grant, person_create
@@ -41,7 +43,10 @@ from baro.work.models import (
     Task,
     TaskCoordinator,
     TaskGroup,
+    TaskStatus,
 )
+
+API = "/api/v1/work"
 
 
 @dataclass
@@ -105,6 +110,29 @@ def assign(ww: WorkWorld, **overrides: Any) -> Task:
     }
     kwargs.update(overrides)
     return services.task_assign(**kwargs)
+
+
+def row(ww: WorkWorld, **fields: Any) -> Task:
+    """A task row in an arbitrary state, arranged directly (like a factory) for read tests:
+    states such as "completed last year, late" cannot be reached today through the services."""
+    values: dict[str, Any] = {
+        "title": "Nhiệm vụ",
+        "assigner": ww.city_head,
+        "assigning_unit": ww.root,
+        "lead_unit": ww.dept_a,
+        "deadline_rule": DeadlineRule.DATE,
+        "assigned_on": dt.date(2026, 1, 5),
+        "deadline": dt.date(2026, 3, 31),
+        "status": TaskStatus.IN_PROGRESS,
+    }
+    values.update(fields)
+    return Task.objects.create(**values)
+
+
+def bearer(person: Person) -> Client:
+    """A client of the API holding a fresh token of `person`."""
+    _, raw = org_services.api_token_issue(actor=person, person=person, name="test")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 def work_snapshot() -> dict[str, list[dict[str, object]]]:
