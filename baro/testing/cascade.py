@@ -1,6 +1,6 @@
 """What the cascade tests' modules share: the directive's calendar, the `cw` world's type, the
-directive they register and their refusal check. The fixtures (`clock`, `cw`) are in
-baro/cascade/tests/conftest.py.
+directive they register and their refusal check, and a tree of communes for the overview and
+the demo's story. The fixtures (`clock`, `cw`) are in baro/cascade/tests/conftest.py.
 
 A directive signed on 30/09/2025 and sent on 01/10 (October 2025 has no public holiday) has its
 plan due on 08/10 and its deployment due on 15/10.
@@ -17,6 +17,8 @@ import pytest
 
 from baro.cascade.models import Acknowledgement, DirectiveReceipt
 from baro.ledger.models import LedgerEvent
+from baro.org.models import Person, Role, Unit, UnitKind
+from baro.org.services import person_create, unit_create
 from baro.testing.work import WorkWorld
 from baro.work import services as work_services
 from baro.work.models import Directive, DirectiveKind
@@ -75,3 +77,47 @@ def refused(code: str, action: Any, *, error: type[Exception] | None = None) -> 
     assert getattr(info.value, "code", None) == code, getattr(info.value, "message", info.value)
     assert cascade_snapshot() == before
     return info.value
+
+
+@dataclass
+class Commune:
+    unit: Unit
+    head: Person
+    officers: list[Person]
+
+    @property
+    def members(self) -> list[Person]:
+        return [self.head, *self.officers]
+
+
+def build_communes(cw: CascadeWorld, count: int) -> list[Commune]:
+    communes = []
+    for n in range(count):
+        unit = unit_create(
+            actor=cw.admin,
+            code=f"XA-{n:02d}",
+            name=f"Xã số {n:02d}",
+            kind=UnitKind.COMMUNE,
+            parent=cw.root,
+        )
+
+        def person(role: str, label: str, tag: str, unit: Unit = unit, n: int = n) -> Person:
+            return person_create(
+                actor=cw.admin,
+                unit=unit,
+                full_name=f"{label} xã {n:02d}",
+                code=f"{tag}-{n:02d}",
+                role=role,
+            )
+
+        communes.append(
+            Commune(
+                unit,
+                person(Role.HEAD, "Chủ tịch", "CT"),
+                [
+                    person(Role.OFFICER, "Công chức A", "CCA"),
+                    person(Role.OFFICER, "Công chức B", "CCB"),
+                ],
+            )
+        )
+    return communes
