@@ -1,4 +1,5 @@
-"""Suite-wide fixtures: a signing key in a temporary directory, the system actor."""
+"""Suite-wide fixtures: a signing key in a temporary directory, the system actor; and the shared
+test support of baro/testing, registered once here for every package."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ import pytest
 from django.conf import settings
 
 from baro.ledger.keys import ensure_signing_key
+
+# Before any of baro.testing is imported, so that the asserts of its helpers report like a
+# test's own.
+pytest.register_assert_rewrite("baro.testing")
+
+pytest_plugins = ["baro.testing.org", "baro.testing.work"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 
 from baro.cascade.models import Acknowledgement, DirectiveReceipt
-from baro.cascade.tests.conftest import CascadeWorld, cascade_snapshot, last_seq, one_new_event
 from baro.org import services as org_services
 from baro.org.models import Person
+from baro.testing.cascade import CascadeWorld, cascade_snapshot
+from baro.testing.ledger import last_seq, one_new_event
 
 pytestmark = pytest.mark.django_db
 

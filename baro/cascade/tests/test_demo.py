@@ -9,11 +9,10 @@ import pytest
 
 from baro.cascade import queries
 from baro.cascade.demo import cascade_demo
-from baro.cascade.tests.conftest import SENT, CascadeWorld, at
-from baro.cascade.tests.test_overview import build_communes
 from baro.ledger.models import LedgerEvent
 from baro.org.models import Role, UnitKind
 from baro.org.services import person_create, unit_create
+from baro.testing.cascade import SENT, CascadeWorld, at, build_communes
 
 pytestmark = pytest.mark.django_db
 

@@ -4,17 +4,16 @@ acknowledging; the overview shows exactly those, unit by unit down the tree."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from baro.cascade import queries, services
 from baro.cascade.models import DeploymentForm, DirectiveReceipt
-from baro.cascade.tests.conftest import DEPLOY_DUE, PLAN_DUE, SENT, CascadeWorld, at
 from baro.core.errors import NotFoundError
-from baro.org.models import Person, Role, Unit, UnitKind
+from baro.org.models import Role, UnitKind
 from baro.org.services import person_create, unit_create
+from baro.testing.cascade import DEPLOY_DUE, PLAN_DUE, SENT, CascadeWorld, at, build_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -23,50 +22,6 @@ ON_TIME = dt.date(2025, 10, 6)
 LATE = dt.date(2025, 10, 10)  # 2 days after the plan due
 DEPLOYED = dt.date(2025, 10, 14)
 FORWARDED = dt.date(2025, 10, 2)
-
-
-@dataclass
-class Commune:
-    unit: Unit
-    head: Person
-    officers: list[Person]
-
-    @property
-    def members(self) -> list[Person]:
-        return [self.head, *self.officers]
-
-
-def build_communes(cw: CascadeWorld, count: int) -> list[Commune]:
-    communes = []
-    for n in range(count):
-        unit = unit_create(
-            actor=cw.admin,
-            code=f"XA-{n:02d}",
-            name=f"Xã số {n:02d}",
-            kind=UnitKind.COMMUNE,
-            parent=cw.root,
-        )
-
-        def person(role: str, label: str, tag: str, unit: Unit = unit, n: int = n) -> Person:
-            return person_create(
-                actor=cw.admin,
-                unit=unit,
-                full_name=f"{label} xã {n:02d}",
-                code=f"{tag}-{n:02d}",
-                role=role,
-            )
-
-        communes.append(
-            Commune(
-                unit,
-                person(Role.HEAD, "Chủ tịch", "CT"),
-                [
-                    person(Role.OFFICER, "Công chức A", "CCA"),
-                    person(Role.OFFICER, "Công chức B", "CCB"),
-                ],
-            )
-        )
-    return communes
 
 
 def test_thirty_units_the_issuer_sees_exactly_who_is_late(cw: CascadeWorld, clock: Any) -> None:

@@ -10,20 +10,11 @@ import pytest
 
 from baro.cascade import services
 from baro.cascade.models import Acknowledgement, DeploymentForm, DirectiveReceipt
-from baro.cascade.tests.conftest import (
-    DEPLOY_DUE,
-    PLAN_DUE,
-    SENT,
-    CascadeWorld,
-    at,
-    last_seq,
-    one_new_event,
-    refused,
-    register,
-)
 from baro.core.errors import AuthorityError, ConflictError
 from baro.org.models import UnitKind
 from baro.org.services import unit_close, unit_create
+from baro.testing.cascade import DEPLOY_DUE, PLAN_DUE, SENT, CascadeWorld, at, refused, register
+from baro.testing.ledger import last_seq, one_new_event
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from baro.cascade import services
 from baro.cascade.models import Acknowledgement, DirectiveReceipt
-from baro.cascade.tests.conftest import CascadeWorld
 from baro.org.models import Person, Role
 from baro.org.services import person_create
+from baro.testing.cascade import CascadeWorld
 
 pytestmark = pytest.mark.django_db
 

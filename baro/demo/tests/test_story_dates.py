@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from baro.demo.tests.test_story import the_story_keeps_its_promises
+from baro.testing.story import the_story_keeps_its_promises
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 

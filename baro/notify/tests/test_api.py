@@ -11,9 +11,10 @@ from django.test import Client
 
 from baro.notify import services
 from baro.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
-from baro.notify.tests.conftest import NotifyWorld, last_seq, notify_snapshot, one_new_event, tell
 from baro.org import services as org_services
 from baro.org.models import Person
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.notify import NotifyWorld, notify_snapshot, tell
 
 pytestmark = pytest.mark.django_db
 

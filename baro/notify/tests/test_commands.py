@@ -12,7 +12,8 @@ from baro.core.errors import AuthorityError, ConflictError
 from baro.ledger.models import LedgerEvent
 from baro.notify import services
 from baro.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
-from baro.notify.tests.conftest import NotifyWorld, last_seq, one_new_event, refused, tell
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.notify import NotifyWorld, refused, tell
 
 pytestmark = pytest.mark.django_db
 

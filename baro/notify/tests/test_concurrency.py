@@ -25,9 +25,9 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from baro.notify import services
 from baro.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
-from baro.notify.tests.conftest import HookServer
 from baro.org.models import Person
-from baro.org.tests.factories import PersonFactory
+from baro.testing.factories import PersonFactory
+from baro.testing.notify import HookServer
 
 T = TypeVar("T")
 

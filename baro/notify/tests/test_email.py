@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from baro.notify import services
 from baro.notify.models import Channel, Delivery, DeliveryStatus
-from baro.notify.tests.conftest import NotifyWorld, SmtpServer, email_on, tell
+from baro.testing.notify import NotifyWorld, SmtpServer, email_on, tell
 
 pytestmark = pytest.mark.django_db
 

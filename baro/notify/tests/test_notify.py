@@ -11,7 +11,8 @@ from django.test import override_settings
 from baro.ledger.models import LedgerEvent
 from baro.notify import services
 from baro.notify.models import Channel, Delivery, DeliveryStatus, Notification
-from baro.notify.tests.conftest import NotifyWorld, email_on, free_port, last_seq, tell
+from baro.testing.ledger import last_seq
+from baro.testing.notify import NotifyWorld, email_on, free_port, tell
 
 pytestmark = pytest.mark.django_db
 

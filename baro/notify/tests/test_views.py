@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from baro.notify import queries, services
 from baro.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
-from baro.notify.tests.conftest import NotifyWorld, last_seq, one_new_event, tell
 from baro.org.models import Person
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.notify import NotifyWorld, tell
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from baro.notify import services
 from baro.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
-from baro.notify.tests.conftest import HookServer, NotifyWorld, tell
+from baro.testing.notify import HookServer, NotifyWorld, tell
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test import Client
 from baro.ledger.models import LedgerEvent
 from baro.org import services
 from baro.org.models import Person, Position, Role, Unit
-from baro.org.tests.conftest import World
+from baro.testing.org import World
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from baro.core.errors import AuthorityError
 from baro.ledger.models import LedgerEvent
 from baro.org import services
 from baro.org.models import Person, Position, Role, UnitKind
-from baro.org.tests.conftest import World, registry_snapshot
-from baro.org.tests.factories import PersonFactory
+from baro.testing.factories import PersonFactory
+from baro.testing.org import World, registry_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from baro.cli import main
 from baro.org.models import Unit
-from baro.org.tests.conftest import World
+from baro.testing.org import World
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from baro.core.validation import clean_fields
 from baro.org import authority
 from baro.org.authority import ROLE_POWERS, Power
 from baro.org.models import Position, Role, Unit
-from baro.org.tests.conftest import World
-from baro.org.tests.factories import PositionFactory
+from baro.testing.factories import PositionFactory
+from baro.testing.org import World
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from baro.org import queries
 from baro.org.importer import write_template
 from baro.org.models import Person, Position, Role, Unit
 from baro.org.services import org_import
-from baro.org.tests.conftest import World, assert_refused, last_seq, one_new_event
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.org import World, assert_refused
 
 pytestmark = pytest.mark.django_db
 

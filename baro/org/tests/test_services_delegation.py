@@ -10,8 +10,9 @@ from baro.org import authority, services
 from baro.org.api_auth import BearerToken, hash_token
 from baro.org.authority import Power
 from baro.org.models import ApiToken, Position, Role
-from baro.org.tests.conftest import World, assert_refused, last_seq, one_new_event
-from baro.org.tests.factories import PositionFactory
+from baro.testing.factories import PositionFactory
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.org import World, assert_refused
 
 pytestmark = pytest.mark.django_db
 

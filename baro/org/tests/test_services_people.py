@@ -11,8 +11,9 @@ from baro.core.errors import ConflictError, DomainError
 from baro.ledger.models import LedgerEvent
 from baro.org import queries, services
 from baro.org.models import Person, Position, Role, Unit
-from baro.org.tests.conftest import World, assert_refused, last_seq, one_new_event
-from baro.org.tests.factories import PersonFactory
+from baro.testing.factories import PersonFactory
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.org import World, assert_refused
 
 pytestmark = pytest.mark.django_db
 

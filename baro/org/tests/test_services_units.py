@@ -8,8 +8,9 @@ from django.utils import timezone
 from baro.core.errors import ConflictError
 from baro.org import queries, services
 from baro.org.models import Position, SuccessionKind, Unit, UnitKind, UnitSuccession
-from baro.org.tests.conftest import World, assert_refused, last_seq, one_new_event
-from baro.org.tests.factories import UnitFactory
+from baro.testing.factories import UnitFactory
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.org import World, assert_refused
 
 pytestmark = pytest.mark.django_db
 

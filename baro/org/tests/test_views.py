@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from baro.ledger.models import LedgerEvent
 from baro.org.models import Person, Position, Role, Unit
-from baro.org.tests.conftest import World, registry_snapshot
+from baro.testing.org import World, registry_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from baro.ledger.models import LedgerEvent
 from baro.org import services
 from baro.org.api_auth import hash_token
 from baro.org.models import ApiToken, Person, Position, Role, UnitSuccession
-from baro.org.tests.conftest import World, last_seq, one_new_event, registry_snapshot
-from baro.org.tests.factories import DelegationFactory, PositionFactory
+from baro.testing.factories import DelegationFactory, PositionFactory
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.org import World, registry_snapshot
 
 
 def state() -> dict[str, list[dict[str, object]]]:

@@ -2,7 +2,7 @@
 their status (403 authority, 404 what the caller may not see, 409 the current state, 400 refused
 input, 422 a body that does not parse), nothing written on a refusal.
 
-Personas and the task: see test_views.py (the `ov` fixture).
+Personas and the task: the `ov` fixture (baro/oversight/tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -27,14 +27,7 @@ from baro.oversight.models import (
     Urging,
     UrgingLetter,
 )
-from baro.oversight.tests.conftest import at
-from baro.oversight.tests.test_views import (  # noqa: F401 (the fixture, imported)
-    AFTER,
-    Ov,
-    open_inspection,
-    ov,
-    raise_flag,
-)
+from baro.testing.oversight import AFTER, Ov, at, raise_flag
 from baro.work import services as work
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +58,7 @@ def events() -> int:
 # flags
 
 
-def test_flag_list_detail_and_scope(ov: Ov) -> None:  # noqa: F811
+def test_flag_list_detail_and_scope(ov: Ov) -> None:
     flag = raise_flag(ov)
     inspector = bearer(ov.inspector)
     body = inspector.get(f"{API}/flags").json()
@@ -96,7 +89,7 @@ def test_flag_list_detail_and_scope(ov: Ov) -> None:  # noqa: F811
         assert code(bearer(stranger).get(f"{API}/flags/{flag.pk}")) == (404, "not_found")
 
 
-def test_flag_confirm_and_dismiss(ov: Ov) -> None:  # noqa: F811
+def test_flag_confirm_and_dismiss(ov: Ov) -> None:
     flag = raise_flag(ov)
     url = f"{API}/flags/{flag.pk}"
     before = events()
@@ -129,7 +122,7 @@ def test_flag_confirm_and_dismiss(ov: Ov) -> None:  # noqa: F811
 # inspections
 
 
-def test_inspection_from_plan_to_handling(ov: Ov) -> None:  # noqa: F811
+def test_inspection_from_plan_to_handling(ov: Ov) -> None:
     flag = raise_flag(ov)
     inspector = bearer(ov.inspector)
     body = {
@@ -234,7 +227,7 @@ def test_inspection_from_plan_to_handling(ov: Ov) -> None:  # noqa: F811
 # urgings
 
 
-def test_task_urgings_and_urging_by_hand(ov: Ov, clock: Any) -> None:  # noqa: F811
+def test_task_urgings_and_urging_by_hand(ov: Ov, clock: Any) -> None:
     clock.move_to(at(AFTER))
     run_ladder(AFTER)
     url = f"{API}/tasks/{ov.task.pk}"
@@ -268,7 +261,7 @@ def test_task_urgings_and_urging_by_hand(ov: Ov, clock: Any) -> None:  # noqa: F
 # letters
 
 
-def _letter(ov: Ov, **overrides: Any) -> dict[str, Any]:  # noqa: F811
+def _letter(ov: Ov, **overrides: Any) -> dict[str, Any]:
     body = {
         "issuing_unit_id": ov.dept_a.pk,
         "task_ids": [ov.task.pk],
@@ -285,7 +278,7 @@ def _letter(ov: Ov, **overrides: Any) -> dict[str, Any]:  # noqa: F811
     return body
 
 
-def test_letters_issue_read_and_download(ov: Ov, clock: Any, monkeypatch: Any) -> None:  # noqa: F811
+def test_letters_issue_read_and_download(ov: Ov, clock: Any, monkeypatch: Any) -> None:
     clock.move_to(at(AFTER))
     head = bearer(ov.head)
     before = events()
@@ -344,7 +337,7 @@ LADDER = {
 }
 
 
-def test_installation_and_directive_ladders(ov: Ov) -> None:  # noqa: F811
+def test_installation_and_directive_ladders(ov: Ov) -> None:
     body = bearer(ov.officer).get(f"{API}/ladder").json()
     assert body["configured"] is False and body["inspection_flag_after"] == 15
     before = events()
@@ -382,7 +375,7 @@ def test_installation_and_directive_ladders(ov: Ov) -> None:  # noqa: F811
     assert LadderConfig.objects.count() == 2
 
 
-def test_the_endpoints_are_in_the_openapi_document(ov: Ov) -> None:  # noqa: F811
+def test_the_endpoints_are_in_the_openapi_document(ov: Ov) -> None:
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     for path in (
         "/api/v1/oversight/flags",
@@ -408,5 +401,5 @@ def test_the_endpoints_are_in_the_openapi_document(ov: Ov) -> None:  # noqa: F81
     assert "put" in paths["/api/v1/oversight/ladder"]
 
 
-def test_unauthenticated_calls_are_refused(ov: Ov) -> None:  # noqa: F811
+def test_unauthenticated_calls_are_refused(ov: Ov) -> None:
     assert code(Client().get(f"{API}/flags")) == (401, "auth.required")

@@ -27,7 +27,8 @@ from baro.oversight.detectors.not_accepted import acceptance_cutoff
 from baro.oversight.ladder_pass import run_ladder
 from baro.oversight.models import Flag, FlagEvidence, FlagKind, Urging
 from baro.oversight.services import LetterDraft, task_urge, urging_letter_issue
-from baro.oversight.tests.conftest import START, WorkWorld, assign, at
+from baro.testing.oversight import START, at
+from baro.testing.work import WorkWorld, assign
 from baro.work import services as work
 from baro.work.models import DeadlineRule, Dispute, Extension, Task, TaskStatus
 

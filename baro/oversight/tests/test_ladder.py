@@ -31,7 +31,8 @@ from baro.oversight.models import (
     LadderStep,
     Urging,
 )
-from baro.oversight.tests.conftest import START, WorkWorld, assign, at
+from baro.testing.oversight import START, at
+from baro.testing.work import WorkWorld, assign
 from baro.work import services as work
 from baro.work.models import DeadlineRule, Task
 from baro.workdays.calendar import is_working_day, working_days_between

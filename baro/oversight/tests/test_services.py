@@ -27,7 +27,8 @@ from baro.oversight.models import (
     Urging,
     UrgingLetter,
 )
-from baro.oversight.tests.conftest import START, WorkWorld, assign, at
+from baro.testing.oversight import START, at
+from baro.testing.work import WorkWorld, assign
 from baro.work.models import DeadlineRule, Task
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ step and raise every flag exactly once.
 The test builds its own database (a scratch PostgreSQL database when DATABASE_URL points at
 PostgreSQL, else a SQLite file), because two worker processes cannot share the test run's
 in-memory SQLite database or see its uncommitted transaction. The set-up runs in a child
-process through the real commands (`seed` below); the workers run as the `baro` command.
+process through the real commands (`seed` below, run as `python -m` on this module); the workers
+run as the `baro` command.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def _count(env: dict[str, str], code: str) -> str:
 def test_two_workers_at_once_record_each_step_and_flag_once(scratch_env: dict[str, str]) -> None:
     assert _baro(scratch_env, "init", "--quiet").returncode == 0
     subprocess.run(
-        [sys.executable, "-c", "from baro.oversight.tests.test_two_workers import seed; seed()"],
+        [sys.executable, "-m", "baro.oversight.tests.test_two_workers"],  # runs seed()
         env=scratch_env,
         cwd=REPO,
         check=True,
@@ -189,3 +190,7 @@ def test_two_workers_at_once_record_each_step_and_flag_once(scratch_env: dict[st
     # Each step was counted by exactly one of the two workers.
     recorded = [int(out.split("Đôn đốc ")[1].split(" ")[0]) for out, _ in outputs]
     assert sum(recorded) == urgings, outputs
+
+
+if __name__ == "__main__":
+    seed()

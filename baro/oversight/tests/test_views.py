@@ -2,7 +2,7 @@
 else a 403 page or a 404), what each form's success changes (the state and exactly one ledger
 event) and how bad input comes back (the Vietnamese message next to its field, nothing written).
 
-Personas, on top of the registry's `world` (baro/org/tests/conftest.py), all with a login:
+Personas and the task: the `ov` fixture (baro/oversight/tests/conftest.py), all with a login:
   boss       HEAD of Hà Nội: assigns to Sở A, urges, decides flags on Sở A (the unit above)
   head       HEAD of Sở A (the flagged, inspected, handled head)
   officer    OFFICER in Phòng A1, the task's officer
@@ -17,7 +17,6 @@ task is due on Thursday 12/02/2026, before Tết.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -25,9 +24,7 @@ from django.test import Client
 from django.urls import reverse
 
 from baro.ledger.models import LedgerEvent
-from baro.org.models import Person, Role, system_person
-from baro.org.services import person_create
-from baro.org.tests.conftest import World
+from baro.org.models import Person
 from baro.oversight import services
 from baro.oversight.ladder_pass import run_ladder
 from baro.oversight.models import (
@@ -43,68 +40,10 @@ from baro.oversight.models import (
     Urging,
     UrgingLetter,
 )
-from baro.oversight.services import EvidenceItem
-from baro.oversight.tests.conftest import at
+from baro.testing.oversight import AFTER, Ov, at, open_inspection, raise_flag
 from baro.work import services as work
-from baro.work.models import DeadlineRule, Directive, DirectiveKind, Task
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "mat-khau-giam-sat-2026"
-DEADLINE = dt.date(2026, 2, 12)
-AFTER = dt.date(2026, 3, 3)  # urged, the lead's head and the assigner's head told
-
-
-@dataclass
-class Ov:
-    w: World
-    boss: Person
-    head_b: Person
-    inspector: Person
-    task: Task
-    directive: Directive
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.w, name)
-
-
-def _login(world: World, unit: Any, role: str, name: str, code: str) -> Person:
-    return person_create(
-        actor=world.admin,
-        unit=unit,
-        full_name=name,
-        code=code,
-        role=role,
-        username=code.lower(),
-        password=PASSWORD,
-    )
-
-
-@pytest.fixture
-def ov(world: World) -> Ov:
-    boss = _login(world, world.root, Role.HEAD, "Chủ Tịch Thành Phố", "CT-HN")
-    head_b = _login(world, world.dept_b, Role.HEAD, "Giám Đốc Sở B", "GD-SOB")
-    inspector = _login(world, world.root, Role.INSPECTOR, "Kiểm Tra Viên", "KT-HN")
-    directive = work.directive_register(
-        actor=boss,
-        number_symbol="24-CT/TU",
-        kind=DirectiveKind.DIRECTIVE,
-        issuing_unit=world.root,
-        signed_on=dt.date(2023, 8, 7),
-        title="Về tăng cường kỷ luật, kỷ cương, trách nhiệm trong giải quyết công việc",
-    )
-    task = work.task_assign(
-        actor=boss,
-        title="Rà soát thủ tục hành chính",
-        lead_unit=world.dept_a,
-        assigning_unit=world.root,
-        deadline_rule=DeadlineRule.DATE,
-        deadline=DEADLINE,
-        officer=world.officer,
-        directive=directive,
-        expected_output="Báo cáo rà soát",
-    )
-    return Ov(world, boss, head_b, inspector, task, directive)
 
 
 def client_for(person: Person) -> Client:
@@ -115,37 +54,6 @@ def client_for(person: Person) -> Client:
 
 def events() -> int:
     return LedgerEvent.objects.count()
-
-
-def raise_flag(ov: Ov, *, key: str = "test:1", kind: str = FlagKind.BOUNCED) -> Flag:
-    assigned = LedgerEvent.objects.get(action="work.task.assigned", object_id=str(ov.task.pk))
-    flag = services.flag_raise(
-        actor=system_person(),
-        kind=kind,
-        dedupe_key=key,
-        unit=ov.dept_a,
-        person=ov.head,
-        task=ov.task,
-        summary="Nhiệm vụ bị từ chối, chuyển qua lại 3 lần giữa các sở.",
-        figures={"bounces": 3, "deadline": DEADLINE.isoformat()},
-        evidence=[
-            EvidenceItem(task_id=ov.task.pk, note="Nhiệm vụ bị đẩy"),
-            EvidenceItem(event_id=assigned.pk, note="Lần giao"),
-        ],
-    )
-    assert flag is not None
-    return flag
-
-
-def open_inspection(ov: Ov, **kw: Any) -> Inspection:
-    return services.inspection_open(
-        actor=ov.inspector,
-        target_unit=kw.pop("unit", ov.dept_a),
-        target_person=kw.pop("person", ov.head),
-        title=kw.pop("title", "Kiểm tra trách nhiệm người đứng đầu Sở A"),
-        period_from=dt.date(2026, 1, 1),
-        period_to=dt.date(2026, 2, 1),
-    )
 
 
 def html(response: Any) -> str:

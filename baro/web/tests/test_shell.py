@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from baro.org.models import Person
-from baro.org.tests.conftest import World
+from baro.testing.org import World
 
 pytestmark = pytest.mark.django_db
 

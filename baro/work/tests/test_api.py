@@ -14,20 +14,12 @@ from django.test.utils import CaptureQueriesContext
 
 from baro.core.timeutil import today
 from baro.ledger.models import LedgerEvent
-from baro.org import services as org_services
-from baro.org.models import Person
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.work import API, WorkWorld, assign, bearer, work_snapshot
 from baro.work import services
 from baro.work.models import Directive, Dispute, Extension, Task, TaskStatus
-from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event, work_snapshot
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1/work"
-
-
-def bearer(person: Person) -> Client:
-    _, raw = org_services.api_token_issue(actor=person, person=person, name="test")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 def post(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:

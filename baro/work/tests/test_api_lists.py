@@ -10,9 +10,8 @@ import pytest
 import time_machine
 
 from baro.core.timeutil import today
+from baro.testing.work import API, WorkWorld, assign, bearer
 from baro.work import services
-from baro.work.tests.conftest import WorkWorld, assign
-from baro.work.tests.test_api import API, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection
 
 from baro.core.errors import AuthorityError, DomainError
+from baro.testing.collab import refused
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.work import WorkWorld, assign
 from baro.work import services
 from baro.work.models import Attachment, Task
-from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event
-from baro.work.tests.test_collab_services import refused
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

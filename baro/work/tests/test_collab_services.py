@@ -6,42 +6,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pytest
 import time_machine
 
-from baro.core.errors import AuthorityError, ConflictError, DomainError
+from baro.core.errors import AuthorityError, ConflictError
 from baro.core.timeutil import now, today
 from baro.ledger.models import LedgerEvent
+from baro.testing.collab import refused
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.work import WorkWorld, assign
 from baro.work import services
 from baro.work.models import (
-    Attachment,
     DeadlineRule,
-    GuidanceRequest,
     InputPosition,
-    InputRequest,
     Task,
     TaskStatus,
 )
 from baro.work.queries.extras import is_silent, subtask_rollup, task_extras
-from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event, work_snapshot
 from baro.workdays.calendar import add_working_days
-
-
-def snapshot() -> dict[str, list[dict[str, object]]]:
-    rows = work_snapshot()
-    for model in (InputRequest, GuidanceRequest, Attachment):
-        rows[model.__name__] = list(model.objects.order_by("pk").values())
-    return rows
-
-
-def refused(code: str, action: Any, *, error: type[Exception] = DomainError) -> DomainError:
-    """Run `action`: it must raise `error` with `code` and change no row and no event."""
-    before = snapshot()
-    with pytest.raises(error) as info:
-        action()
-    assert getattr(info.value, "code", None) == code, info.value
-    assert snapshot() == before
-    return info.value  # type: ignore[return-value]
 
 
 def working_task(ww: WorkWorld, *, sub_deadline: dt.date | None = None, **kw: Any) -> Task:

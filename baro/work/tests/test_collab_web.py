@@ -14,9 +14,10 @@ from django.test import Client
 
 from baro.org import services as org_services
 from baro.org.models import Person
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.work import WorkWorld, assign
 from baro.work import services
 from baro.work.models import Attachment, GuidanceRequest, InputRequest, Task
-from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

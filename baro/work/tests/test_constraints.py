@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
+from baro.testing.work import WorkWorld, assign
 from baro.work.models import (
     DeadlineRule,
     Directive,
@@ -15,7 +16,6 @@ from baro.work.models import (
     Task,
     TaskStatus,
 )
-from baro.work.tests.conftest import WorkWorld, assign
 
 
 def _directive(ww: WorkWorld, number: str, signed_on: dt.date) -> Directive:

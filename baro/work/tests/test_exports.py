@@ -12,11 +12,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from baro.org.models import Person
+from baro.testing.work import WorkWorld, row
 from baro.work.exports import COLUMNS, DATE_FORMAT, tasks_workbook
 from baro.work.models import TaskStatus
 from baro.work.queries.lists import Scope, task_list
-from baro.work.tests.conftest import WorkWorld
-from baro.work.tests.test_lists import row
 
 pytestmark = pytest.mark.django_db
 

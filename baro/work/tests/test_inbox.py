@@ -4,9 +4,9 @@ that."""
 from __future__ import annotations
 
 from baro.core.timeutil import today
+from baro.testing.work import WorkWorld, assign
 from baro.work import services
 from baro.work.queries.inbox import work_inbox
-from baro.work.tests.conftest import WorkWorld, assign
 
 
 def _counts(person) -> dict[str, int]:  # type: ignore[no-untyped-def]

@@ -24,8 +24,9 @@ from baro.core.text import fold_text
 from baro.core.timeutil import today
 from baro.org.models import Person, Role, Unit
 from baro.org.services import person_create
+from baro.testing.work import WorkWorld, assign, row
 from baro.work import rules, services
-from baro.work.models import DeadlineRule, Task, TaskStatus
+from baro.work.models import Task, TaskStatus
 from baro.work.queries.lists import (
     Scope,
     TaskFilters,
@@ -37,30 +38,12 @@ from baro.work.queries.lists import (
     timing_counts,
 )
 from baro.work.rules import TimingStatus
-from baro.work.tests.conftest import WorkWorld, assign
 
 pytestmark = pytest.mark.django_db
 
 
 def ids(qs: Any) -> set[int]:
     return {task.pk for task in qs}
-
-
-def row(ww: WorkWorld, **fields: Any) -> Task:
-    """A task row in an arbitrary state, arranged directly (like a factory) for read tests:
-    states such as "completed last year, late" cannot be reached today through the services."""
-    values: dict[str, Any] = {
-        "title": "Nhiệm vụ",
-        "assigner": ww.city_head,
-        "assigning_unit": ww.root,
-        "lead_unit": ww.dept_a,
-        "deadline_rule": DeadlineRule.DATE,
-        "assigned_on": dt.date(2026, 1, 5),
-        "deadline": dt.date(2026, 3, 31),
-        "status": TaskStatus.IN_PROGRESS,
-    }
-    values.update(fields)
-    return Task.objects.create(**values)
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from baro.core.errors import DomainError
 from baro.ledger.models import LedgerEvent
+from baro.testing.work import WorkWorld, assign
 from baro.work import rules, services
 from baro.work.models import Dispute, DisputeStatus, Extension, Task, TaskStatus
-from baro.work.tests.conftest import WorkWorld, assign
 
 ACTORS = [
     "city_head",

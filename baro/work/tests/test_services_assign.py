@@ -8,9 +8,10 @@ import pytest
 import time_machine
 
 from baro.core.errors import AuthorityError, ConflictError
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.work import WorkWorld, assign, refused
 from baro.work import services
 from baro.work.models import DeadlineRule, DirectiveKind, TaskCoordinator, TaskStatus
-from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event, refused
 from baro.workdays.calendar import add_working_days
 
 # A Tuesday after the personas' appointments; 10 working days later, skipping two weekends,

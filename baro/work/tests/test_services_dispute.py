@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from baro.core.errors import AuthorityError
 from baro.core.timeutil import today
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.work import WorkWorld, assign, refused
 from baro.work import services
 from baro.work.models import Dispute, DisputeStatus, Task, TaskCoordinator, TaskStatus
 from baro.work.queries.detail import open_dispute
-from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event, refused
 from baro.workdays.calendar import add_working_days
 
 REASON = "Nội dung thuộc chức năng quản lý nhà nước của Sở B"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from baro.core.errors import AuthorityError, ConflictError
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.work import WorkWorld, assign, refused
 from baro.work import services
 from baro.work.models import Extension, ExtensionStatus, Task
-from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event, refused
 
 
 def in_progress(ww: WorkWorld) -> Task:

@@ -6,9 +6,10 @@ import pytest
 
 from baro.core.errors import AuthorityError
 from baro.core.timeutil import today
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.work import WorkWorld, assign, refused
 from baro.work import services
 from baro.work.models import ProgressReport, Task, TaskStatus
-from baro.work.tests.conftest import WorkWorld, assign, last_seq, one_new_event, refused
 
 
 def accepted(ww: WorkWorld, **overrides: object) -> Task:

@@ -13,10 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from baro.org.models import Person
+from baro.testing.work import WorkWorld, assign, row
 from baro.work.models import Task, TaskStatus
 from baro.work.rules import TimingStatus
-from baro.work.tests.conftest import WorkWorld, assign
-from baro.work.tests.test_lists import row
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 403 page or a 404), what a successful form changes (the state and exactly one ledger event) and
 how bad input comes back (the message next to its field, nothing written).
 
-Personas (on top of the registry's `world`, see baro/org/tests/conftest.py):
+Personas (on top of the registry's `world`, see baro/testing/org.py):
   boss       HEAD of Hà Nội, with a login: assigns to Sở A / Sở B, approves, decides disputes
   head       HEAD of Sở A (the lead side)      officer   OFFICER in Phòng A1 (named officer)
   head_b     HEAD of Sở B, with a login        clerk     SECRETARIAT at Hà Nội, with a login
@@ -23,7 +23,9 @@ from baro.core.timeutil import today
 from baro.ledger.models import LedgerEvent
 from baro.org.models import Person, Role
 from baro.org.services import person_create
-from baro.org.tests.conftest import World, last_seq, one_new_event
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.org import World
+from baro.testing.work import work_snapshot
 from baro.work import services
 from baro.work.models import (
     DeadlineRule,
@@ -35,7 +37,6 @@ from baro.work.models import (
     Task,
     TaskStatus,
 )
-from baro.work.tests.conftest import work_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -1,22 +1,18 @@
-"""Fixtures of the calendar tests: the registry's personas (reused from baro.org), a clean
-calendar cache around every test, and a refusal check that also covers the calendar's rows."""
+"""Fixtures of the calendar tests: the registry's personas (`world`, `new_person` from
+baro/testing/org.py) with passwords hashed fast, and a clean calendar cache around every test."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
-from baro.org.tests.conftest import (  # noqa: F401 (fixtures, registered by import)
-    World,
-    fast_password_hashing,
-    new_person,
-    registry_snapshot,
-    world,
-)
 from baro.workdays import calendar
-from baro.workdays.models import CalendarOverride
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(fast_password_hashing: None) -> None:
+    """baro.testing.org's fixture, on for every test of this package."""
 
 
 @pytest.fixture(autouse=True)
@@ -25,24 +21,3 @@ def fresh_calendar_cache() -> Iterator[None]:
     calendar.invalidate()
     yield
     calendar.invalidate()
-
-
-def snapshot() -> dict[str, list[dict[str, object]]]:
-    rows = registry_snapshot()
-    rows["CalendarOverride"] = list(CalendarOverride.objects.order_by("pk").values())
-    return rows
-
-
-def assert_refused(code: str, action: Callable[[], Any]) -> Any:
-    """Run `action`; it must raise a DomainError with `code` and change nothing at all."""
-    from baro.core.errors import DomainError
-
-    before = snapshot()
-    with pytest.raises(DomainError) as info:
-        action()
-    assert info.value.code == code, info.value.message
-    assert snapshot() == before
-    return info.value
-
-
-__all__ = ["World", "assert_refused", "snapshot"]

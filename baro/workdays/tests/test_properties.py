@@ -9,11 +9,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from baro.testing.org import World
 from baro.workdays import calendar
 from baro.workdays.calendar import add_working_days, is_working_day, working_days_between
 from baro.workdays.models import OverrideKind
 from baro.workdays.services import calendar_override_set
-from baro.workdays.tests.conftest import World
 
 DAYS = st.dates(min_value=dt.date(2018, 1, 1), max_value=dt.date(2032, 12, 31))
 COUNTS = st.integers(min_value=0, max_value=400)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from baro.testing.org import World
 from baro.workdays import calendar
 from baro.workdays.models import OverrideKind
 from baro.workdays.queries import holidays_in, override_history_in, overrides_in
 from baro.workdays.services import calendar_override_remove, calendar_override_set
-from baro.workdays.tests.conftest import World
 
 D = dt.date
 

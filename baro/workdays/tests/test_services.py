@@ -11,14 +11,19 @@ import pytest
 from django.utils import timezone
 
 from baro.org.models import Person, Role
-from baro.org.tests.conftest import last_seq, one_new_event
-from baro.org.tests.factories import DelegationFactory, PersonFactory, PositionFactory
+from baro.testing.factories import (
+    CalendarOverrideFactory,
+    DelegationFactory,
+    PersonFactory,
+    PositionFactory,
+)
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.org import World
+from baro.testing.workdays import assert_refused
 from baro.workdays import calendar
 from baro.workdays.calendar import add_working_days, is_working_day
 from baro.workdays.models import CalendarOverride, OverrideKind
 from baro.workdays.services import calendar_override_remove, calendar_override_set
-from baro.workdays.tests.conftest import World, assert_refused
-from baro.workdays.tests.factories import CalendarOverrideFactory
 
 D = dt.date
 SATURDAY = D(2026, 10, 10)  # an ordinary Saturday

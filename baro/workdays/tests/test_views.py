@@ -14,12 +14,13 @@ from django.urls import reverse
 from baro.core.timeutil import today
 from baro.org.authority import Power
 from baro.org.models import Person
-from baro.org.tests.conftest import last_seq, one_new_event
-from baro.org.tests.factories import DelegationFactory
+from baro.testing.factories import DelegationFactory
+from baro.testing.ledger import last_seq, one_new_event
+from baro.testing.org import World
+from baro.testing.workdays import snapshot
 from baro.workdays import calendar
 from baro.workdays.models import CalendarOverride, OverrideKind
 from baro.workdays.services import calendar_override_set
-from baro.workdays.tests.conftest import World, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,8 @@
-"""factory_boy factories for the registry. They only arrange rows; anything that should leave
-an audit trail in a test is done by calling the services."""
+"""factory_boy factories for the registry and the calendar, shared by every package's tests.
+
+They only arrange rows: anything that should leave an audit trail in a test is done by calling
+the services instead.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from factory.django import DjangoModelFactory
 
 from baro.org.models import Delegation, Person, Position, Role, Unit, UnitKind
 from baro.org.services import unit_path
+from baro.workdays.models import CalendarOverride, OverrideKind
 
 LONG_AGO = dt.date(2020, 1, 1)
 
@@ -77,3 +81,12 @@ class DelegationFactory(DjangoModelFactory[Delegation]):
     valid_from = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
     valid_to = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
     reason = "Đi công tác"
+
+
+class CalendarOverrideFactory(DjangoModelFactory[CalendarOverride]):
+    class Meta:
+        model = CalendarOverride
+
+    kind = OverrideKind.HOLIDAY
+    reason = "Nghỉ theo quyết định của Thủ tướng"
+    set_by = factory.SubFactory(PersonFactory)
