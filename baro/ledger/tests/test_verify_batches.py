@@ -25,6 +25,7 @@ from baro.ledger.canonical import (
     event_hash,
 )
 from baro.ledger.merkle import merkle_root
+from baro.ledger.verify import core, export_file
 
 EVENTS = 2345
 INTERVAL = 400
@@ -166,26 +167,26 @@ def outcome(path: Path, workers: int) -> tuple[bool, str | None, int | None, int
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunks of a few dozen lines: carries and checkpoints at chunk ends get exercised."""
-    monkeypatch.setattr(verify, "READ_CHUNK", 1 << 15)
+    monkeypatch.setattr(export_file, "READ_CHUNK", 1 << 15)
 
 
 @pytest.fixture
 def counted_batches(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts = {"accepted": 0, "refused": 0}
-    original = verify._run_digests
+    original = core._run_digests
 
     def counting(*args: object) -> list[bytes] | None:
         result = original(*args)  # type: ignore[arg-type]
         counts["accepted" if result is not None else "refused"] += 1
         return result
 
-    monkeypatch.setattr(verify, "_run_digests", counting)
+    monkeypatch.setattr(core, "_run_digests", counting)
     return counts
 
 
 def line_by_line(path: Path, workers: int, monkeypatch: pytest.MonkeyPatch) -> tuple:
     with monkeypatch.context() as patch:
-        patch.setattr(verify, "_run_digests", lambda *args: None)
+        patch.setattr(core, "_run_digests", lambda *args: None)
         return outcome(path, workers)
 
 
@@ -248,4 +249,4 @@ def test_digit_columns_of_consecutive_numbers() -> None:
             numbers = [str(n).zfill(width) for n in range(first, first + count)]
             for place in range(width):
                 column = "".join(number[width - 1 - place] for number in numbers)
-                assert verify._digit_column(first, count, place) == column.encode()
+                assert core._digit_column(first, count, place) == column.encode()
