@@ -138,7 +138,8 @@ def parse_checkpoint(line: bytes) -> tuple[dict[str, Any], bytes, bytes] | None:
 
 
 def lines_with_next(handle: IO[bytes]) -> Iterator[tuple[bytes, bytes | None]]:
-    """Each line without its newline, with the line after it (None after the last one)."""
+    """Each line without its newline, with the line after it (None after the last one):
+    rule 2 looks at the next line to tell two swapped events from missing ones."""
     current = None
     for raw in handle:
         line = raw.removesuffix(b"\n")

@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
 def load_public_key(pem: bytes | str) -> Ed25519PublicKey:
+    """ValueError unless Ed25519: checkpoints are signed with nothing else, and another kind
+    of key would only fail every signature with a less clear message."""
     key = serialization.load_pem_public_key(pem.encode() if isinstance(pem, str) else pem)
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("not an Ed25519 public key")
