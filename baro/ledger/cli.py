@@ -13,10 +13,14 @@ EXIT_BROKEN = 1
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from baro.ledger import reference
     from baro.ledger.verify import verify_database, verify_export
 
     public_key = args.public_key.read_bytes() if args.public_key else None
-    if args.export:
+    if args.reference:
+        # The plain verifier an auditor can read; same report, so the same output below.
+        report = reference.verify_export(args.reference, public_key)
+    elif args.export:
         report = verify_export(args.export, public_key, workers=args.workers)
     else:
         report = verify_database(chain=args.chain)
@@ -69,7 +73,15 @@ def register(sub: Any) -> None:
     verify = commands.add_parser(
         "verify", help="kiểm tra toàn vẹn sổ cái (cơ sở dữ liệu hoặc tệp xuất)"
     )
-    verify.add_argument("--export", type=Path, help="tệp xuất cần kiểm tra (không cần CSDL)")
+    source = verify.add_mutually_exclusive_group()
+    source.add_argument("--export", type=Path, help="tệp xuất cần kiểm tra (không cần CSDL)")
+    source.add_argument(
+        "--reference",
+        type=Path,
+        metavar="TỆP",
+        help="kiểm tra tệp xuất bằng bộ kiểm tra tham chiếu: chậm hơn nhưng ngắn, dễ đọc để "
+        "tự đối chiếu (baro/ledger/reference.py)",
+    )
     verify.add_argument(
         "--public-key", type=Path, help="khóa công khai (PEM) đã công bố của cài đặt"
     )

@@ -1,33 +1,26 @@
-"""Export a chain to a self-verifying text file, and verify the database through the same lines.
+"""Export a chain to a self-verifying text file, and the lines the database verifier reads.
 
-The format is described in baro.ledger.verify, which reads it without Django.
+The format is described in baro.ledger.reference (rules) and baro.ledger.verify (the fast
+verifier), which read it without Django. baro.ledger.verify.database verifies the database
+through chain_lines; this module imports only the Django-free part of baro.ledger.verify.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from baro.core.timeutil import now
-from baro.ledger.canonical import DEFAULT_CHAIN, GENESIS_HASH, canonical_json, jsonable
-from baro.ledger.keys import PUBLIC_NAME, key_id, keys_dir, load_signing_key
+from baro.ledger.canonical import DEFAULT_CHAIN, canonical_json, jsonable
+from baro.ledger.keys import PUBLIC_NAME, key_id, keys_dir, load_signing_key, public_key_pem
 from baro.ledger.models import ChainHead, LedgerCheckpoint, LedgerEvent
-from baro.ledger.verify import (
-    COLUMN_MISMATCH,
-    HEAD_MISMATCH,
-    HEADER_TAG,
-    Problem,
-    VerifyReport,
-    load_public_key,
-    verify_lines,
-)
+from baro.ledger.verify import HEADER_TAG, load_public_key
 
 CHUNK = 2000
-# Fields of LedgerEvent copied out of the hashed body; verify_database checks they agree.
-DENORMALISED = ("chain", "actor", "on_behalf_of", "action", "object_type", "object_id")
+# The columns an event line is made of, in the order of the row tuples chain_lines reads.
+LINE_FIELDS = ("seq", "prev_hash", "hash", "body")
 
 
 @dataclass(frozen=True)
@@ -44,8 +37,6 @@ def installation_public_key_pem() -> bytes:
     published = keys_dir() / PUBLIC_NAME
     if published.exists():
         return published.read_bytes()
-    from baro.ledger.keys import public_key_pem
-
     return public_key_pem(load_signing_key().public_key())
 
 
@@ -61,7 +52,7 @@ def _checkpoints(chain: str, upto: int | None) -> Iterator[LedgerCheckpoint]:
     return rows.only("seq_to", "body", "signature").iterator(chunk_size=CHUNK)
 
 
-def _event_rows(chain: str, upto: int | None, fields: tuple[str, ...]) -> Iterator[tuple]:
+def event_rows(chain: str, upto: int | None, fields: tuple[str, ...]) -> Iterator[tuple]:
     rows = LedgerEvent.objects.filter(chain=chain).order_by("seq", "id")
     if upto is not None:
         rows = rows.filter(seq__lte=upto)
@@ -79,7 +70,7 @@ def chain_lines(
     """
     checkpoints = _checkpoints(chain, upto)
     pending = next(checkpoints, None)
-    for row in rows if rows is not None else _event_rows(chain, upto, _LINE_FIELDS):
+    for row in rows if rows is not None else event_rows(chain, upto, LINE_FIELDS):
         seq, prev_hash, event_hash, body = row[:4]
         while pending is not None and pending.seq_to < seq:
             yield pending.line
@@ -88,9 +79,6 @@ def chain_lines(
     while pending is not None:
         yield pending.line
         pending = next(checkpoints, None)
-
-
-_LINE_FIELDS = ("seq", "prev_hash", "hash", "body")
 
 
 def export_chain(
@@ -128,59 +116,3 @@ def _write(handle: IO[bytes], header: dict, chain: str, upto: int) -> tuple[int,
         else:
             events += 1
     return events, checkpoints
-
-
-_CHECK_FIELDS = (*_LINE_FIELDS, "occurred_at", *DENORMALISED)
-
-
-def verify_database_rows(chain: str | None = None) -> VerifyReport:
-    """Feed the chain's rows through the export verifier, with the installation key, and
-    check what the file cannot: columns copied out of the body, and the chain head."""
-    chain = chain or DEFAULT_CHAIN
-    # Read the head first and verify up to it: events appended meanwhile are not a mismatch.
-    head = ChainHead.objects.filter(chain=chain).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-    column_problem: list[Problem] = []
-
-    def checked_rows() -> Iterator[tuple]:
-        for row in _event_rows(chain, head_seq, _CHECK_FIELDS):
-            yield row
-            seq, body = row[0], row[3]
-            try:
-                data = json.loads(body)
-            except ValueError:
-                return  # the hash check reports the mangled body
-            columns = dict(zip(("occurred_at", *DENORMALISED), row[4:], strict=True))
-            columns["occurred_at"] = jsonable(columns["occurred_at"])
-            wrong = [name for name, value in columns.items() if data.get(name) != value]
-            if wrong:
-                column_problem.append(
-                    Problem(
-                        COLUMN_MISMATCH,
-                        seq,
-                        f"cột {', '.join(wrong)} khác với nội dung đã băm của sự kiện.",
-                    )
-                )
-                return
-
-    report = verify_lines(
-        chain_lines(chain, upto=head_seq, rows=checked_rows()),
-        public_key_pem=installation_public_key_pem(),
-        chain=chain,
-        key_source="installation",
-    )
-    report.chain = chain
-    if column_problem:
-        # The rows stopped after the bad one; what the core saw past that is an artefact.
-        found = report.problem
-        if found is None or found.seq is None or found.seq > column_problem[0].seq:
-            report.ok, report.problem = False, column_problem[0]
-    if report.ok and (head_seq, head_hash) != (report.last_seq, report.last_hash):
-        report.ok = False
-        report.problem = Problem(
-            HEAD_MISMATCH,
-            report.last_seq + 1 if head_seq > report.last_seq else head_seq,
-            f"đầu chuỗi ghi sự kiện cuối là số {head_seq} nhưng sổ cái dừng ở sự kiện "
-            f"số {report.last_seq} (sự kiện cuối đã bị xóa hoặc sửa).",
-        )
-    return report

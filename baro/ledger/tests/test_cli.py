@@ -7,6 +7,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from baro.cli import main
+from baro.ledger import reference
 from baro.ledger.export import installation_public_key_pem
 from baro.ledger.keys import key_id, load_signing_key, public_key_pem
 from baro.ledger.models import LedgerCheckpoint
@@ -62,6 +63,41 @@ def test_verify_a_file_against_another_key(
     capsys.readouterr()
     assert main(["ledger", "verify", "--export", str(path), "--public-key", str(key_file)]) == 1
     assert capsys.readouterr().err.startswith("Lỗi [ledger.wrong_key]: Khóa công khai")
+
+
+def test_verify_a_file_with_the_reference_verifier(
+    make_events: Callable,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[Path] = []
+    plain = reference.verify_export
+    monkeypatch.setattr(
+        reference, "verify_export", lambda path, key: ran.append(path) or plain(path, key)
+    )
+    make_events(9, interval=5)
+    path, key_file = tmp_path / "so-cai.txt", tmp_path / "khoa.pem"
+    key_file.write_bytes(installation_public_key_pem())
+    main(["ledger", "export", str(path)])
+    capsys.readouterr()
+    assert main(["ledger", "verify", "--reference", str(path), "--public-key", str(key_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Toàn vẹn đến sự kiện số 9; điểm chốt số 1 đã ký hợp lệ")
+    assert "Lưu ý" not in out
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[7] = lines[7].replace("person:", "person:9")  # event 6 (after checkpoint 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    assert main(["ledger", "verify", "--reference", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("Lỗi [ledger.hash_mismatch]: Sổ cái bị sửa tại sự kiện số 6: ")
+    assert captured.err.count("\n") == 1
+    other = tmp_path / "khac.pem"
+    other.write_bytes(public_key_pem(Ed25519PrivateKey.generate().public_key()))
+    assert main(["ledger", "verify", "--reference", str(path), "--public-key", str(other)]) == 1
+    assert capsys.readouterr().err.startswith("Lỗi [ledger.wrong_key]: Khóa công khai")
+    assert ran == [path, path, path]  # the reference verifier, not the fast one
 
 
 def test_checkpoint_now(make_events: Callable, capsys: pytest.CaptureFixture) -> None:

@@ -1,14 +1,4 @@
-"""Verify a ledger: an export file, or the database's rows fed through the same core.
-
-No Django at import time: anyone holding an export (an inspector, a court, a journalist) can
-check it on a machine without Baro's database or settings. Only `verify_database` touches
-Django, and it imports it when called.
-
-Line formats (one per line, UTF-8, "\\n" ends each line):
-
-    #baro-ledger v1<TAB>{"chain":…,"public_key":PEM,"key_id":…,"exported_at":…,…}   header
-    <hash><TAB><seq><TAB><prev_hash><TAB><body>                                      event
-    C<TAB><checkpoint body><TAB><hex signature>                                      checkpoint
+"""The fast core: check one range of event and checkpoint lines, then join the ranges.
 
 An event verifies with one slice and one SHA-256: hash == sha256(everything after the first
 tab). A checkpoint line follows the event it ends, and its signed Merkle root is always
@@ -16,11 +6,12 @@ recomputed from the events it covers (baro.ledger.merkle). Event lines are check
 hashes, sequence numbers and links of a whole run are compared at once (see _run_digests),
 and only a run that fails goes line by line, to name the first problem.
 
-Because every line is independently hashable, a big file is split into byte ranges checked by
-several processes; what crosses a seam (the link between the last event of one range and the
-first of the next, a checkpoint whose events began in an earlier range) is checked when the
-ranges' results are combined, in file order, so the first problem reported is the same as a
-single pass would report.
+A range that does not start the file cannot know the number and hash its first event must
+follow, nor the checkpoint before its first one: `_scan` records them and `_combine` settles
+them in file order, so the first problem reported is the one a single pass would report.
+
+The rules checked here are written out plainly, one event at a time, in baro.ledger.reference;
+the tests hold the two to the same verdict.
 """
 
 from __future__ import annotations
@@ -28,42 +19,30 @@ from __future__ import annotations
 import binascii
 import hashlib
 import json
-import multiprocessing
-import operator
-import os
-import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from itertools import pairwise
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from baro.ledger.canonical import GENESIS_HASH, checkpoint_body, checkpoint_digest
 from baro.ledger.merkle import root_from_digests
+from baro.ledger.verify.keys import load_public_key, public_key_id
+from baro.ledger.verify.report import (
+    BROKEN_LINK,
+    CHECKPOINT_BAD_SIGNATURE,
+    CHECKPOINT_MISMATCH,
+    GAP,
+    HASH_MISMATCH,
+    MALFORMED,
+    OUT_OF_ORDER,
+    Problem,
+    VerifyReport,
+)
 
-HEADER_TAG = "#baro-ledger v1"
-# A chunk, its lines and their hashed slices stay within a core's L2 cache: measured ~15%
-# less CPU per event than 4 MiB chunks.
-READ_CHUNK = 1 << 18
+# Lines per run handed to the batched check by verify_lines (the file path cuts its own runs).
 RUN_LINES = 1000
-# Below this size a second process costs more than it saves.
-MIN_PARALLEL_BYTES = 32 << 20
-
-HASH_MISMATCH = "ledger.hash_mismatch"
-GAP = "ledger.gap"
-OUT_OF_ORDER = "ledger.out_of_order"
-BROKEN_LINK = "ledger.broken_link"
-CHECKPOINT_BAD_SIGNATURE = "ledger.checkpoint_bad_signature"
-CHECKPOINT_MISMATCH = "ledger.checkpoint_mismatch"
-MALFORMED = "ledger.malformed"
-WRONG_KEY = "ledger.wrong_key"
-TRUNCATED = "ledger.truncated"
-COLUMN_MISMATCH = "ledger.column_mismatch"
-HEAD_MISMATCH = "ledger.head_mismatch"
 
 CHECKPOINT_FIELDS = {
     "chain": str,
@@ -76,97 +55,6 @@ CHECKPOINT_FIELDS = {
     "key_id": str,
     "signed_at": str,
 }
-
-
-@dataclass
-class Problem:
-    """The first thing found wrong. `seq` is the event where the chain stops being intact."""
-
-    code: str
-    seq: int | None
-    detail: str
-    checkpoint: int | None = None
-    found: int | None = None  # the sequence number met instead of `seq`, for order problems
-    # A jump forward seen on a range's last line: the next range's first event tells whether
-    # it was a swap (out of order) or a removal (gap).
-    needs_lookahead: bool = False
-
-    @property
-    def message(self) -> str:
-        if self.seq is None:
-            return self.detail[:1].upper() + self.detail[1:]
-        return f"Sổ cái bị sửa tại sự kiện số {self.seq}: {self.detail}"
-
-
-@dataclass
-class VerifyReport:
-    ok: bool
-    chain: str = ""
-    events: int = 0
-    last_seq: int = 0
-    last_hash: str = GENESIS_HASH
-    checkpoints: int = 0
-    last_checkpoint: int | None = None
-    last_checkpoint_seq: int = 0
-    key_id: str = ""
-    key_source: str = ""  # "argument", "header" (the export's own claim) or "installation"
-    problem: Problem | None = None
-
-    @property
-    def code(self) -> str | None:
-        return self.problem.code if self.problem else None
-
-    @property
-    def message(self) -> str:
-        return self.problem.message if self.problem else self.summary()
-
-    def summary(self) -> str:
-        """One Vietnamese sentence: what was proven, or the first problem."""
-        if self.problem:
-            return self.problem.message
-        if self.events == 0:
-            return "Sổ cái chưa có sự kiện nào."
-        text = f"Toàn vẹn đến sự kiện số {self.last_seq}"
-        if self.last_checkpoint is None:
-            text += "; chưa có điểm chốt nào được ký."
-        else:
-            text += f"; điểm chốt số {self.last_checkpoint} đã ký hợp lệ (khóa {self.key_id[:8]}…)."
-            unsigned = self.last_seq - self.last_checkpoint_seq
-            if unsigned:
-                text += f" {unsigned} sự kiện sau điểm chốt cuối chưa được ký."
-        return text
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["code"] = self.code
-        data["message"] = self.summary()
-        if self.problem:
-            data["problem"] = {
-                "code": self.problem.code,
-                "seq": self.problem.seq,
-                "checkpoint": self.problem.checkpoint,
-                "message": self.problem.message,
-            }
-        return data
-
-
-# --- keys -----------------------------------------------------------------------------------
-
-
-def load_public_key(pem: bytes | str) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(pem.encode() if isinstance(pem, str) else pem)
-    if not isinstance(key, Ed25519PublicKey):
-        raise ValueError("not an Ed25519 public key")
-    return key
-
-
-def public_key_id(key: Ed25519PublicKey) -> str:
-    """Same as baro.ledger.keys.key_id, which cannot be imported here (it needs settings)."""
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
-
-
-# --- the core: one range of lines -------------------------------------------------------------
 
 
 @dataclass
@@ -397,26 +285,22 @@ def _scan(
                 continue
         it = iter(run)
         for line in it:
-            # Line by line. Quick case: the line starts "<hash>\t<expected seq>\t<last hash>\t";
-            # otherwise the slow path below says what exactly is wrong.
-            if expected is not None and line.startswith(b"%d\t%b\t" % (expected, last), 65):
-                if line[64] != 9:
-                    problem = Problem(MALFORMED, expected, "dòng sự kiện không đúng định dạng.")
-                    break
+            # Line by line. Quick case: the line starts "<hash>\t<expected seq>\t<last hash>\t"
+            # and hashes to <hash>. Anything else goes to the slow path below, which says what
+            # exactly is wrong (a hash field holding a tab is malformed, not a wrong hash).
+            if (
+                expected is not None
+                and line.startswith(b"%d\t%b\t" % (expected, last), 65)
+                and line[64] == 9
+            ):
                 digest = sha(line[65:]).digest()
                 recorded = line[:64]
-                if hexlify(digest) != recorded:
-                    problem = Problem(
-                        HASH_MISMATCH,
-                        expected,
-                        "nội dung không khớp với mã băm đã ghi (nội dung hoặc mã băm đã bị sửa).",
-                    )
-                    break
-                keep(digest)
-                last = recorded
-                expected += 1
-                events += 1
-                continue
+                if hexlify(digest) == recorded:
+                    keep(digest)
+                    last = recorded
+                    expected += 1
+                    events += 1
+                    continue
 
             if line[:2] == b"C\t":
                 parsed = _parse_checkpoint(line)
@@ -620,9 +504,6 @@ def _combine(ranges: list[_Range], report: VerifyReport) -> VerifyReport:
     return report
 
 
-# --- entry points -------------------------------------------------------------------------
-
-
 def verify_lines(
     lines: Iterable[bytes | str],
     *,
@@ -655,210 +536,3 @@ def verify_lines(
     part = _scan(runs(), key, key_id, chain, from_genesis=True)
     report = VerifyReport(ok=False, chain=chain or "", key_id=key_id, key_source=key_source)
     return _combine([part], report)
-
-
-_FIRST_BYTE = operator.itemgetter(slice(0, 1))
-
-
-def _runs_of(lines: list[bytes]) -> Iterator[list[bytes]]:
-    """`lines` as runs: event lines together, each checkpoint line alone."""
-    # Event lines start with a lowercase hex digit: look for "C" among the first bytes, in C.
-    firsts = b"".join(map(_FIRST_BYTE, lines))
-    if len(firsts) == len(lines):
-        candidates: list[int] = []
-        found = firsts.find(b"C")
-        while found >= 0:
-            candidates.append(found)
-            found = firsts.find(b"C", found + 1)
-    else:  # an empty line: look at every line
-        candidates = list(range(len(lines)))
-    start = 0
-    for mark in candidates:
-        if lines[mark][:2] != b"C\t":
-            continue
-        if mark > start:
-            yield lines[start:mark]
-        yield [lines[mark]]
-        start = mark + 1
-    if start < len(lines):
-        yield lines[start:] if start else lines
-
-
-def _read_runs(path: Path, start: int, end: int) -> Iterator[list[bytes]]:
-    """The lines of bytes [start, end), as runs, read in large chunks.
-
-    Each chunk is split into lines once; only the line cut by the chunk's end is copied again
-    (onto the next chunk's first line), never the chunk: big copies cost page faults.
-    """
-    with path.open("rb") as handle:
-        handle.seek(start)
-        remaining = end - start
-        carry = b""
-        while remaining > 0:
-            chunk = handle.read(min(READ_CHUNK, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            lines = chunk.split(b"\n")
-            if carry:
-                lines[0] = carry + lines[0]
-            carry = lines.pop()
-            yield from _runs_of(lines)
-        if carry:
-            yield from _runs_of([carry])
-
-
-def _scan_file_range(
-    path: str,
-    start: int,
-    end: int,
-    public_key_pem: bytes,
-    chain: str | None,
-    first: bool,
-) -> _Range:
-    key = load_public_key(public_key_pem)
-    runs = _read_runs(Path(path), start, end)
-    return _scan(runs, key, public_key_id(key), chain, from_genesis=first)
-
-
-def _boundaries(path: Path, start: int, size: int, parts: int) -> list[int]:
-    """Split [start, size) at line starts; a range never begins with a checkpoint line, so
-    every checkpoint sits in the same range as the event it ends."""
-    cuts = [start]
-    with path.open("rb") as handle:
-        for index in range(1, parts):
-            offset = start + (size - start) * index // parts
-            handle.seek(offset - 1)
-            if handle.read(1) != b"\n":
-                handle.readline()
-            while True:
-                position = handle.tell()
-                line = handle.readline()
-                if not line.startswith(b"C\t"):
-                    break
-            if cuts[-1] < position < size:
-                cuts.append(position)
-    cuts.append(size)
-    return cuts
-
-
-def _pool_context() -> Any:
-    # fork starts in milliseconds and the children only read the file and hash; elsewhere
-    # (macOS, Windows) spawn is the safe choice.
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-def read_header(path: str | Path) -> tuple[dict[str, Any] | None, int]:
-    """The export's header and its length in bytes; (None, 0) when there is none."""
-    with Path(path).open("rb") as handle:
-        first = handle.readline()
-    tag = HEADER_TAG.encode() + b"\t"
-    if not first.startswith(tag):
-        return None, 0
-    try:
-        header = json.loads(first[len(tag) :])
-    except ValueError:
-        return None, 0
-    if not isinstance(header, dict) or not isinstance(header.get("public_key"), str):
-        return None, 0
-    return header, len(first)
-
-
-def verify_export(
-    path: str | Path,
-    public_key_pem: bytes | str | None = None,
-    *,
-    workers: int | None = None,
-    min_parallel_bytes: int = MIN_PARALLEL_BYTES,
-) -> VerifyReport:
-    """Verify an export file. With `public_key_pem` (the installation's published key), the
-    header's key must be the same one; without it, the header's own key is trusted, which
-    proves the file is internally consistent but not who signed it.
-
-    Every checkpoint's signed Merkle root is recomputed from the events it covers.
-    """
-    path = Path(path)
-    header, header_end = read_header(path)
-    if header is None:
-        return VerifyReport(
-            ok=False,
-            problem=Problem(
-                MALFORMED,
-                None,
-                f"tệp không phải bản xuất sổ cái Baro (thiếu dòng đầu “{HEADER_TAG}”).",
-            ),
-        )
-    chain = str(header.get("chain", ""))
-    try:
-        header_key = load_public_key(header["public_key"])
-    except ValueError:
-        return VerifyReport(
-            ok=False,
-            chain=chain,
-            problem=Problem(MALFORMED, None, "khóa công khai trong dòng đầu không đọc được."),
-        )
-    header_key_id = public_key_id(header_key)
-    trusted_pem: bytes | str = header["public_key"]
-    key_source = "header"
-    if public_key_pem is not None:
-        given_id = public_key_id(load_public_key(public_key_pem))
-        if given_id != header_key_id:
-            return VerifyReport(
-                ok=False,
-                chain=chain,
-                key_id=given_id,
-                key_source="argument",
-                problem=Problem(
-                    WRONG_KEY,
-                    None,
-                    f"khóa công khai trong tệp xuất (khóa {header_key_id}) khác khóa được "
-                    f"cung cấp (khóa {given_id}); tệp không do cài đặt này ký.",
-                ),
-            )
-        trusted_pem, key_source = public_key_pem, "argument"
-    pem = trusted_pem.encode() if isinstance(trusted_pem, str) else trusted_pem
-
-    size = path.stat().st_size
-    workers = workers or min(os.cpu_count() or 1, 4)
-    cuts = [header_end, size]
-    if workers > 1 and size - header_end >= min_parallel_bytes:
-        cuts = _boundaries(path, header_end, size, workers)
-    spans = list(pairwise(cuts)) or [(header_end, size)]
-    if len(spans) == 1:
-        ranges = [_scan_file_range(str(path), header_end, size, pem, chain, True)]
-    else:
-        with _pool_context().Pool(len(spans) - 1) as pool:
-            # This process takes the first range itself: one process start fewer.
-            pending = [
-                pool.apply_async(_scan_file_range, (str(path), start, end, pem, chain, False))
-                for start, end in spans[1:]
-            ]
-            first = _scan_file_range(str(path), *spans[0], pem, chain, True)
-            ranges = [first, *(job.get() for job in pending)]
-
-    report = VerifyReport(
-        ok=False,
-        chain=chain,
-        key_id=header_key_id,
-        key_source=key_source,
-    )
-    _combine(ranges, report)
-    declared = header.get("last_seq")
-    if report.ok and isinstance(declared, int) and declared != report.last_seq:
-        report.ok = False
-        report.problem = Problem(
-            TRUNCATED,
-            report.last_seq + 1,
-            f"tệp dừng ở sự kiện số {report.last_seq} nhưng dòng đầu ghi có đến sự kiện số "
-            f"{declared} (tệp bị cắt cụt hoặc bị sửa).",
-        )
-    return report
-
-
-def verify_database(chain: str | None = None) -> VerifyReport:
-    """Verify the database's rows with the installation key (needs Django, imported here)."""
-    from baro.ledger.export import verify_database_rows
-
-    return verify_database_rows(chain=chain)
