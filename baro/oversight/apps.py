@@ -9,7 +9,11 @@ class OversightConfig(AppConfig):
     verbose_name = "Đôn đốc, phát hiện né tránh, kiểm tra và xử lý người đứng đầu"
 
     def ready(self) -> None:
+        from baro.core.panels import contribute
         from baro.ledger.labels import register_labels
+        from baro.oversight import panels
         from baro.oversight.labels import ACTION_LABELS
 
         register_labels(ACTION_LABELS)
+        contribute("work.directive.actions", panels.directive_actions)
+        contribute("work.task.panels", panels.task_panel)

@@ -15,12 +15,12 @@ from django.utils import timezone
 from baro.core.timeutil import now, today
 from baro.demo import load_demo
 from baro.demo.loader import DEMO_ACCOUNTS
+from baro.demo.story.oversight import HANDLING_NUMBER, LETTER_NUMBER
 from baro.ledger.models import LedgerEvent
 from baro.ledger.verify import verify_database
 from baro.org.authority import Power, check
 from baro.org.models import Person, Unit
 from baro.org.queries import unit_head
-from baro.oversight.demo import HANDLING_NUMBER, LETTER_NUMBER
 from baro.oversight.models import (
     AUTOMATIC_STEPS,
     Flag,

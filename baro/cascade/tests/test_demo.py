@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from baro.cascade import queries
-from baro.cascade.demo import cascade_demo
+from baro.demo.story.cascade import cascade_demo
 from baro.ledger.models import LedgerEvent
 from baro.org.models import Role, UnitKind
 from baro.org.services import person_create, unit_create

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from baro.demo.story import cascade, oversight, plots
 from baro.demo.story.clock import StoryClock
-from baro.demo.story.plots import PLOTS
 from baro.demo.story.stage import Stage, direct
 
 __all__ = ["StoryResult", "tell_story"]
+
+# Every plot, played together in time order: the directive and its tasks, the cascade of
+# 24-CT/TU down the tree, and Baro's worker, the urging letter and the inspection of the
+# Finance Department's Director (the third clear).
+PLOTS = [*plots.PLOTS, cascade.plot, *oversight.PLOTS]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from baro.core.timeutil import format_date
+from baro.demo.story.documents import (
+    CITY_PLAN,
+    CITY_PLAN_NUMBER,
+    D24,
+    FINANCE_PLAN,
+    FINANCE_PLAN_NUMBER,
+)
 from baro.demo.story.stage import At, Plot, Stage
 from baro.work import services
 from baro.work.models import (
@@ -31,13 +38,6 @@ from baro.work.models import (
 )
 from baro.work.models import QualityGrade as Q
 from baro.workdays.calendar import PeriodKind
-
-D24 = "24-CT/TU"
-CITY_PLAN = "KH-UBND"
-FINANCE_PLAN = "KH-STC"
-
-CITY_PLAN_NUMBER = "187/KH-UBND"
-FINANCE_PLAN_NUMBER = "45/KH-STC"
 
 E = EffectivenessGrade
 
@@ -98,13 +98,10 @@ def documents(stage: Stage) -> Iterator[At]:
             "III. Rõ kết quả kiểm tra, đôn đốc, xử lý trách nhiệm người đứng đầu",
         ],
     )
-    # CASCADE HOOK (issue 3; the lead wires it): 24-CT/TU goes from here to the People's
-    # Committee, the departments, wards and communes, and each receiving unit's plan,
-    # deployment and members' acknowledgements follow as scenes of their own (some on time,
-    # some late, some members never acknowledging). baro/cascade/demo.py provides them as
-    # `plot(stage)`, a plot like the ones below (it starts the day after the signature); to keep
-    # the ledger in time order it must run in the same `direct` call, not before or after the
-    # story: add it to PLOTS at the end of this module (`PLOTS.append(cascade_demo.plot)`).
+    # 24-CT/TU then goes to the People's Committee, the departments, wards and communes, and
+    # each receiving unit's plan, deployment and members' acknowledgements follow as scenes of
+    # their own (story/cascade.py), played in the same `direct` call so the ledger stays in
+    # time order (story/__init__.py puts every plot together).
 
     yield At(-144, 7, 30)
     chairman = stage.person("chutich")
@@ -1215,14 +1212,3 @@ PLOTS: list[Plot] = [
     incoming_mail_procedure,
 ]
 
-# The cascade of 24-CT/TU (plans, deployment, acknowledgements down the tree), played in the
-# same time order as the scenes above; imported here, at the end, as the hook above explains.
-from baro.cascade.demo import plot as cascade_plot  # noqa: E402
-
-PLOTS.append(cascade_plot)
-
-# Baro's worker, the urging letter and the inspection of the Finance Department's Director
-# (the third clear), in the same time order.
-from baro.oversight.demo import PLOTS as OVERSIGHT_PLOTS  # noqa: E402
-
-PLOTS.extend(OVERSIGHT_PLOTS)

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from baro.cascade import queries as cascade_queries
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
 from baro.core.ids import id_from_text
 from baro.core.pages import attach_error, person_required
+from baro.core.panels import contributions
 from baro.core.timeutil import format_date, today
 from baro.org import authority
 from baro.org import queries as org_queries
@@ -444,10 +444,10 @@ def directive_detail(request: HttpRequest, person: Person, pk: int) -> HttpRespo
                 .order_by("pk")
             ),
             "can_attach": permissions.may_act_for_directives(person, directive.issuing_unit),
-            "can_view_cascade": directive.requires_cascade
-            and cascade_queries.can_follow(person, directive),
-            "can_send_cascade": directive.requires_cascade
-            and cascade_queries.can_send(person, directive),
+            # The cascade's and the ladder's buttons, from the areas that own them.
+            "contributed_actions": contributions(
+                "work.directive.actions", request, person, directive
+            ),
             "breadcrumbs": _crumbs((directive.number_symbol, "")),
             "nav_active": "directives",
         },
@@ -817,6 +817,8 @@ def task_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
             "actions": task_actions(person, task, state),
             "extras": task_extras(task=task, actor=person, today=day),
             "page_obj": history,
+            # The third clear (urgings, inspections, handling), from oversight.
+            "contributed_panels": contributions("work.task.panels", request, person, task),
             "breadcrumbs": [*_task_crumbs(task)[:-1], {"label": _shorten(task.title), "url": ""}],
             "nav_active": "tasks",
         },

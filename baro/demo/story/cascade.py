@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from baro.cascade import services
 from baro.cascade.models import DeploymentForm, DirectiveReceipt
 from baro.cascade.queries import unit_members
 from baro.core.timeutil import today
+from baro.demo.story.documents import CITY_PLAN_NUMBER, D24, FINANCE_PLAN_NUMBER
+from baro.demo.story.stage import At, Stage
 from baro.org.models import Person, Unit, UnitKind
 from baro.org.queries import children, unit_head
 from baro.work.models import Directive
-
-if TYPE_CHECKING:
-    from baro.demo.story.stage import At, Stage
 
 # What each receiving unit did, by its place in the list (cycled): the days after receiving
 # it when the plan was issued and when it was deployed (None: not done), and whether every
@@ -181,10 +179,6 @@ def plot(stage: Stage) -> Iterator[At]:
     Committee, every department and the first wards and communes; the People's Committee plans
     and deploys on time (its plan is the story's 187/KH-UBND), the Finance Department late (its
     45/KH-STC) and forwards it to three of its divisions; the others follow PACES."""
-    # Imported here: the story's plots import this module to add this plot to theirs.
-    from baro.demo.story.plots import CITY_PLAN_NUMBER, D24, FINANCE_PLAN_NUMBER
-    from baro.demo.story.stage import At
-
     yield At(SEND_DAY, 9, 0)
     committee = stage.unit("HN-UBND")
     sent_on = stage.day(SEND_DAY)

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Generator, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from baro.core.timeutil import format_date
+from baro.demo.story.stage import At, Stage
 from baro.org.models import system_person
 from baro.oversight import services
 from baro.oversight.detectors import run_detectors
@@ -30,9 +31,6 @@ from baro.oversight.ladder_pass import run_ladder
 from baro.oversight.models import Flag, FlagStatus, HandlingMeasure
 from baro.work.models import Task
 from baro.workdays.calendar import is_working_day
-
-if TYPE_CHECKING:
-    from baro.demo.story.stage import At, Stage
 
 # The worker starts watching this many days before today (the story's first tasks are older:
 # the first pass gives them every step already due, as a newly started worker would).
@@ -69,7 +67,6 @@ def _first_day(
     """Scenes at `hour` on each day from `first` (days from today) to yesterday, until `find`
     returns something: (that day, what it found), else (yesterday, its last empty answer).
     After a long holiday the story's last weeks are short, so a plot waits for its cue."""
-    from baro.demo.story.stage import At
 
     days = first
     while True:
@@ -83,7 +80,6 @@ def _first_day(
 def worker_plot(stage: Stage) -> Iterator[At]:
     """`baro worker` every working morning: the ladder each day, the detectors on Mondays and
     every day of the last two weeks (when the inspector reviews them)."""
-    from baro.demo.story.stage import At
 
     system = system_person()
     for days in range(WATCH_FROM, 0):
@@ -99,7 +95,6 @@ def worker_plot(stage: Stage) -> Iterator[At]:
 def letter_plot(stage: Stage) -> Iterator[At]:
     """The Chairman's urging letter to the departments and wards with overdue tasks, and an
     urging by hand from the Vice-Chairman on the oldest overdue task of a ward."""
-    from baro.demo.story.stage import At
 
     # The first afternoon from a week before today when the city has overdue tasks.
     days, tasks = yield from _first_day(
@@ -155,7 +150,6 @@ def inspection_plot(stage: Stage) -> Iterator[At]:
     """The inspector dismisses a sign of avoidance elsewhere; reviewing the open signs each
     morning, confirms the first one on the Finance Department and the next day opens an
     inspection of its Director, then records findings and decides a criticism."""
-    from baro.demo.story.stage import At
 
     yield At(REVIEW_FROM, 9, 0)
     inspector = stage.person("kiemtra")
