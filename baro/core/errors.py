@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+
 
 class DomainError(Exception):
     """A command refused its input or the current state; nothing was changed.
@@ -46,8 +48,12 @@ class AuthorityError(DomainError):
         super().__init__(code, message, **kwargs)
 
 
-class NotFoundError(DomainError):
-    """The object does not exist, or is outside what the actor may see."""
+class NotFoundError(DomainError, Http404):
+    """The object does not exist, or is outside what the actor may see.
+
+    Also an Http404, so a page that fetches through an area's `<thing>_get_for_actor` answers
+    with the 404 page by itself, while the API answers its JSON error with the stable code.
+    """
 
     http_status = 404
 
