@@ -101,7 +101,8 @@ def person_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 class Answer(Protocol):
     """An authority's yes or no (baro.org.authority.Decision): falsy when refused."""
 
-    reason: str
+    @property
+    def reason(self) -> str: ...
 
     def __bool__(self) -> bool: ...
 
