@@ -18,6 +18,7 @@ __all__ = [
     "delivery_list",
     "notifications_for",
     "unread_count",
+    "waiting_count",
     "webhook_list",
 ]
 
@@ -62,3 +63,8 @@ def delivery_list(
     if channel in Channel.values:
         rows = rows.filter(channel=channel)
     return rows
+
+
+def waiting_count(endpoint: WebhookEndpoint) -> int:
+    """How many deliveries to `endpoint` still wait to be sent (disabling it gives them up)."""
+    return Delivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING).count()

@@ -34,7 +34,6 @@ from baro.core.pages import form_command, next_url, person_required
 from baro.core.run import run_command
 from baro.notify import forms, queries, services
 from baro.notify.context import Bell
-from baro.notify.models import Delivery, DeliveryStatus
 from baro.notify.permissions import can_manage, delivery_get_for_actor, webhook_get_for_actor
 from baro.org.models import Person
 
@@ -198,7 +197,7 @@ def webhook_disable(request: HttpRequest, person: Person, pk: int) -> HttpRespon
         if disabled is not None:
             messages.success(request, _("Đã tắt điểm nhận %(url)s.") % {"url": endpoint.url})
         return redirect(back)
-    waiting = Delivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING).count()
+    waiting = queries.waiting_count(endpoint)
     return render(
         request,
         "web/confirm.html",
