@@ -14,9 +14,6 @@ is a message on the page it returns to), a lack of authority is the 403 page wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -28,9 +25,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from baro.core.errors import AuthorityError, DomainError
 from baro.core.ids import id_from_text
-from baro.core.pages import form_command, next_url, person_required
+from baro.core.pages import form_command, message_command, next_url, person_required
 from baro.core.run import run_command
 from baro.notify import forms, queries, services
 from baro.notify.context import Bell
@@ -121,21 +117,6 @@ def _require_manager(person: Person) -> None:
         )
 
 
-def _command_with_message(
-    request: HttpRequest, command: Callable[..., Any], /, **arguments: Any
-) -> Any | None:
-    """Run a command of a page without a form (run_command): its result, or None when it
-    refused, with the refusal as a message on the page the view returns to. A refusal of
-    authority is the 403 page, as with form_command."""
-    try:
-        return run_command(command, **arguments)
-    except AuthorityError as error:
-        raise PermissionDenied(error.message) from error
-    except DomainError as error:
-        messages.error(request, error.message)
-        return None
-
-
 def _admin_crumbs(label: str) -> list[dict[str, str]]:
     return _crumbs((_("Quản trị thông báo"), reverse("notify:webhooks")), (label, ""))
 
@@ -191,7 +172,7 @@ def webhook_disable(request: HttpRequest, person: Person, pk: int) -> HttpRespon
         messages.info(request, _("Điểm nhận này đã tắt."))
         return redirect(back)
     if request.method == "POST" and request.POST.get("confirmed") == "1":
-        disabled = _command_with_message(
+        disabled = message_command(
             request, services.webhook_disable, actor=person, endpoint=endpoint
         )
         if disabled is not None:
@@ -252,7 +233,7 @@ def deliveries(request: HttpRequest, person: Person) -> HttpResponse:
 def delivery_requeue(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     _require_manager(person)
     found = delivery_get_for_actor(actor=person, pk=pk)
-    requeued = _command_with_message(
+    requeued = message_command(
         request, services.delivery_requeue, actor=person, delivery=found
     )
     if requeued is not None:
