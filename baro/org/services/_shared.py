@@ -49,7 +49,7 @@ def locked_unit(unit: Unit) -> Unit:
         raise NotFoundError("Không tìm thấy đơn vị.") from exc
 
 
-def require_active_unit(unit: Unit, day: dt.date, field: str) -> None:
+def ensure_active_unit(unit: Unit, day: dt.date, field: str) -> None:
     if not unit.is_active_on(day):
         raise DomainError(
             "org.unit_inactive",

@@ -23,8 +23,8 @@ from baro.org.services._shared import (
     aware,
     clean,
     delegation_state,
+    ensure_active_unit,
     locked_unit,
-    require_active_unit,
     required,
 )
 
@@ -80,7 +80,7 @@ def delegation_grant(
             field="powers",
         )
     start_day = timezone.localtime(valid_from).date()
-    require_active_unit(unit, start_day, "unit")
+    ensure_active_unit(unit, start_day, "unit")
     for power in powers:
         positions = authority.positions_granting(delegator, power, unit, day=start_day)
         if not positions:

@@ -23,11 +23,11 @@ from baro.org.services._shared import (
     OBJ_PERSON,
     OBJ_POSITION,
     clean,
+    ensure_active_unit,
     ensure_role,
     locked_unit,
     person_state,
     position_state,
-    require_active_unit,
     required,
 )
 
@@ -43,7 +43,7 @@ def new_position_row(
 ) -> Position:
     """Check and insert a current position (no authority, no event: the callers do both)."""
     ensure_role(role)
-    require_active_unit(unit, valid_from, "unit")
+    ensure_active_unit(unit, valid_from, "unit")
     if person.is_system:
         raise DomainError(
             "org.person_is_system", "Tác nhân hệ thống không giữ chức vụ.", field="person"
@@ -138,7 +138,7 @@ def new_person_row(
         )
     if role is not None:
         ensure_role(role)
-        require_active_unit(unit, valid_from, "unit")
+        ensure_active_unit(unit, valid_from, "unit")
     if username:
         user = user_model(username=username, email=person.email)
         user.set_password(password)

@@ -34,9 +34,9 @@ from baro.org.services._shared import (
     OBJ_UNIT,
     PATH_MAX_LENGTH,
     clean,
+    ensure_active_unit,
     ensure_kind,
     locked_unit,
-    require_active_unit,
     required,
     unit_path,
     unit_state,
@@ -63,7 +63,7 @@ def new_unit_row(
     name = required(name, "name", "tên đơn vị")
     ensure_kind(kind)
     if parent is not None:
-        require_active_unit(parent, valid_from, "parent")
+        ensure_active_unit(parent, valid_from, "parent")
     if Unit.objects.filter(code=code).exists():
         raise ConflictError(
             "org.unit_code_taken", f"Mã đơn vị “{code}” đã được dùng.", field="code"
@@ -194,8 +194,8 @@ def unit_move(*, actor: Person, unit: Unit, new_parent: Unit) -> Unit:
     decision_new = require_manage(actor, new_parent)
     new_parent = locked_unit(new_parent)
     day = today()
-    require_active_unit(unit, day, "unit")
-    require_active_unit(new_parent, day, "new_parent")
+    ensure_active_unit(unit, day, "unit")
+    ensure_active_unit(new_parent, day, "new_parent")
     if new_parent.path.startswith(unit.path):
         raise DomainError(
             "org.unit_cycle",
@@ -280,7 +280,7 @@ def _close_one(
                 "Đơn vị kế thừa không được là chính đơn vị hay đơn vị trực thuộc của nó.",
                 field="successor",
             )
-        require_active_unit(successor, on, "successor")
+        ensure_active_unit(successor, on, "successor")
     kind = kind or SuccessionKind.DISSOLVED
     if kind not in SuccessionKind.values:
         raise DomainError(
