@@ -1,7 +1,9 @@
 """REST endpoints of the organisation registry (/api/v1/org/).
 
-Thin: parse, look up what the acting person may see (anything else is a 404 `not_found`), call
-one query or one service. Services raise DomainError, which baro.api turns into JSON.
+Thin: parse, fetch what the operation acts on through baro.org.permissions' `*_get_for_actor`
+(what the acting person may not see is a 404 `not_found`, before any command runs), then call one
+query, or one command through run_command (its own transaction). Commands raise DomainError,
+which baro.api turns into JSON. Lists page by baro.core.paging's `limit`/`offset` contract.
 """
 
 from __future__ import annotations
@@ -10,14 +12,23 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from baro.core.errors import AuthorityError, NotFoundError
+from baro.core.paging import PageQuery, page
+from baro.core.run import run_command
 from baro.org import queries, services
 from baro.org.api_auth import request_person
-from baro.org.authority import Power, holds_anywhere
 from baro.org.models import Delegation, Person, Position, Unit
+from baro.org.permissions import (
+    can_view,
+    delegation_get_for_actor,
+    may_import,
+    person_get_for_actor,
+    position_get_for_actor,
+    unit_get_for_actor,
+)
 from baro.org.schemas import (
     DelegationGrantIn,
     DelegationOut,
@@ -39,16 +50,8 @@ from baro.org.schemas import (
     UnitPage,
     UnitUpdateIn,
 )
-from baro.org.services import org_import
 
 router = Router(tags=["Cơ cấu tổ chức"])
-
-MAX_LIMIT = 500
-
-
-class PageQuery(Schema):
-    limit: int = 50
-    offset: int = 0
 
 
 class UnitListQuery(PageQuery):
@@ -62,24 +65,10 @@ class PersonListQuery(PageQuery):
     unit_id: int | None = None
 
 
-def _page(qs: QuerySet[Any], page: PageQuery) -> dict[str, Any]:
-    limit = max(1, min(page.limit, MAX_LIMIT))
-    count = qs.count()
-    # Past the end there is nothing; an offset no database takes (2**63) reads the same.
-    offset = min(max(0, page.offset), count)
-    return {
-        "count": count,
-        "limit": limit,
-        "offset": offset,
-        "items": list(qs[offset : offset + limit]),
-    }
-
-
-def _unit(person: Person, unit_id: int) -> Unit:
-    return queries.unit_get(actor=person, pk=unit_id)
-
-
-def _person(person_id: int) -> Person:
+def _named_person(person_id: int) -> Person:
+    """A person a body names as the one to appoint, or to delegate to or on behalf of: any
+    registered person, as the pages' forms find one by code (the command decides whether the
+    actor may). The people an operation acts on are fetched with person_get_for_actor."""
     found = Person.objects.filter(pk=person_id, is_system=False).first()
     if found is None:
         raise NotFoundError("Không tìm thấy cán bộ.")
@@ -99,56 +88,61 @@ def unit_list(request: HttpRequest, filters: Query[UnitListQuery]) -> dict[str, 
         include_closed=filters.include_closed,
         within=queries.units_visible_to(person),
     )
-    return _page(units, filters)
+    return page(units, filters)
 
 
 @router.post("/units", response={201: UnitOut}, summary="Tạo đơn vị")
-def unit_create(request: HttpRequest, body: UnitCreateIn) -> tuple[int, Unit]:
+def unit_create(request: HttpRequest, body: UnitCreateIn) -> Status[Unit]:
     person = request_person(request)
-    parent = _unit(person, body.parent_id) if body.parent_id is not None else None
+    parent = unit_get_for_actor(person, body.parent_id) if body.parent_id is not None else None
     data = body.dict(exclude={"parent_id"})
-    return Status(201, services.unit_create(actor=person, parent=parent, **data))
+    return Status(201, run_command(services.unit_create, actor=person, parent=parent, **data))
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="Một đơn vị")
 def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
-    return _unit(request_person(request), unit_id)
+    return unit_get_for_actor(request_person(request), unit_id)
 
 
 @router.patch("/units/{unit_id}", response=UnitOut, summary="Sửa đơn vị")
 def unit_update(request: HttpRequest, unit_id: int, body: UnitUpdateIn) -> Unit:
     person = request_person(request)
-    unit = _unit(person, unit_id)
-    return services.unit_update(actor=person, unit=unit, **body.dict(exclude_unset=True))
+    unit = unit_get_for_actor(person, unit_id)
+    return run_command(
+        services.unit_update, actor=person, unit=unit, **body.dict(exclude_unset=True)
+    )
 
 
 @router.get("/units/{unit_id}/subtree", response=UnitPage, summary="Cây đơn vị trực thuộc")
-def unit_subtree(request: HttpRequest, unit_id: int, page: Query[PageQuery]) -> dict[str, Any]:
-    unit = _unit(request_person(request), unit_id)
-    return _page(queries.subtree(unit), page)
+def unit_subtree(request: HttpRequest, unit_id: int, window: Query[PageQuery]) -> dict[str, Any]:
+    unit = unit_get_for_actor(request_person(request), unit_id)
+    return page(queries.subtree(unit), window)
 
 
 @router.get("/units/{unit_id}/ancestors", response=list[UnitOut], summary="Các cấp trên")
 def unit_ancestors(request: HttpRequest, unit_id: int) -> list[Unit]:
     person = request_person(request)
-    unit = _unit(person, unit_id)
-    return [up for up in queries.ancestors(unit) if queries.can_view(person, up)]
+    unit = unit_get_for_actor(person, unit_id)
+    return [up for up in queries.ancestors(unit) if can_view(person, up)]
 
 
 @router.post("/units/{unit_id}/move", response=UnitOut, summary="Chuyển đơn vị")
 def unit_move(request: HttpRequest, unit_id: int, body: UnitMoveIn) -> Unit:
     person = request_person(request)
-    unit = _unit(person, unit_id)
-    new_parent = _unit(person, body.new_parent_id)
-    return services.unit_move(actor=person, unit=unit, new_parent=new_parent)
+    unit = unit_get_for_actor(person, unit_id)
+    new_parent = unit_get_for_actor(person, body.new_parent_id)
+    return run_command(services.unit_move, actor=person, unit=unit, new_parent=new_parent)
 
 
 @router.post("/units/{unit_id}/close", response=UnitOut, summary="Giải thể đơn vị")
 def unit_close(request: HttpRequest, unit_id: int, body: UnitCloseIn) -> Unit:
     person = request_person(request)
-    unit = _unit(person, unit_id)
-    successor = _unit(person, body.successor_id) if body.successor_id is not None else None
-    return services.unit_close(
+    unit = unit_get_for_actor(person, unit_id)
+    successor = (
+        unit_get_for_actor(person, body.successor_id) if body.successor_id is not None else None
+    )
+    return run_command(
+        services.unit_close,
         actor=person,
         unit=unit,
         on=body.on,
@@ -160,15 +154,14 @@ def unit_close(request: HttpRequest, unit_id: int, body: UnitCloseIn) -> Unit:
 
 
 @router.post("/units/{unit_id}/head", response={201: PositionOut}, summary="Thay người đứng đầu")
-def unit_head_replace(
-    request: HttpRequest, unit_id: int, body: HeadReplaceIn
-) -> tuple[int, Position]:
+def unit_head_replace(request: HttpRequest, unit_id: int, body: HeadReplaceIn) -> Status[Position]:
     person = request_person(request)
-    unit = _unit(person, unit_id)
-    position = services.head_replace(
+    unit = unit_get_for_actor(person, unit_id)
+    position = run_command(
+        services.head_replace,
         actor=person,
         unit=unit,
-        person=_person(body.person_id),
+        person=_named_person(body.person_id),
         title=body.title,
         on=body.on,
         decision_ref=body.decision_ref,
@@ -184,29 +177,29 @@ def unit_head_replace(
 def person_list(request: HttpRequest, filters: Query[PersonListQuery]) -> dict[str, Any]:
     person = request_person(request)
     within: Unit | QuerySet[Unit] = (
-        _unit(person, filters.unit_id)
+        unit_get_for_actor(person, filters.unit_id)
         if filters.unit_id is not None
         else queries.units_visible_to(person)
     )
-    return _page(queries.person_search(filters.search, within=within), filters)
+    return page(queries.person_search(filters.search, within=within), filters)
 
 
 @router.post("/persons", response={201: PersonOut}, summary="Thêm cán bộ")
-def person_create(request: HttpRequest, body: PersonCreateIn) -> tuple[int, Person]:
+def person_create(request: HttpRequest, body: PersonCreateIn) -> Status[Person]:
     person = request_person(request)
-    unit = _unit(person, body.unit_id)
-    return Status(
-        201, services.person_create(actor=person, unit=unit, **body.dict(exclude={"unit_id"}))
-    )
+    unit = unit_get_for_actor(person, body.unit_id)
+    data = body.dict(exclude={"unit_id"})
+    return Status(201, run_command(services.person_create, actor=person, unit=unit, **data))
 
 
 @router.post("/positions", response={201: PositionOut}, summary="Bổ nhiệm")
-def position_appoint(request: HttpRequest, body: PositionAppointIn) -> tuple[int, Position]:
+def position_appoint(request: HttpRequest, body: PositionAppointIn) -> Status[Position]:
     person = request_person(request)
-    unit = _unit(person, body.unit_id)
-    position = services.position_appoint(
+    unit = unit_get_for_actor(person, body.unit_id)
+    position = run_command(
+        services.position_appoint,
         actor=person,
-        person=_person(body.person_id),
+        person=_named_person(body.person_id),
         unit=unit,
         role=body.role,
         title=body.title,
@@ -219,10 +212,10 @@ def position_appoint(request: HttpRequest, body: PositionAppointIn) -> tuple[int
 @router.post("/positions/{position_id}/end", response=PositionOut, summary="Kết thúc chức vụ")
 def position_end(request: HttpRequest, position_id: int, body: PositionEndIn) -> Position:
     person = request_person(request)
-    position = Position.objects.select_related("unit").filter(pk=position_id).first()
-    if position is None or not queries.can_view(person, position.unit):
-        raise NotFoundError("Không tìm thấy chức vụ.")
-    return services.position_end(actor=person, position=position, on=body.on, reason=body.reason)
+    position = position_get_for_actor(person, position_id)
+    return run_command(
+        services.position_end, actor=person, position=position, on=body.on, reason=body.reason
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,14 +228,15 @@ def delegation_list(request: HttpRequest) -> QuerySet[Delegation]:
 
 
 @router.post("/delegations", response={201: DelegationOut}, summary="Ủy quyền")
-def delegation_grant(request: HttpRequest, body: DelegationGrantIn) -> tuple[int, Delegation]:
+def delegation_grant(request: HttpRequest, body: DelegationGrantIn) -> Status[Delegation]:
     person = request_person(request)
-    unit = _unit(person, body.unit_id)
-    delegator = person if body.delegator_id is None else _person(body.delegator_id)
-    delegation = services.delegation_grant(
+    unit = unit_get_for_actor(person, body.unit_id)
+    delegator = person if body.delegator_id is None else _named_person(body.delegator_id)
+    delegation = run_command(
+        services.delegation_grant,
         actor=person,
         delegator=delegator,
-        delegate=_person(body.delegate_id),
+        delegate=_named_person(body.delegate_id),
         unit=unit,
         powers=body.powers,
         valid_from=body.valid_from,
@@ -258,13 +252,10 @@ def delegation_grant(request: HttpRequest, body: DelegationGrantIn) -> tuple[int
 )
 def delegation_revoke(request: HttpRequest, delegation_id: int, body: ReasonIn) -> Delegation:
     person = request_person(request)
-    delegation = Delegation.objects.select_related("unit").filter(pk=delegation_id).first()
-    if delegation is None or (
-        person.pk not in (delegation.delegator_id, delegation.delegate_id)
-        and not queries.can_view(person, delegation.unit)
-    ):
-        raise NotFoundError("Không tìm thấy ủy quyền.")
-    return services.delegation_revoke(actor=person, delegation=delegation, reason=body.reason)
+    delegation = delegation_get_for_actor(person, delegation_id)
+    return run_command(
+        services.delegation_revoke, actor=person, delegation=delegation, reason=body.reason
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -278,18 +269,28 @@ def import_file(
     parent_id: Form[int | None] = None,
 ) -> Any:
     person = request_person(request)
-    if not holds_anywhere(person, Power.REGISTRY_IMPORT):
+    if not may_import(person):
         raise AuthorityError(f"{person.full_name} không có quyền nhập cơ cấu tổ chức.")
-    parent = _unit(person, parent_id) if parent_id is not None else None
-    return org_import(actor=person, data=file.read(), filename=file.name or "", parent=parent)
+    parent = unit_get_for_actor(person, parent_id) if parent_id is not None else None
+    return run_command(
+        services.org_import,
+        actor=person,
+        data=file.read(),
+        filename=file.name or "",
+        parent=parent,
+    )
 
 
 @router.post("/tokens", response={201: TokenOut}, summary="Cấp mã truy cập (token)")
-def token_issue(request: HttpRequest, body: TokenIssueIn) -> tuple[int, dict[str, Any]]:
+def token_issue(request: HttpRequest, body: TokenIssueIn) -> Status[dict[str, Any]]:
     person = request_person(request)
-    owner = person if body.person_id is None else _person(body.person_id)
-    token, raw = services.api_token_issue(
-        actor=person, person=owner, name=body.name, expires_at=body.expires_at
+    owner = person if body.person_id is None else person_get_for_actor(person, body.person_id)
+    token, raw = run_command(
+        services.api_token_issue,
+        actor=person,
+        person=owner,
+        name=body.name,
+        expires_at=body.expires_at,
     )
     return Status(
         201,

@@ -20,7 +20,7 @@ from django.db.models.expressions import Col
 from django.utils import timezone
 
 from baro.core.errors import AuthorityError
-from baro.core.timeutil import now
+from baro.core.timeutil import now, today
 from baro.org.models import Delegation, Person, Position, Role, Unit
 
 
@@ -287,6 +287,40 @@ def holds_anywhere(person: Person, power: str, *, at: dt.datetime | None = None)
         if decision:
             return decision
     return Decision(False, power, f"{person.full_name} không có quyền “{power_label(power)}”.")
+
+
+def roles_with(power: str) -> list[str]:
+    """The roles whose positions grant `power`."""
+    return [role for role, powers in ROLE_POWERS.items() if power in powers]
+
+
+def scope_units(person: Person, power: str) -> list[Unit]:
+    """The units over whose subtree `person` may use `power` today, by a current position or a
+    current delegation whose delegator still holds the power there (the outermost first is not
+    promised: a unit may lie inside another of the list). Nothing for the system actor, who is
+    not scoped at all: ask `person.is_system` first."""
+    day = today()
+    at = now()
+    roles = roles_with(power)
+    units = [
+        position.unit
+        for position in Position.objects.filter(
+            _active_on(day), person=person, role__in=roles
+        ).select_related("unit")
+    ]
+    for delegation in Delegation.objects.filter(
+        delegate=person, valid_from__lte=at, valid_to__gt=at, revoked_at__isnull=True
+    ).select_related("unit"):
+        if power not in delegation.powers:
+            continue
+        if Position.objects.filter(
+            _active_on(day),
+            person_id=delegation.delegator_id,
+            unit_id__in=delegation.unit.ancestor_ids,
+            role__in=roles,
+        ).exists():
+            units.append(delegation.unit)
+    return units
 
 
 def require_root_creator(actor: Person) -> Decision:

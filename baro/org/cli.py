@@ -1,4 +1,9 @@
-"""`baro org …`: registry tools (import from a file, a sample template)."""
+"""`baro org …`: registry tools (import from a file, a sample template).
+
+`baro` builds its argument parser before Django is set up (the settings come from the
+environment it prepares), so this module is imported before the apps are loaded: the models and
+services are imported inside the handlers, which run after django.setup().
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ def _actor(username: str) -> Any:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from baro.core.errors import DomainError
+    from baro.core.run import run_command
     from baro.org.models import Unit
     from baro.org.services import org_import
 
@@ -43,7 +49,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"Lỗi [org.unit_not_found]: Không có đơn vị mã “{args.parent}”.", file=sys.stderr)
             return EXIT_ERROR
     try:
-        result = org_import(actor=actor, data=path.read_bytes(), filename=path.name, parent=parent)
+        result = run_command(
+            org_import, actor=actor, data=path.read_bytes(), filename=path.name, parent=parent
+        )
     except DomainError as exc:
         print(f"Lỗi [{exc.code}]: {exc.message}", file=sys.stderr)
         for problem in exc.details.get("rows", []):

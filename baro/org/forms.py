@@ -1,7 +1,7 @@
 """Forms of the registry pages. They parse and check shapes; the services decide the rest.
 
-A DomainError from a service is put back on the form by `attach_error`: next to the field it
-names when the form has that field, else at the top of the form.
+The pages run their commands through baro.core.pages.form_command, which puts a refusal back on
+the form: next to the field it names when the form has that field, else at the top of the form.
 """
 
 from __future__ import annotations
@@ -383,6 +383,14 @@ class DelegationGrantForm(forms.Form):
         if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) and end <= start:
             self.add_error("valid_to", _("Thời điểm kết thúc phải sau thời điểm bắt đầu."))
         return data
+
+
+class TokenRevokeForm(forms.Form):
+    """The revocation's confirmation: no field, so a refusal of the command is shown as a
+    message on the page the person goes back to."""
+
+    def refusal(self) -> str:
+        return " ".join(str(message) for message in self.non_field_errors())
 
 
 class DelegationRevokeForm(forms.Form):

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 
-from baro.core.errors import NotFoundError
 from baro.core.timeutil import now, today
 from baro.ledger.models import LedgerEvent
-from baro.org.authority import ROLE_POWERS, Power
+from baro.org import authority
+from baro.org.authority import Power
 from baro.org.models import ApiToken, Delegation, Person, Position, Role, Unit, UnitSuccession
+
+M = TypeVar("M", Unit, Position)
 
 __all__ = [
     "active_on",
     "ancestors",
     "api_tokens_of",
-    "can_view",
     "children",
     "current_successors",
     "delegations_for",
@@ -35,7 +37,6 @@ __all__ = [
     "roots",
     "subtree",
     "subtree_q",
-    "unit_get",
     "unit_head",
     "unit_history",
     "unit_position_history",
@@ -57,7 +58,7 @@ def active_on(day: dt.date, *, prefix: str = "") -> Q:
     )
 
 
-def _dated(qs: QuerySet, on: dt.date | None, include_closed: bool) -> QuerySet:
+def _dated(qs: QuerySet[M], on: dt.date | None, include_closed: bool) -> QuerySet[M]:
     return qs if include_closed else qs.filter(active_on(on or today()))
 
 
@@ -290,35 +291,6 @@ def person_history(person: Person) -> QuerySet[LedgerEvent]:
 # visibility
 
 
-def _roles_with(power: str) -> list[str]:
-    return [role for role, powers in ROLE_POWERS.items() if power in powers]
-
-
-def _scope_units(person: Person, power: str) -> list[Unit]:
-    """Units whose subtree `person` may use `power` over today (positions and delegations)."""
-    day = today()
-    at = now()
-    units = [
-        position.unit
-        for position in Position.objects.filter(
-            active_on(day), person=person, role__in=_roles_with(power)
-        ).select_related("unit")
-    ]
-    for delegation in Delegation.objects.filter(
-        delegate=person, valid_from__lte=at, valid_to__gt=at, revoked_at__isnull=True
-    ).select_related("unit"):
-        if power not in delegation.powers:
-            continue
-        if Position.objects.filter(
-            active_on(day),
-            person_id=delegation.delegator_id,
-            unit_id__in=delegation.unit.ancestor_ids,
-            role__in=_roles_with(power),
-        ).exists():
-            units.append(delegation.unit)
-    return units
-
-
 def _outermost(units: Iterable[Unit]) -> list[Unit]:
     kept: list[Unit] = []
     for unit in sorted(units, key=lambda u: u.path):
@@ -339,7 +311,7 @@ def units_visible_to(
     if not person.is_system:
         if not person.is_active:
             return Unit.objects.none()
-        scopes = _outermost(_scope_units(person, power))
+        scopes = _outermost(authority.scope_units(person, power))
         if not scopes:
             return Unit.objects.none()
         condition = Q()
@@ -347,25 +319,6 @@ def units_visible_to(
             condition |= subtree_q(scope.path)
         qs = qs.filter(condition)
     return _dated(qs, None, include_closed).order_by("path")
-
-
-def can_view(person: Person, unit: Unit) -> bool:
-    """Whether `person` may see `unit` in the registry (registry.view over it)."""
-    if person.is_system:
-        return True
-    if not person.is_active:
-        return False
-    return any(
-        unit.path.startswith(scope.path) for scope in _scope_units(person, Power.REGISTRY_VIEW)
-    )
-
-
-def unit_get(*, actor: Person, pk: int) -> Unit:
-    """The unit `pk` if `actor` may see it (closed units included), else NotFoundError."""
-    unit = Unit.objects.select_related("parent").filter(pk=pk).first()
-    if unit is None or not can_view(actor, unit):
-        raise NotFoundError("Không tìm thấy đơn vị.")
-    return unit
 
 
 def api_tokens_of(person: Person) -> QuerySet[ApiToken]:

@@ -13,8 +13,8 @@ from baro.cascade.queries import my_pending_acknowledgements, receipts_to_handle
 from baro.core.pages import person_required
 from baro.core.timeutil import today
 from baro.ledger import queries as ledger_queries
-from baro.org import queries as org_queries
 from baro.org.models import Person, Role
+from baro.org.permissions import can_view
 from baro.web import dashboards
 from baro.web.access import current_positions
 from baro.web.forms import LoginForm
@@ -83,7 +83,7 @@ def home(request: HttpRequest, person: Person) -> HttpResponse:
     linked_units = {p.unit for p in positions} | {
         d.unit for d in sections["received"] + sections.get("given", [])
     }
-    visible_ids = {u.pk for u in linked_units if org_queries.can_view(person, u)}
+    visible_ids = {u.pk for u in linked_units if can_view(person, u)}
     primary = roles[0] if roles else None
     return render(
         request,

@@ -18,11 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from baro.core.errors import DomainError
-from baro.core.pages import deny_unless, person_required
+from baro.core.pages import deny_unless, form_command, person_required
 from baro.core.timeutil import format_date, today
 from baro.org.models import Person
-from baro.org.views import _refused
 from baro.workdays import calendar, forms, queries, services
 from baro.workdays.models import CalendarOverride, OverrideKind
 from baro.workdays.permissions import calendar_decision
@@ -173,18 +171,18 @@ def override_set(request: HttpRequest, person: Person, kind: str) -> HttpRespons
     form = forms.OverrideSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            override = services.calendar_override_set(
-                actor=person,
-                day=data["day"],
-                kind=kind,
-                reason=data["reason"],
-                decision_ref=data["decision_ref"],
-            )
-        except DomainError as error:
+        override = form_command(
+            form,
+            services.calendar_override_set,
             # "Already a working day / already off" is about the chosen day: the kind is the page.
-            _refused(form, error, {"kind": "day"})
-        else:
+            aliases={"kind": "day"},
+            actor=person,
+            day=data["day"],
+            kind=kind,
+            reason=data["reason"],
+            decision_ref=data["decision_ref"],
+        )
+        if override is not None:
             messages.success(request, str(page["done"]) % {"day": _day_label(override.day)})
             return redirect(year_url(override.day.year))
     title = str(page["title"])
@@ -217,13 +215,14 @@ def override_remove(request: HttpRequest, person: Person, pk: int) -> HttpRespon
         return redirect(back)
     form = forms.OverrideRemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.calendar_override_remove(
-                actor=person, day=override.day, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        removed = form_command(
+            form,
+            services.calendar_override_remove,
+            actor=person,
+            day=override.day,
+            reason=form.cleaned_data["reason"],
+        )
+        if removed is not None:
             messages.success(
                 request,
                 _("Đã gỡ bỏ điều chỉnh ngày %(day)s; ngày này trở lại theo lịch chung.")

@@ -196,10 +196,18 @@ def test_tokens_issue_once_and_authenticate(world: World) -> None:
     raw = response.json()["token"]
     client = Client(headers={"Authorization": f"Bearer {raw}"})
     assert client.get(f"{API}/delegations").status_code == 200
+    # Someone the officer may not see is not found, as on the pages; someone the head sees but
+    # does not manage is a refusal.
     response = post(
         session(world.officer), f"{API}/tokens", {"name": "x", "person_id": world.admin.pk}
     )
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    response = post(
+        session(world.head), f"{API}/tokens", {"name": "x", "person_id": world.officer.pk}
+    )
     assert response.status_code == 403
+    assert response.json()["code"] == "auth.denied"
 
 
 def test_a_nul_character_or_a_body_that_is_not_json_is_refused_in_vietnamese(

@@ -225,6 +225,17 @@ def test_an_outsider_cannot_revoke_someone_elses_delegation(world: World) -> Non
     assert response.status_code == 404
 
 
+def test_who_sees_a_delegation_but_may_not_revoke_it_is_refused_not_lied_to(world: World) -> None:
+    # The head of Sở A sees the registry of Sở A (so the API shows this delegation too) but
+    # does not manage it: the page is a refusal with the reason, as on every registry page.
+    delegation = world.deputy.delegations_received.get()
+    url = reverse("org:delegation_revoke", args=[delegation.pk])
+    response = client_for(world.head).post(url, {"reason": "Thử"})
+    assert response.status_code == 403
+    delegation.refresh_from_db()
+    assert delegation.revoked_at is None
+
+
 def test_children_fragment_for_the_lazy_tree(world: World) -> None:
     response = client_for(world.admin).get(
         reverse("org:unit_children", args=[world.root.pk]), HTTP_HX_REQUEST="true"
