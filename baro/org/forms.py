@@ -385,14 +385,6 @@ class DelegationGrantForm(forms.Form):
         return data
 
 
-class TokenRevokeForm(forms.Form):
-    """The revocation's confirmation: no field, so a refusal of the command is shown as a
-    message on the page the person goes back to."""
-
-    def refusal(self) -> str:
-        return " ".join(str(message) for message in self.non_field_errors())
-
-
 class DelegationRevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do thu hồi"),

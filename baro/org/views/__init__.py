@@ -15,19 +15,3 @@ puts a refusal back onto the form next to the field it names; then it redirects 
 """
 
 from __future__ import annotations
-
-from typing import Any
-
-from django.core.exceptions import PermissionDenied
-
-from baro.core.errors import AuthorityError, DomainError
-from baro.core.pages import attach_error
-
-
-def _refused(form: Any, error: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Only for baro/cascade/views.py, which imports it, until the cascade's pages run their
-    commands through form_command too (their own change); no registry page uses it. Delete it
-    with that import."""
-    if isinstance(error, AuthorityError):
-        raise PermissionDenied(error.message)
-    attach_error(form, error, aliases)

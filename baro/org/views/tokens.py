@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from baro.core.pages import deny_unless, form_command, person_required
+from baro.core.pages import deny_unless, form_command, message_command, person_required
 from baro.core.timeutil import now, today
 from baro.org import forms
 from baro.org import queries as org_queries
@@ -91,13 +91,10 @@ def token_revoke(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         messages.info(request, _("Mã truy cập này đã bị thu hồi."))
         return redirect(back)
     if request.method == "POST" and request.POST.get("confirmed") == "1":
-        confirmation = forms.TokenRevokeForm(request.POST)
-        revoked = form_command(
-            confirmation, org_services.api_token_revoke, actor=person, token=token
+        revoked = message_command(
+            request, org_services.api_token_revoke, actor=person, token=token
         )
-        if revoked is None:
-            messages.error(request, confirmation.refusal())
-        else:
+        if revoked is not None:
             messages.success(request, _("Đã thu hồi mã truy cập %(name)s.") % {"name": token.name})
         return redirect(back)
     return render(
