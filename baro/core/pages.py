@@ -18,11 +18,19 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
 
 from baro.core.errors import AuthorityError, DomainError
 from baro.core.run import run_command
 
 T = TypeVar("T")
+
+
+class HtmxRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it: `request.htmx` says whether htmx sent
+    it (for the views that answer a fragment)."""
+
+    htmx: HtmxDetails
 
 
 def attach_error(

@@ -146,7 +146,9 @@ class _PositionRows:
         ]
 
         def column(field_name: str) -> str:
-            return f"{quote(position_table)}.{quote(Position._meta.get_field(field_name).column)}"
+            field = Position._meta.get_field(field_name)
+            assert isinstance(field, models.Field) and field.column is not None
+            return f"{quote(position_table)}.{quote(field.column)}"
 
         self.sql = (
             f"SELECT {', '.join(columns)} FROM {quote(position_table)} "  # noqa: S608 (model identifiers)
@@ -169,7 +171,8 @@ class _PositionRows:
         connection: BaseDatabaseWrapper, field: models.Field[Any, Any], table: str
     ) -> tuple[Col, list[Callable[..., Any]]]:
         col = field.get_col(table)
-        return col, [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]
+        own: list[Callable[..., Any]] = field.get_db_converters(connection)  # type: ignore[attr-defined]
+        return col, [*connection.ops.get_db_converters(col), *own]
 
 
 _position_rows: dict[str, _PositionRows] = {}

@@ -7,7 +7,7 @@ the form: next to the field it names when the form has that field, else at the t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from baro.org.authority import Power
 from baro.org.models import Person, Role, SuccessionKind, Unit, UnitKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M"]
@@ -57,7 +60,9 @@ class PersonCodeField(forms.CharField):
         return person
 
 
-def _date(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
+def _date(
+    label: StrOrPromise, *, required: bool = False, help_text: StrOrPromise = ""
+) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
@@ -67,7 +72,7 @@ def _date(label: str, *, required: bool = False, help_text: str = "") -> forms.D
     )
 
 
-def _moment(label: str) -> forms.DateTimeField:
+def _moment(label: StrOrPromise) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         input_formats=DATETIME_FORMATS,
@@ -378,7 +383,7 @@ class DelegationGrantForm(forms.Form):
     decision_ref = forms.CharField(label=_("Văn bản ủy quyền"), max_length=255, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("valid_from"), data.get("valid_to")
         if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) and end <= start:
             self.add_error("valid_to", _("Thời điểm kết thúc phải sau thời điểm bắt đầu."))

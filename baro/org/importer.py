@@ -165,8 +165,8 @@ def _read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
             ) from exc
         try:
             sheet = workbook.worksheets[0]
-            for values in sheet.iter_rows(values_only=True):
-                yield [_cell(value) for value in values]
+            for cells in sheet.iter_rows(values_only=True):
+                yield [_cell(value) for value in cells]
         finally:
             workbook.close()
         return
@@ -182,8 +182,8 @@ def _read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
             ) from exc
         first_line = text.split("\n", 1)[0]
         delimiter = max(",;\t", key=first_line.count) if first_line else ","
-        for values in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            yield [_cell(value) for value in values]
+        for fields in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            yield [_cell(value) for value in fields]
         return
     raise DomainError(
         "import.unsupported_file",

@@ -251,7 +251,7 @@ def _close_one(
     note: str,
 ) -> tuple[Decision, dict[str, Any]]:
     """Close `unit` on `on` (no event): returns the authority decision and the change."""
-    decision = require_manage(actor, unit.parent if unit.parent_id else unit)
+    decision = require_manage(actor, unit.parent if unit.parent is not None else unit)
     unit = locked_unit(unit)
     if unit.valid_to is not None and unit.valid_to <= today():
         raise DomainError("org.unit_closed", f"Đơn vị {unit.name} đã hết hiệu lực.", field="unit")

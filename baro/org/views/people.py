@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from baro.core.pages import deny_unless, form_command, person_required
+from baro.core.pages import HtmxRequest, deny_unless, form_command, person_required
 from baro.core.timeutil import now, today
 from baro.org import forms
 from baro.org import queries as org_queries
@@ -155,7 +155,7 @@ def person_list(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @person_required
-def person_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+def person_detail(request: HtmxRequest, person: Person, pk: int) -> HttpResponse:
     target = person_get_for_actor(person, pk)
     history = Paginator(org_queries.person_history(target), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")

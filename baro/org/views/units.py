@@ -16,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from baro.core.pages import deny_unless, form_command, person_required
+from baro.core.pages import HtmxRequest, deny_unless, form_command, person_required
 from baro.core.timeutil import format_date, today
 from baro.org import forms
 from baro.org import queries as org_queries
 from baro.org import services as org_services
 from baro.org.history import readable
-from baro.org.models import Person, Unit
+from baro.org.models import Person, SuccessionKind, Unit
 from baro.org.permissions import (
     can_view,
     may_manage,
@@ -67,7 +67,7 @@ def unit_list(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @person_required
-def unit_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+def unit_detail(request: HtmxRequest, person: Person, pk: int) -> HttpResponse:
     unit = unit_get_for_actor(person, pk)
     history = Paginator(org_queries.unit_history(unit), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -243,7 +243,7 @@ def unit_close(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
                     "facts": [
                         (_("Đơn vị"), f"{unit.name} ({unit.code})"),
                         (_("Hết hiệu lực từ ngày"), format_date(data["on"])),
-                        (_("Hình thức"), dict(form.fields["kind"].choices)[data["kind"]]),
+                        (_("Hình thức"), SuccessionKind(data["kind"]).label),
                         (_("Đơn vị kế thừa"), successor.name if successor else "—"),
                         (_("Quyết định"), data["decision_ref"] or "—"),
                     ],
