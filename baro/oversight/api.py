@@ -23,7 +23,7 @@ from ninja import Query, Router, Schema, Status
 from baro.core.errors import ConflictError, DomainError, NotFoundError
 from baro.org.api_auth import request_person
 from baro.org.models import Person, Unit
-from baro.oversight import letters, queries, services
+from baro.oversight import letters, permissions, queries, services
 from baro.oversight.ladder import Ladder
 from baro.oversight.models import (
     Flag,
@@ -323,17 +323,17 @@ def flag_list(request: HttpRequest, params: Query[FlagQuery]) -> dict[str, Any]:
 @router.get("/flags/{flag_id}", response=FlagDetailOut, summary="Một dấu hiệu và chứng cứ")
 def flag_detail(request: HttpRequest, flag_id: int) -> dict[str, Any]:
     actor = request_person(request)
-    flag = queries.flag_get(actor=actor, pk=flag_id)
+    flag = permissions.flag_get_for_actor(actor, flag_id)
     return {
         **_flag(flag),
         "evidence": [_flag_evidence(item) for item in queries.flag_evidence(flag)],
-        "may_decide": bool(queries.flag_decision(actor, flag)),
+        "may_decide": bool(permissions.may_decide_flag(actor, flag)),
     }
 
 
 def _decide(request: HttpRequest, flag_id: int, body: ReasonIn, *, confirm: bool) -> dict[str, Any]:
     actor = request_person(request)
-    flag = queries.flag_get(actor=actor, pk=flag_id)
+    flag = permissions.flag_get_for_actor(actor, flag_id)
     return _flag(services.flag_decide(actor=actor, flag=flag, confirm=confirm, reason=body.reason))
 
 
@@ -388,7 +388,7 @@ def inspection_open(request: HttpRequest, body: InspectionIn) -> tuple[int, dict
         period_from=body.period_from,
         period_to=body.period_to,
     )
-    inspection = queries.inspection_get(actor=actor, pk=inspection.pk)
+    inspection = permissions.inspection_get_for_actor(actor, inspection.pk)
     return Status(201, _inspection_detail(inspection))
 
 
@@ -399,7 +399,7 @@ def inspection_open(request: HttpRequest, body: InspectionIn) -> tuple[int, dict
 )
 def inspection_detail(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
     actor = request_person(request)
-    return _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id))
+    return _inspection_detail(permissions.inspection_get_for_actor(actor, inspection_id))
 
 
 @router.post(
@@ -411,15 +411,17 @@ def inspection_evidence(
     request: HttpRequest, inspection_id: int, body: EvidenceIn
 ) -> tuple[int, dict[str, Any]]:
     actor = request_person(request)
-    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
-    flag = queries.flag_get(actor=actor, pk=body.flag_id) if body.flag_id else None
+    inspection = permissions.inspection_get_for_actor(actor, inspection_id)
+    flag = permissions.flag_get_for_actor(actor, body.flag_id) if body.flag_id else None
     task = None
     if body.task_id:
         task = detail.task_get(actor=actor, pk=body.task_id)
     services.inspection_add_evidence(
         actor=actor, inspection=inspection, flag=flag, task=task, note=body.note
     )
-    return Status(201, _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id)))
+    return Status(
+        201, _inspection_detail(permissions.inspection_get_for_actor(actor, inspection_id))
+    )
 
 
 @router.post(
@@ -431,9 +433,9 @@ def inspection_findings(
     request: HttpRequest, inspection_id: int, body: FindingsIn
 ) -> dict[str, Any]:
     actor = request_person(request)
-    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
+    inspection = permissions.inspection_get_for_actor(actor, inspection_id)
     services.inspection_record_findings(actor=actor, inspection=inspection, findings=body.findings)
-    return _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id))
+    return _inspection_detail(permissions.inspection_get_for_actor(actor, inspection_id))
 
 
 @router.post(
@@ -445,9 +447,9 @@ def inspection_conclude(
     request: HttpRequest, inspection_id: int, body: ConclusionIn
 ) -> dict[str, Any]:
     actor = request_person(request)
-    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
+    inspection = permissions.inspection_get_for_actor(actor, inspection_id)
     services.inspection_conclude(actor=actor, inspection=inspection, conclusion=body.conclusion)
-    return _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id))
+    return _inspection_detail(permissions.inspection_get_for_actor(actor, inspection_id))
 
 
 @router.post(
@@ -459,7 +461,7 @@ def inspection_handling(
     request: HttpRequest, inspection_id: int, body: HandlingIn
 ) -> tuple[int, dict[str, Any]]:
     actor = request_person(request)
-    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
+    inspection = permissions.inspection_get_for_actor(actor, inspection_id)
     handling = services.handling_decide(
         actor=actor,
         inspection=inspection,
@@ -526,13 +528,13 @@ def letter_issue(request: HttpRequest, body: LetterIn) -> tuple[int, dict[str, A
     )
     with _command():
         letter = services.urging_letter_issue(actor=actor, draft=draft, tasks=tasks)
-    return Status(201, _letter(queries.letter_get(actor=actor, pk=letter.pk)))
+    return Status(201, _letter(permissions.letter_get_for_actor(actor, letter.pk)))
 
 
 @router.get("/letters/{int:letter_id}", response=LetterOut, summary="Một công văn đôn đốc")
 def letter_detail(request: HttpRequest, letter_id: int) -> dict[str, Any]:
     actor = request_person(request)
-    return _letter(queries.letter_get(actor=actor, pk=letter_id))
+    return _letter(permissions.letter_get_for_actor(actor, letter_id))
 
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -552,7 +554,7 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 )
 def letter_docx(request: HttpRequest, letter_id: int) -> HttpResponse:
     actor = request_person(request)
-    content = queries.letter_content(queries.letter_get(actor=actor, pk=letter_id))
+    content = queries.letter_content(permissions.letter_get_for_actor(actor, letter_id))
     return _download(
         letters.letter_docx(content), DOCX_TYPE, letters.letter_filename(content, "docx")
     )
@@ -568,7 +570,7 @@ def letter_docx(request: HttpRequest, letter_id: int) -> HttpResponse:
 )
 def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     actor = request_person(request)
-    content = queries.letter_content(queries.letter_get(actor=actor, pk=letter_id))
+    content = queries.letter_content(permissions.letter_get_for_actor(actor, letter_id))
     return _download(
         letters.letter_pdf(content), "application/pdf", letters.letter_filename(content, "pdf")
     )

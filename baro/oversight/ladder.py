@@ -21,7 +21,7 @@ from itertools import pairwise
 from typing import Any
 
 from baro.core.errors import DomainError
-from baro.oversight.models import LadderStep
+from baro.oversight.models import LadderConfig, LadderStep
 from baro.workdays.calendar import add_working_days, is_working_day
 
 ONE_DAY = dt.timedelta(days=1)
@@ -50,6 +50,17 @@ class Ladder:
 
 
 DEFAULT_LADDER = Ladder()
+
+
+def ladder_of(config: LadderConfig) -> Ladder:
+    """The ladder a stored configuration row holds."""
+    return Ladder(
+        remind_days_before=config.remind_days_before,
+        escalate_head_after=config.escalate_head_after,
+        escalate_assigner_head_after=config.escalate_assigner_head_after,
+        inspection_flag_after=config.inspection_flag_after,
+    )
+
 
 _FIELDS = (
     ("remind_days_before", "số ngày nhắc trước hạn"),

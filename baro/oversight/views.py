@@ -42,7 +42,7 @@ from baro.org.authority import Power
 from baro.org.history import readable
 from baro.org.models import Person, Position, Role, Unit
 from baro.org.queries import active_on, subtree_q
-from baro.oversight import forms, queries, services
+from baro.oversight import forms, permissions, queries, services
 from baro.oversight.ladder import DEFAULT_LADDER
 from baro.oversight.models import (
     Flag,
@@ -201,7 +201,7 @@ def _confirm(
 
 @person_required
 def index(request: HttpRequest, person: Person) -> HttpResponse:
-    sees_flags = queries.can_see_flags(person)
+    sees_flags = permissions.can_see_flags(person)
     return render(
         request,
         "oversight/index.html",
@@ -215,11 +215,11 @@ def index(request: HttpRequest, person: Person) -> HttpResponse:
                 actor=person,
                 filters=queries.InspectionFilters(status=InspectionStatus.CONCLUDED),
             ).count(),
-            "sees_inspections": queries.can_see_inspections(person),
-            "may_inspect": bool(queries.scope_roots(person, Power.INSPECTION_CONDUCT)),
+            "sees_inspections": permissions.can_see_inspections(person),
+            "may_inspect": permissions.can_open_inspections(person),
             "letter_units": queries.letter_units(person),
             "letter_count": queries.letter_list(actor=person).count(),
-            "may_configure": queries.can_configure_installation_ladder(person),
+            "may_configure": permissions.can_configure_installation_ladder(person),
             "is_head": Position.objects.filter(
                 active_on(today()), person=person, role=Role.HEAD
             ).exists(),
@@ -259,7 +259,7 @@ def flag_list(request: HttpRequest, person: Person) -> HttpResponse:
             ],
             "all_query": urlencode(base),
             "total": sum(counts.values()),
-            "sees_flags": queries.can_see_flags(person),
+            "sees_flags": permissions.can_see_flags(person),
             "breadcrumbs": _crumbs((_("Dấu hiệu né tránh"), "")),
             "nav_active": "oversight",
         },
@@ -275,7 +275,7 @@ def _flag_page(
     decide_form: forms.FlagDecideForm | None = None,
     add_form: forms.FlagToInspectionForm | None = None,
 ) -> HttpResponse:
-    decision = queries.flag_decision(person, flag)
+    decision = permissions.may_decide_flag(person, flag)
     open_inspections = queries.inspections_open_for_flag(person, flag)
     evidence = queries.flag_evidence(flag)
     events = _readable([e.event for e in evidence if e.event is not None])
@@ -295,7 +295,7 @@ def _flag_page(
             "may_decide": bool(decision),
             "decide_form": decide_form or (forms.FlagDecideForm() if decision else None),
             "add_form": add_form,
-            "may_inspect": bool(queries.may_conduct(person, flag.unit)),
+            "may_inspect": bool(permissions.may_conduct(person, flag.unit)),
             "open_url": reverse("oversight:inspection_open")
             + "?"
             + urlencode(
@@ -316,14 +316,14 @@ def _flag_page(
 
 @person_required
 def flag_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    return _flag_page(request, person, _found(queries.flag_get, actor=person, pk=pk))
+    return _flag_page(request, person, permissions.flag_get_for_actor(person, pk))
 
 
 @require_POST
 @person_required
 def flag_decide(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    flag = _found(queries.flag_get, actor=person, pk=pk)
-    decision = queries.flag_decision(person, flag)
+    flag = permissions.flag_get_for_actor(person, pk)
+    decision = permissions.may_decide_flag(person, flag)
     if not decision:
         raise PermissionDenied(decision.reason)
     form = forms.FlagDecideForm(request.POST)
@@ -375,9 +375,9 @@ def flag_decide(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 @require_POST
 @person_required
 def flag_to_inspection(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    flag = _found(queries.flag_get, actor=person, pk=pk)
+    flag = permissions.flag_get_for_actor(person, pk)
     candidates = queries.inspections_open_for_flag(person, flag)
-    if not candidates and not queries.may_conduct(person, flag.unit):
+    if not candidates and not permissions.may_conduct(person, flag.unit):
         raise PermissionDenied(
             _("Chỉ cán bộ kiểm tra đối với %(unit)s được đưa dấu hiệu vào cuộc kiểm tra.")
             % {"unit": flag.unit.name}
@@ -419,7 +419,7 @@ def inspection_list(request: HttpRequest, person: Person) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
-            "may_open": bool(queries.scope_roots(person, Power.INSPECTION_CONDUCT)),
+            "may_open": permissions.can_open_inspections(person),
             "breadcrumbs": _crumbs((_("Kiểm tra"), "")),
             "nav_active": "oversight",
         },
@@ -433,7 +433,7 @@ def _target_unit(person: Person, raw: str | None) -> Unit | None:
         unit = Unit.objects.filter(pk=int(raw or "")).first()
     except ValueError:
         return None
-    if unit is None or not queries.may_conduct(person, unit):
+    if unit is None or not permissions.may_conduct(person, unit):
         return None
     return unit
 
@@ -513,7 +513,7 @@ def _inspection_page(
     inspection: Inspection,
     **bound: Any,
 ) -> HttpResponse:
-    may_conduct = bool(queries.may_conduct(person, inspection.target_unit))
+    may_conduct = bool(permissions.may_conduct(person, inspection.target_unit))
     planned = inspection.status == InspectionStatus.PLANNED
     context: dict[str, Any] = {
         "inspection": inspection,
@@ -572,8 +572,8 @@ def _handling_form(inspection: Inspection, data: Any = None) -> forms.HandlingFo
 
 
 def _conducted(person: Person, pk: int) -> Inspection:
-    inspection = _found(queries.inspection_get, actor=person, pk=pk)
-    decision = queries.may_conduct(person, inspection.target_unit)
+    inspection = permissions.inspection_get_for_actor(person, pk)
+    decision = permissions.may_conduct(person, inspection.target_unit)
     if not decision:
         raise PermissionDenied(decision.reason)
     return inspection
@@ -581,7 +581,7 @@ def _conducted(person: Person, pk: int) -> Inspection:
 
 @person_required
 def inspection_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    return _inspection_page(request, person, _found(queries.inspection_get, actor=person, pk=pk))
+    return _inspection_page(request, person, permissions.inspection_get_for_actor(person, pk))
 
 
 def _back(inspection: Inspection, anchor: str = "") -> str:
@@ -758,7 +758,7 @@ def record(request: HttpRequest, person: Person) -> HttpResponse:
 @person_required
 def record_of(request: HttpRequest, person: Person, person_id: int) -> HttpResponse:
     subject = Person.objects.filter(pk=person_id, is_system=False).first()
-    if subject is None or not queries.record_viewable(person, subject):
+    if subject is None or not permissions.can_see_record(person, subject):
         raise Http404(_("Không tìm thấy hồ sơ."))
     return _record_page(request, person, subject)
 
@@ -778,7 +778,7 @@ def task_panel(request: HttpRequest, person: Person, task_id: int) -> HttpRespon
     context = {
         "o": queries.task_oversight(actor=person, task=task),
         "task": task,
-        "may_urge": bool(queries.may_urge(person, task)),
+        "may_urge": bool(permissions.may_urge(person, task)),
         "urge_form": forms.UrgeForm(),
         "today": today(),
         "breadcrumbs": _crumbs((task.title[:60], _task_url(task.pk)), (_("Đôn đốc, kiểm tra"), "")),
@@ -792,7 +792,7 @@ def task_panel(request: HttpRequest, person: Person, task_id: int) -> HttpRespon
 @person_required
 def task_urge(request: HttpRequest, person: Person, task_id: int) -> HttpResponse:
     task = _visible_task(person, task_id)
-    decision = queries.may_urge(person, task)
+    decision = permissions.may_urge(person, task)
     if not decision:
         raise PermissionDenied(decision.reason)
     form = forms.UrgeForm(request.POST if request.method == "POST" else None)
@@ -996,7 +996,7 @@ def letter_compose(request: HttpRequest, person: Person) -> HttpResponse:
 
 @person_required
 def letter_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    letter = _found(queries.letter_get, actor=person, pk=pk)
+    letter = permissions.letter_get_for_actor(person, pk)
     urgings = queries.letter_urgings(letter)
     return render(
         request,
@@ -1028,7 +1028,7 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 def letter_docx(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     from baro.oversight import letters
 
-    letter = _found(queries.letter_get, actor=person, pk=pk)
+    letter = permissions.letter_get_for_actor(person, pk)
     content = queries.letter_content(letter)
     return _download(
         letters.letter_docx(content), DOCX_TYPE, letters.letter_filename(content, "docx")
@@ -1040,7 +1040,7 @@ def letter_docx(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
 def letter_pdf(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     from baro.oversight import letters
 
-    letter = _found(queries.letter_get, actor=person, pk=pk)
+    letter = permissions.letter_get_for_actor(person, pk)
     content = queries.letter_content(letter)
     try:
         body = letters.letter_pdf(content)
@@ -1126,7 +1126,7 @@ def _ladder_page(
 
 @person_required
 def ladder_installation(request: HttpRequest, person: Person) -> HttpResponse:
-    if not queries.can_configure_installation_ladder(person):
+    if not permissions.can_configure_installation_ladder(person):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được đặt thang đôn đốc chung."))
     return _ladder_page(request, person)
 
@@ -1134,7 +1134,7 @@ def ladder_installation(request: HttpRequest, person: Person) -> HttpResponse:
 @person_required
 def ladder_directive(request: HttpRequest, person: Person, directive_id: int) -> HttpResponse:
     directive = _found(detail.directive_get, actor=person, pk=directive_id)
-    if not queries.can_configure_directive_ladder(person, directive):
+    if not permissions.can_configure_directive_ladder(person, directive):
         raise PermissionDenied(
             _("Chỉ lãnh đạo, văn thư của %(unit)s được đặt thang đôn đốc cho văn bản này.")
             % {"unit": directive.issuing_unit.name}
