@@ -29,6 +29,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpResponse
+
 from baro.core.errors import DomainError
 
 NATIONAL_HEADING = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -48,6 +50,9 @@ TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 165
 HEAD_LEFT_MM = 72  # the issuing body's column (~44%); the rest holds the national heading
 SIGN_LEFT_MM = 80  # "Nơi nhận" column of the bottom table
 TASK_WIDTHS_MM = (9, 50, 28, 32, 26, 20)  # sums to TEXT_WIDTH_MM
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
 
 FONT = "Times New Roman"
 CELL_PAD_TWIPS = 57  # 1 mm: the padding of the borderless tables' cells in .docx
@@ -191,6 +196,18 @@ def letter_filename(content: LetterContent, ext: str) -> str:
     symbol = re.sub(r"[^A-Za-z0-9]+", "-", symbol).strip("-")
     stem = f"cong-van-don-doc-{symbol}" if symbol else "cong-van-don-doc"
     return f"{stem}.{ext}"
+
+
+def letter_download(content: LetterContent, ext: str) -> HttpResponse:
+    """The letter as a file to download, "docx" or "pdf": what the page and the API both
+    answer. LetterUnavailable when this server cannot print a PDF."""
+    if ext == "pdf":
+        body, content_type = letter_pdf(content), PDF_TYPE
+    else:
+        body, content_type = letter_docx(content), DOCX_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(content, ext)}"'
+    return response
 
 
 def _ascii(text: str) -> str:

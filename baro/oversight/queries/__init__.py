@@ -32,6 +32,8 @@ from baro.oversight.queries.inspections import (
     inspection_list,
     inspection_people,
     inspection_target_units,
+    inspection_task_search,
+    inspection_units,
     inspection_years,
 )
 from baro.oversight.queries.ladder import ladder_of_directive, ladder_of_installation, task_ladder
@@ -47,8 +49,14 @@ from baro.oversight.queries.letters import (
     letter_units,
     letter_urgings,
     next_letter_number,
+    signer_positions,
 )
-from baro.oversight.queries.record import HeadTenure, ResponsibilityRecord, responsibility_record
+from baro.oversight.queries.record import (
+    HeadTenure,
+    ResponsibilityRecord,
+    heads_a_unit,
+    responsibility_record,
+)
 from baro.oversight.queries.tasks import StepRow, TaskOversight, task_oversight, task_urgings
 
 __all__ = [
@@ -67,12 +75,15 @@ __all__ = [
     "flag_filter_units",
     "flag_list",
     "flag_status_counts",
+    "heads_a_unit",
     "inspection_evidence",
     "inspection_filter_units",
     "inspection_handlings",
     "inspection_list",
     "inspection_people",
     "inspection_target_units",
+    "inspection_task_search",
+    "inspection_units",
     "inspection_years",
     "inspections_open_for_flag",
     "ladder_of_directive",
@@ -86,6 +97,7 @@ __all__ = [
     "letter_urgings",
     "next_letter_number",
     "responsibility_record",
+    "signer_positions",
     "task_ladder",
     "task_oversight",
     "task_urgings",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from baro.core.ids import id_from_text
 from baro.core.timeutil import today
 from baro.org.authority import Power
 from baro.org.models import Person, Position, Role, Unit
@@ -14,6 +15,7 @@ from baro.org.queries import subtree_q
 from baro.oversight.models import Flag, FlagStatus, HandlingDecision, Inspection, InspectionEvidence
 from baro.oversight.permissions import INSPECTION_READ_POWERS, inspections_visible, scope_roots
 from baro.oversight.queries.common import CHOICE_LIMIT, page_units
+from baro.work.models import Task
 
 
 @dataclass(frozen=True)
@@ -107,3 +109,22 @@ def inspection_people(unit: Unit) -> list[Person]:
             heads.append(position.person)
     rest = sorted((p for p in seen.values() if p not in heads), key=lambda p: (p.full_name, p.pk))
     return (heads + rest)[:CHOICE_LIMIT]
+
+
+def inspection_units(inspection: Inspection) -> list[Unit]:
+    """The inspected unit and the units below it (whom a handling decision may concern), tree
+    order, capped."""
+    path = inspection.target_unit.path
+    return list(Unit.objects.filter(subtree_q(path)).order_by("path")[:CHOICE_LIMIT])
+
+
+def inspection_task_search(inspection: Inspection, text: str) -> list[Task]:
+    """Tasks the inspected unit led or assigned whose title (or number, "#12") matches `text`:
+    what the inspection may cite."""
+    path = inspection.target_unit.path
+    qs = Task.objects.filter(
+        subtree_q(path, prefix="lead_unit__") | subtree_q(path, prefix="assigning_unit__")
+    ).select_related("lead_unit")
+    task_id = id_from_text(text.lstrip("#"))
+    qs = qs.filter(pk=task_id) if task_id is not None else qs.filter(title__icontains=text)
+    return list(qs.order_by("deadline", "pk")[:20])

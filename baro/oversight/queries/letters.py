@@ -222,3 +222,18 @@ def letter_signers(unit: Unit, actor: Person) -> list[tuple[Person, str]]:
                 position.title or position.get_role_display(),
             )
     return list(found.values())
+
+
+def signer_positions(unit: Unit, signer: Person) -> tuple[Position | None, Position | None]:
+    """The signer's position in `unit` today and, when it is a deputy's, the head's (for whom a
+    deputy signs "KT."); (None, None) when the signer holds none there."""
+    day = today()
+    own = Position.objects.filter(active_on(day), unit=unit, person=signer).order_by("role").first()
+    if own is None or own.role != Role.DEPUTY:
+        return own, None
+    head = (
+        Position.objects.filter(active_on(day), unit=unit, role=Role.HEAD)
+        .order_by("-valid_from")
+        .first()
+    )
+    return own, head

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 
 from baro.core.timeutil import today
 from baro.org.models import Person, Position, Role, Unit
+from baro.org.queries import active_on
 from baro.oversight.models import Flag, FlagStatus, HandlingDecision, Inspection, LadderStep, Urging
 
 
@@ -142,3 +143,8 @@ def responsibility_record(person: Person) -> ResponsibilityRecord:
         urging_counts=urging_counts,
         urgings=urgings,
     )
+
+
+def heads_a_unit(person: Person) -> bool:
+    """Whether `person` is the head of a unit today (the index then offers their record)."""
+    return Position.objects.filter(active_on(today()), person=person, role=Role.HEAD).exists()
