@@ -60,6 +60,7 @@ __all__ = [
     "can_configure_directive_ladder",
     "can_configure_installation_ladder",
     "can_open_inspections",
+    "can_read_ledger",
     "can_see_flags",
     "can_see_inspections",
     "can_see_record",
@@ -246,6 +247,11 @@ def record_person_get_for_actor(actor: Person, pk: int) -> Person:
     if person is None or not can_see_record(actor, person):
         raise NotFoundError("Không tìm thấy hồ sơ.")
     return person
+
+
+def can_read_ledger(actor: Person) -> bool:
+    """ledger.read anywhere: the flag page then links its evidence to the ledger's pages."""
+    return bool(authority.holds_anywhere(actor, Power.LEDGER_READ))
 
 
 def can_see_flags(actor: Person) -> bool:

@@ -1,7 +1,8 @@
 """The urging letter (công văn đôn đốc) as .docx and .pdf: read back with python-docx and pypdf.
 
-No database: baro.oversight.letters is rendering only. The PDF text is checked in the order WeasyPrint draws
-it (cell after cell along a table row), with whitespace squeezed out where a line may wrap.
+No database: baro.oversight.letters is rendering only. The PDF text is checked in the order
+WeasyPrint draws it (cell after cell along a table row), with whitespace squeezed out where a
+line may wrap.
 """
 
 from __future__ import annotations

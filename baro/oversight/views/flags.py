@@ -21,8 +21,6 @@ from django.views.decorators.http import require_POST
 
 from baro.core.pages import deny_unless, form_command, person_required
 from baro.core.timeutil import format_date
-from baro.org import authority
-from baro.org.authority import Power
 from baro.org.models import Person
 from baro.oversight import forms, permissions, queries, services
 from baro.oversight.models import Flag, FlagStatus
@@ -163,7 +161,7 @@ def _flag_page(
                 {"unit": flag.unit_id, "flag": flag.pk}
                 | ({"person": flag.person_id} if flag.person_id else {})
             ),
-            "ledger_read": bool(authority.holds_anywhere(person, Power.LEDGER_READ)),
+            "ledger_read": permissions.can_read_ledger(person),
             "flag_ledger_url": ledger_url(services.OBJ_FLAG, flag.pk),
             "breadcrumbs": _flag_crumbs(flag),
             "nav_active": "oversight",
