@@ -18,10 +18,16 @@ from baro.core.run import run_command
 from baro.core.timeutil import today as current_day
 from baro.org.models import Person, Position, Role, Unit, system_person
 from baro.org.queries import active_on
-from baro.oversight.ladder import DEFAULT_LADDER, Ladder, ladder_of, latest_due_deadline
+from baro.oversight.ladder import (
+    DEFAULT_LADDER,
+    LADDER_STATUSES,
+    Ladder,
+    ladder_of,
+    latest_due_deadline,
+)
 from baro.oversight.models import AUTOMATIC_STEPS, LadderConfig, LadderStep, Urging
 from baro.oversight.people import inspectors_over, persons_by_id
-from baro.oversight.services import LADDER_STATUSES, LadderCandidate, ladder_step_record
+from baro.oversight.services import LadderCandidate, ladder_step_record
 from baro.work.models import Task
 
 

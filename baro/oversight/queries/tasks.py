@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from baro.core.timeutil import today
 from baro.org.models import Person
-from baro.oversight.ladder import Ladder, step_day
+from baro.oversight.ladder import LADDER_STATUSES, Ladder, step_day
 from baro.oversight.models import (
     AUTOMATIC_STEPS,
     Flag,
@@ -21,7 +21,6 @@ from baro.oversight.models import (
 )
 from baro.oversight.permissions import flags_visible, inspections_visible
 from baro.oversight.queries.ladder import task_ladder
-from baro.oversight.services import LADDER_STATUSES
 from baro.work.models import Task
 
 

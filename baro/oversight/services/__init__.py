@@ -18,6 +18,7 @@ Who may do what is in baro.oversight.permissions.
 
 from __future__ import annotations
 
+from baro.oversight.ladder import LADDER_STATUSES
 from baro.oversight.services.common import (
     OBJ_FLAG,
     OBJ_INSPECTION,
@@ -33,12 +34,7 @@ from baro.oversight.services.inspections import (
     inspection_open,
     inspection_record_findings,
 )
-from baro.oversight.services.ladder import (
-    LADDER_STATUSES,
-    LadderCandidate,
-    ladder_configure,
-    ladder_step_record,
-)
+from baro.oversight.services.ladder import LadderCandidate, ladder_configure, ladder_step_record
 from baro.oversight.services.urgings import LetterDraft, task_urge, urging_letter_issue
 
 __all__ = [

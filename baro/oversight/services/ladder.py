@@ -20,18 +20,12 @@ from baro.core.timeutil import format_date, now
 from baro.ledger.services import record_action
 from baro.notify.services import notify
 from baro.org.models import Person
-from baro.oversight.ladder import ladder_of, validated_ladder
+from baro.oversight.ladder import LADDER_STATUSES, ladder_of, validated_ladder
 from baro.oversight.models import FlagKind, LadderConfig, LadderStep, Urging
 from baro.oversight.permissions import require_ladder_configurer, require_system
 from baro.oversight.services.common import OBJ_LADDER, OBJ_TASK, task_url
 from baro.oversight.services.flags import EvidenceItem, insert_flag
-from baro.work.models import Directive, Task, TaskStatus
-
-# The ladder runs while the task is with its lead unit. It waits while the result is with the
-# assigner (submitted) or a dispute is with the common superior, which have deadlines of their
-# own, and stops when the task is finished or cancelled.
-LADDER_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
-
+from baro.work.models import Directive, Task
 
 # --------------------------------------------------------------------------------------------
 # the ladder's configuration
