@@ -108,6 +108,14 @@ def _require_free_address(host: str, port: int) -> None:
         ) from exc
 
 
+def wants_worker(choice: str) -> bool:
+    """Whether `baro serve --worker=choice` brings its worker: "yes", "no", or "auto" (on the
+    embedded SQLite default, whatever its ENGINE's name)."""
+    from django.db import connection
+
+    return choice == "yes" or (choice == "auto" and connection.vendor == "sqlite")
+
+
 def _start_worker(args: argparse.Namespace) -> None:
     """In the embedded default (SQLite, one machine) the server brings its worker along, so the
     ladder and the detectors run without a second command; with PostgreSQL an installation runs
@@ -115,10 +123,7 @@ def _start_worker(args: argparse.Namespace) -> None:
     import atexit
     import subprocess
 
-    from django.db import connection
-
-    wanted = args.worker == "yes" or (args.worker == "auto" and connection.vendor == "sqlite")
-    if not wanted:
+    if not wants_worker(args.worker):
         return
     child = subprocess.Popen([sys.executable, "-m", "baro", "worker"])
     print(f"Đã chạy kèm baro worker (tiến trình {child.pid}).", flush=True)

@@ -1,9 +1,11 @@
 """REST endpoints of the cascade (/api/v1/cascade/).
 
-Thin: parse, look up what the acting person may see (anything else is a 404 `not_found`), call
-one query or one service. Services raise DomainError, which baro.api turns into JSON
-`{code, message}` with its status (403 `auth.denied` / `cascade.not_member`, 409
-`cascade.already_sent`…).
+Thin: parse, fetch the directive or the receipt through its `*_get_for_actor`
+(baro.cascade.permissions: what the acting person may not see is a 404 `not_found`, before
+any command runs), then one query, or one command through run_command (its transaction).
+Commands raise DomainError, which baro.api turns into JSON `{code, message}` with its status
+(403 `auth.denied` / `cascade.not_member`, 409 `cascade.already_sent`…). The list of what I
+have to acknowledge pages like every list of the API (baro.core.paging).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ninja import Query, Router, Schema, Status
 
 from baro.cascade import queries, services
 from baro.cascade.models import Acknowledgement, DirectiveReceipt
+from baro.cascade.permissions import followed_directive_get_for_actor, receipt_get_for_actor
 from baro.cascade.queries import FILTERS, ReceiptRow, Stage
 from baro.cascade.schemas import (
     AcknowledgementOut,
@@ -22,12 +25,15 @@ from baro.cascade.schemas import (
     OverviewOut,
     PlanIn,
     ReceiptOut,
+    ReceiptPage,
     SendIn,
 )
 from baro.core.errors import NotFoundError
 from baro.core.ids import fits_integer_column
+from baro.core.paging import PageQuery, page
+from baro.core.run import run_command
 from baro.org.api_auth import request_person
-from baro.org.models import Person, Unit
+from baro.org.models import Unit
 
 router = Router(tags=["Triển khai văn bản"])
 
@@ -43,10 +49,6 @@ def _units(ids: list[int]) -> list[Unit]:
     if missing:
         raise NotFoundError(f"Không tìm thấy đơn vị: {', '.join(map(str, missing))}.")
     return [found[pk] for pk in ids]
-
-
-def _receipt(person: Person, receipt_id: int) -> DirectiveReceipt:
-    return queries.receipt_get(actor=person, pk=receipt_id)
 
 
 def _stage(stage: Stage) -> dict[str, Any]:
@@ -92,9 +94,13 @@ def directive_send(
     request: HttpRequest, directive_id: int, body: SendIn
 ) -> tuple[int, list[DirectiveReceipt]]:
     person = request_person(request)
-    directive = queries.overview_directive_get(actor=person, pk=directive_id)
-    receipts = services.directive_send(
-        actor=person, directive=directive, units=_units(body.unit_ids), sent_on=body.sent_on
+    directive = followed_directive_get_for_actor(actor=person, pk=directive_id)
+    receipts = run_command(
+        services.directive_send,
+        actor=person,
+        directive=directive,
+        units=_units(body.unit_ids),
+        sent_on=body.sent_on,
     )
     return Status(201, receipts)
 
@@ -108,7 +114,7 @@ def overview(
     request: HttpRequest, directive_id: int, filters: Query[OverviewQuery]
 ) -> dict[str, Any]:
     person = request_person(request)
-    directive = queries.overview_directive_get(actor=person, pk=directive_id)
+    directive = followed_directive_get_for_actor(actor=person, pk=directive_id)
     result = queries.cascade_overview(person, directive)
     rows = queries.filter_rows(result.rows, filters.loc) if filters.loc in FILTERS else result.rows
     return {
@@ -126,7 +132,7 @@ def overview(
 
 @router.get("/receipts/{receipt_id}", response=ReceiptOut, summary="Một văn bản đơn vị nhận")
 def receipt_detail(request: HttpRequest, receipt_id: int) -> DirectiveReceipt:
-    return _receipt(request_person(request), receipt_id)
+    return receipt_get_for_actor(actor=request_person(request), pk=receipt_id)
 
 
 @router.post(
@@ -138,9 +144,13 @@ def receipt_forward(
     request: HttpRequest, receipt_id: int, body: SendIn
 ) -> tuple[int, list[DirectiveReceipt]]:
     person = request_person(request)
-    receipt = _receipt(person, receipt_id)
-    forwards = services.receipt_forward(
-        actor=person, receipt=receipt, units=_units(body.unit_ids), sent_on=body.sent_on
+    receipt = receipt_get_for_actor(actor=person, pk=receipt_id)
+    forwards = run_command(
+        services.receipt_forward,
+        actor=person,
+        receipt=receipt,
+        units=_units(body.unit_ids),
+        sent_on=body.sent_on,
     )
     return Status(201, forwards)
 
@@ -152,9 +162,11 @@ def receipt_forward(
 )
 def plan_issue(request: HttpRequest, receipt_id: int, body: PlanIn) -> DirectiveReceipt:
     person = request_person(request)
-    return services.plan_issue(
+    receipt = receipt_get_for_actor(actor=person, pk=receipt_id)
+    return run_command(
+        services.plan_issue,
         actor=person,
-        receipt=_receipt(person, receipt_id),
+        receipt=receipt,
         number_symbol=body.number_symbol,
         issued_on=body.issued_on,
         title=body.title,
@@ -170,9 +182,11 @@ def deployment_record(
     request: HttpRequest, receipt_id: int, body: DeploymentIn
 ) -> DirectiveReceipt:
     person = request_person(request)
-    return services.deployment_record(
+    receipt = receipt_get_for_actor(actor=person, pk=receipt_id)
+    return run_command(
+        services.deployment_record,
         actor=person,
-        receipt=_receipt(person, receipt_id),
+        receipt=receipt,
         deployed_on=body.deployed_on,
         form=body.form,
         note=body.note,
@@ -186,15 +200,14 @@ def deployment_record(
 )
 def acknowledge(request: HttpRequest, receipt_id: int) -> dict[str, Any]:
     person = request_person(request)
-    ack = services.receipt_acknowledge(actor=person, receipt=_receipt(person, receipt_id))
-    return _ack(ack)
+    receipt = receipt_get_for_actor(actor=person, pk=receipt_id)
+    return _ack(run_command(services.receipt_acknowledge, actor=person, receipt=receipt))
 
 
 @router.get(
     "/pending",
-    response=list[ReceiptOut],
-    summary="Văn bản tôi cần quán triệt",
+    response=ReceiptPage,
+    summary="Văn bản tôi cần quán triệt, hạn triển khai gần nhất trước",
 )
-def pending(request: HttpRequest) -> list[DirectiveReceipt]:
-    person = request_person(request)
-    return [row.receipt for row in queries.my_pending_acknowledgements(person)]
+def pending(request: HttpRequest, window: Query[PageQuery]) -> dict[str, Any]:
+    return page(queries.pending_receipts(request_person(request)), window)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from baro.cascade.queries import can_follow, can_send
+from baro.cascade.permissions import can_follow, can_send
 from baro.org.models import Person
 from baro.work.models import Directive
 

@@ -1,9 +1,8 @@
 """Reads of the cascade: who has planned, deployed, acknowledged, and by how many days late.
 
-Members of a unit are the people holding a position in that unit on the day asked (any role;
-a person with two roles counts once); people of its sub-units are members of those sub-units,
-which receive the directive by forwarding. The list of who has not acknowledged is always read
-against today's members, so a newcomer is asked too and someone who left is no longer counted.
+Members of a unit are counted as baro.cascade.members says. The list of who has not
+acknowledged is always read against today's members, so a newcomer is asked too and someone
+who left is no longer counted. Who may see what is decided in baro.cascade.permissions.
 
 A stage (plan, deployment) is on time when done on or before its due day, late by N days when
 done N days after it, and, while not done, "overdue by N days" once the due day has passed
@@ -15,39 +14,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from baro.cascade.members import members_by_unit, members_q
 from baro.cascade.models import Acknowledgement, DirectiveReceipt
+from baro.cascade.permissions import overview_scope
 from baro.core.errors import NotFoundError
 from baro.core.timeutil import format_date, today
-from baro.org import authority
-from baro.org.authority import Power
 from baro.org.models import Person, Position, Role, Unit
-from baro.org.queries import active_on
 from baro.work.models import Directive
-from baro.work.permissions import may_act_for_directives
 
 __all__ = [
     "CascadeOverview",
     "ReceiptRow",
     "Stage",
-    "can_act_on",
-    "can_follow",
-    "can_view_overview",
     "cascade_overview",
     "filter_rows",
-    "is_member",
-    "members_by_unit",
+    "forwards_of",
     "my_pending_acknowledgements",
-    "overview_directive_get",
-    "overview_scope",
-    "receipt_get",
+    "pending_receipts",
     "receipt_rows",
     "receipts_to_handle",
-    "unit_members",
 ]
 
 # ?loc= values of the overview's filters, with their labels.
@@ -59,35 +49,6 @@ FILTERS = {
     FILTER_NOT_DEPLOYED: "Chưa triển khai",
     FILTER_UNACKNOWLEDGED: "Còn cán bộ chưa quán triệt",
 }
-
-
-# --------------------------------------------------------------------------------------------
-# members
-
-
-def _members_q(day: dt.date) -> Q:
-    return active_on(day) & Q(person__is_active=True, person__is_system=False)
-
-
-def members_by_unit(unit_ids: Iterable[int], day: dt.date) -> dict[int, list[Person]]:
-    """Each unit's members on `day`, by name (one query for all the units)."""
-    members: dict[int, dict[int, Person]] = defaultdict(dict)
-    positions = (
-        Position.objects.filter(_members_q(day), unit_id__in=list(unit_ids))
-        .select_related("person")
-        .order_by("person__full_name", "person_id")
-    )
-    for position in positions:
-        members[position.unit_id][position.person_id] = position.person
-    return {unit_id: list(people.values()) for unit_id, people in members.items()}
-
-
-def unit_members(unit: Unit, day: dt.date) -> list[Person]:
-    return members_by_unit([unit.pk], day).get(unit.pk, [])
-
-
-def is_member(person: Person, unit: Unit, day: dt.date) -> bool:
-    return Position.objects.filter(_members_q(day), unit=unit, person=person).exists()
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,53 +219,6 @@ class CascadeOverview:
         return sum(len(row.acknowledged) for row in self.rows)
 
 
-def can_view_overview(actor: Person, directive: Directive) -> bool:
-    """The issuer's side: who may see the registry of the issuing unit (its leaders, its
-    secretariat, inspectors and the Front above it), or who may issue or register there."""
-    unit = directive.issuing_unit
-    return any(
-        authority.check(actor, power, unit)
-        for power in (Power.REGISTRY_VIEW, Power.DIRECTIVE_ISSUE, Power.DIRECTIVE_REGISTER)
-    )
-
-
-def can_send(actor: Person, directive: Directive) -> bool:
-    unit = directive.issuing_unit
-    return may_act_for_directives(actor, unit)
-
-
-def overview_scope(actor: Person, directive: Directive) -> list[str] | None:
-    """Which part of the cascade `actor` follows: None for all of it (the issuer's side), else
-    the unit paths of the receiving units (and what they forwarded) that `actor` leads — a
-    department's director follows his department and its divisions, not the other
-    departments. An empty list: nothing to follow."""
-    if can_view_overview(actor, directive):
-        return None
-    day = _today()
-    led = Position.objects.filter(
-        _members_q(day), person=actor, role__in=[Role.HEAD, Role.DEPUTY]
-    ).values_list("unit__path", flat=True)
-    received = DirectiveReceipt.objects.filter(directive=directive).values_list(
-        "unit__path", flat=True
-    )
-    paths = set(led)
-    return sorted(path for path in received if any(path.startswith(mine) for mine in paths))
-
-
-def can_follow(actor: Person, directive: Directive) -> bool:
-    """Whether `actor` may open the directive's cascade page (the whole or their part)."""
-    scope = overview_scope(actor, directive)
-    return scope is None or bool(scope)
-
-
-def overview_directive_get(*, actor: Person, pk: int) -> Directive:
-    """The directive `pk` if `actor` may follow its cascade (or their part), else NotFound."""
-    directive = Directive.objects.select_related("issuing_unit", "signer").filter(pk=pk).first()
-    if directive is None or not can_follow(actor, directive):
-        raise NotFoundError("Không tìm thấy văn bản chỉ đạo.")
-    return directive
-
-
 def _tree_receipts(directive: Directive) -> QuerySet[DirectiveReceipt]:
     # Forwarded units lie inside their parent's unit, so the unit path orders the receipts
     # like the tree (a parent before its forwards, siblings by their place in the registry).
@@ -325,47 +239,26 @@ def cascade_overview(
         raise NotFoundError("Không tìm thấy văn bản chỉ đạo.")
     receipts = _tree_receipts(directive)
     if scope is not None:
-        condition = Q()
-        for path in scope:
-            condition |= Q(unit__path__startswith=path)
-        receipts = receipts.filter(condition)
+        receipts = receipts.filter(_within(scope))
     day = today or _today()
     return CascadeOverview(directive, day, receipt_rows(receipts, day))
 
 
+def _within(paths: Sequence[str]) -> Q:
+    """The receipts of the units at `paths` and below them."""
+    condition = Q()
+    for path in paths:
+        condition |= Q(unit__path__startswith=path)
+    return condition
+
+
 def _today() -> dt.date:
+    # cascade_overview's argument `today` hides the function of that name.
     return today()
 
 
 # --------------------------------------------------------------------------------------------
 # the receiving side
-
-
-def can_act_on(actor: Person, receipt: DirectiveReceipt) -> bool:
-    """Whether `actor` may plan, deploy and forward for the receiving unit (as the services
-    decide it: task.assign over the unit)."""
-    return bool(authority.check(actor, Power.TASK_ASSIGN, receipt.unit))
-
-
-def receipt_get(*, actor: Person, pk: int) -> DirectiveReceipt:
-    """The receipt `pk` if `actor` may see it: a member of the unit, someone who sees the
-    unit's registry, or the issuer's side; else NotFoundError."""
-    receipt = (
-        DirectiveReceipt.objects.select_related(
-            "unit", "directive", "directive__issuing_unit", "parent", "parent__unit"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if receipt is None:
-        raise NotFoundError("Không tìm thấy văn bản đơn vị nhận.")
-    if (
-        is_member(actor, receipt.unit, _today())
-        or authority.check(actor, Power.REGISTRY_VIEW, receipt.unit)
-        or can_view_overview(actor, receipt.directive)
-    ):
-        return receipt
-    raise NotFoundError("Không tìm thấy văn bản đơn vị nhận.")
 
 
 def forwards_of(receipt: DirectiveReceipt) -> list[DirectiveReceipt]:
@@ -385,14 +278,18 @@ def my_pending_acknowledgements(person: Person, day: dt.date | None = None) -> l
     """Receipts of the units `person` is a member of today that they have not acknowledged,
     the most urgent first."""
     day = day or _today()
-    unit_ids = Position.objects.filter(_members_q(day), person=person).values("unit_id")
-    receipts = (
+    return receipt_rows(list(pending_receipts(person, day)), day)
+
+
+def pending_receipts(person: Person, day: dt.date | None = None) -> QuerySet[DirectiveReceipt]:
+    """The receipts behind my_pending_acknowledgements, as a query (the API pages it)."""
+    unit_ids = Position.objects.filter(members_q(day or _today()), person=person).values("unit_id")
+    return (
         DirectiveReceipt.objects.filter(unit_id__in=unit_ids)
         .exclude(acknowledgements__person=person)
         .select_related("unit", "directive", "directive__issuing_unit")
         .order_by("deploy_due", "pk")
     )
-    return receipt_rows(list(receipts), day)
 
 
 def receipts_to_handle(person: Person, day: dt.date | None = None) -> list[ReceiptRow]:
@@ -400,7 +297,7 @@ def receipts_to_handle(person: Person, day: dt.date | None = None) -> list[Recei
     one above), not yet deployed first."""
     day = day or _today()
     unit_ids = Position.objects.filter(
-        _members_q(day), person=person, role__in=[Role.HEAD, Role.DEPUTY]
+        members_q(day), person=person, role__in=[Role.HEAD, Role.DEPUTY]
     ).values("unit_id")
     receipts = (
         DirectiveReceipt.objects.filter(unit_id__in=unit_ids)

@@ -11,6 +11,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from baro.core.paging import Page
+
 
 class UnitRef(Schema):
     id: int
@@ -56,6 +58,10 @@ class ReceiptOut(Schema):
     deployment_form: str
     deployment_note: str
     member_count: int | None
+
+
+class ReceiptPage(Page[ReceiptOut]):
+    """One window of the receipts I have to acknowledge."""
 
 
 class AcknowledgementOut(Schema):

@@ -1,10 +1,11 @@
 """Commands of the cascade: the only code that changes receipts and acknowledgements.
 
-Like baro.work.services, every public command is keyword-only, takes the acting `actor`, runs
-in its own durable transaction around a private `_…` function (so the demo or a later importer
-can compose them), authorises first, re-reads the row it decides on with select_for_update,
-validates (DomainError with a stable `cascade.*` code, a Vietnamese message and the field at
-fault), writes, and appends exactly one ledger event with the before/after of the change.
+Like baro.work.services, every command is keyword-only and takes the acting `actor`; it runs
+in plain atomic, inside the transaction its entry point begins (baro.core.run.run_command), so
+the demo or a later importer may compose several in one. It authorises first
+(baro.cascade.permissions), re-reads the row it decides on with select_for_update, validates
+(DomainError with a stable `cascade.*` code, a Vietnamese message and the field at fault),
+writes, and appends exactly one ledger event with the before/after of the change.
 
 Who may do what:
 - send a directive to units: directive.issue or directive.register over its issuing unit
@@ -32,14 +33,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from baro.cascade.members import unit_members
 from baro.cascade.models import Acknowledgement, DeploymentForm, DirectiveReceipt
-from baro.cascade.queries import is_member, unit_members
-from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
+from baro.cascade.permissions import require_can_acknowledge, require_can_act_on
+from baro.core.errors import ConflictError, DomainError, NotFoundError
 from baro.core.timeutil import format_date, now, today
 from baro.core.validation import clean_fields, required_text
 from baro.ledger.services import record_action
-from baro.org import authority
-from baro.org.authority import Decision, Power
 from baro.org.models import Person, Unit
 from baro.work.models import Directive
 from baro.work.permissions import require_directive_side
@@ -107,11 +107,6 @@ def _not_in_future(day: dt.date, field: str, label: str) -> None:
         raise DomainError(
             "cascade.date_in_future", f"{label} không được sau ngày hôm nay.", field=field
         )
-
-
-def _require_unit_leader(actor: Person, unit: Unit) -> Decision:
-    """task.assign over the receiving unit: its head or a deputy (see the module docstring)."""
-    return authority.require(actor, Power.TASK_ASSIGN, unit)
 
 
 def _distinct_units(units: Sequence[Unit]) -> list[Unit]:
@@ -192,13 +187,19 @@ def _create_receipts(
 # send and forward
 
 
-def _directive_send(
+@transaction.atomic
+def directive_send(
     *,
     actor: Person,
     directive: Directive,
     units: Sequence[Unit],
     sent_on: dt.date | None = None,
 ) -> list[DirectiveReceipt]:
+    """Send `directive` to `units` (received on `sent_on`, default today): one event for all.
+
+    Each unit gets a receipt with its plan and deployment dues. Refused as a whole (nothing
+    written) if any unit is inactive, outside the issuer's tree, or already received it.
+    """
     decision = require_directive_side(actor, directive.issuing_unit)
     # Locking the directive serialises two sends of it, so "already sent" is decided on
     # the current rows (the unique constraint stays the last line of defence).
@@ -256,29 +257,18 @@ def _directive_send(
 
 
 @transaction.atomic
-def directive_send(
-    *,
-    actor: Person,
-    directive: Directive,
-    units: Sequence[Unit],
-    sent_on: dt.date | None = None,
-) -> list[DirectiveReceipt]:
-    """Send `directive` to `units` (received on `sent_on`, default today): one event for all.
-
-    Each unit gets a receipt with its plan and deployment dues. Refused as a whole (nothing
-    written) if any unit is inactive, outside the issuer's tree, or already received it.
-    """
-    return _directive_send(actor=actor, directive=directive, units=units, sent_on=sent_on)
-
-
-def _receipt_forward(
+def receipt_forward(
     *,
     actor: Person,
     receipt: DirectiveReceipt,
     units: Sequence[Unit],
     sent_on: dt.date | None = None,
 ) -> list[DirectiveReceipt]:
-    decision = _require_unit_leader(actor, receipt.unit)
+    """Send a received directive on to sub-units of the receiving unit: one event for all.
+
+    Each sub-unit gets its own receipt (parent = `receipt`) with dues counted from `sent_on`.
+    """
+    decision = require_can_act_on(actor, receipt)
     receipt = _locked_receipt(receipt)
     sent_on = sent_on or today()
     _not_in_future(sent_on, "sent_on", "Ngày chuyển")
@@ -325,26 +315,12 @@ def _receipt_forward(
     return forwards
 
 
-@transaction.atomic
-def receipt_forward(
-    *,
-    actor: Person,
-    receipt: DirectiveReceipt,
-    units: Sequence[Unit],
-    sent_on: dt.date | None = None,
-) -> list[DirectiveReceipt]:
-    """Send a received directive on to sub-units of the receiving unit: one event for all.
-
-    Each sub-unit gets its own receipt (parent = `receipt`) with dues counted from `sent_on`.
-    """
-    return _receipt_forward(actor=actor, receipt=receipt, units=units, sent_on=sent_on)
-
-
 # --------------------------------------------------------------------------------------------
 # plan and deployment
 
 
-def _plan_issue(
+@transaction.atomic
+def plan_issue(
     *,
     actor: Person,
     receipt: DirectiveReceipt,
@@ -352,7 +328,9 @@ def _plan_issue(
     issued_on: dt.date,
     title: str,
 ) -> DirectiveReceipt:
-    decision = _require_unit_leader(actor, receipt.unit)
+    """Record the receiving unit's own implementation plan (once; not before it was received,
+    not in the future). Late is allowed: the overview shows by how many days."""
+    decision = require_can_act_on(actor, receipt)
     receipt = _locked_receipt(receipt)
     if receipt.plan_issued_on is not None:
         raise ConflictError(
@@ -398,22 +376,7 @@ def _plan_issue(
 
 
 @transaction.atomic
-def plan_issue(
-    *,
-    actor: Person,
-    receipt: DirectiveReceipt,
-    number_symbol: str,
-    issued_on: dt.date,
-    title: str,
-) -> DirectiveReceipt:
-    """Record the receiving unit's own implementation plan (once; not before it was received,
-    not in the future). Late is allowed: the overview shows by how many days."""
-    return _plan_issue(
-        actor=actor, receipt=receipt, number_symbol=number_symbol, issued_on=issued_on, title=title
-    )
-
-
-def _deployment_record(
+def deployment_record(
     *,
     actor: Person,
     receipt: DirectiveReceipt,
@@ -421,7 +384,11 @@ def _deployment_record(
     form: str,
     note: str = "",
 ) -> DirectiveReceipt:
-    decision = _require_unit_leader(actor, receipt.unit)
+    """Record that the unit deployed its plan to its members (after the plan; once).
+
+    The number of members that day is kept as a snapshot next to the deployment.
+    """
+    decision = require_can_act_on(actor, receipt)
     receipt = _locked_receipt(receipt)
     if receipt.deployed_on is not None:
         raise ConflictError(
@@ -479,38 +446,18 @@ def _deployment_record(
     return receipt
 
 
-@transaction.atomic
-def deployment_record(
-    *,
-    actor: Person,
-    receipt: DirectiveReceipt,
-    deployed_on: dt.date,
-    form: str,
-    note: str = "",
-) -> DirectiveReceipt:
-    """Record that the unit deployed its plan to its members (after the plan; once).
-
-    The number of members that day is kept as a snapshot next to the deployment.
-    """
-    return _deployment_record(
-        actor=actor, receipt=receipt, deployed_on=deployed_on, form=form, note=note
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # acknowledgement
 
 
-def _receipt_acknowledge(*, actor: Person, receipt: DirectiveReceipt) -> Acknowledgement:
+@transaction.atomic
+def receipt_acknowledge(*, actor: Person, receipt: DirectiveReceipt) -> Acknowledgement:
+    """ "Đã quán triệt": a current member of the receiving unit acknowledges, in one click.
+
+    Idempotent: a second call returns the first acknowledgement and records no event.
+    """
     receipt = _locked_receipt(receipt)
-    day = today()
-    if actor.is_system or not actor.is_active or not is_member(actor, receipt.unit, day):
-        raise AuthorityError(
-            f"{actor.full_name} không phải cán bộ của {receipt.unit.name}: chỉ cán bộ của đơn "
-            "vị nhận văn bản mới xác nhận đã quán triệt.",
-            code="cascade.not_member",
-            details={"unit": receipt.unit.code},
-        )
+    require_can_acknowledge(actor, receipt)
     existing = Acknowledgement.objects.filter(receipt=receipt, person=actor).first()
     if existing is not None:
         return existing  # a second click: nothing to do, nothing to record
@@ -531,12 +478,3 @@ def _receipt_acknowledge(*, actor: Person, receipt: DirectiveReceipt) -> Acknowl
         },
     )
     return acknowledgement
-
-
-@transaction.atomic
-def receipt_acknowledge(*, actor: Person, receipt: DirectiveReceipt) -> Acknowledgement:
-    """ "Đã quán triệt": a current member of the receiving unit acknowledges, in one click.
-
-    Idempotent: a second call returns the first acknowledgement and records no event.
-    """
-    return _receipt_acknowledge(actor=actor, receipt=receipt)

@@ -1,12 +1,15 @@
-"""Pages of the cascade (/trien-khai/): thin views over baro.cascade.queries and services.
+"""Pages of the cascade (/trien-khai/): thin views over baro.cascade's queries, permissions and
+services.
 
 - the issuer's overview of a directive, unit by unit down the tree, with its filters;
 - the send page (the issuer chooses the receiving units);
 - a receipt's page for the receiving unit (plan, deployment, forwarding, who acknowledged);
 - "Văn bản cần quán triệt": a member's list with the one-click "Đã quán triệt" (htmx).
 
-Who may see or do what is decided by the queries and the services; a refusal on a form goes
-next to its field, a lack of authority is the 403 page with the reason.
+Who may see or do what is decided in baro.cascade.permissions: a directive or a receipt is
+fetched through its `*_get_for_actor` before anything else (a 404 for who may not see it);
+each command runs through the page kit (form_command: a refusal on a form goes next to its
+field, a lack of authority is the 403 page with the reason).
 """
 
 from __future__ import annotations
@@ -16,20 +19,21 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from baro.cascade import forms, queries, services
+from baro.cascade import forms, permissions, queries, services
 from baro.cascade.models import DirectiveReceipt
-from baro.core.errors import DomainError, NotFoundError
-from baro.core.pages import next_url, person_required
+from baro.cascade.permissions import followed_directive_get_for_actor, receipt_get_for_actor
+from baro.core.errors import AuthorityError
+from baro.core.pages import form_command, next_url, person_required
+from baro.core.run import run_command
 from baro.core.timeutil import today
 from baro.org.models import Person, Unit, UnitKind
 from baro.org.queries import active_on, subtree_q
-from baro.org.views import _refused
 from baro.work.models import Directive
 
 
@@ -51,20 +55,6 @@ def _issuer_crumbs(directive: Directive, *extra: tuple[str, str]) -> list[dict[s
         },
         *({"label": label, "url": url} for label, url in extra),
     ]
-
-
-def _directive(person: Person, pk: int) -> Directive:
-    try:
-        return queries.overview_directive_get(actor=person, pk=pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-
-
-def _receipt(person: Person, pk: int) -> DirectiveReceipt:
-    try:
-        return queries.receipt_get(actor=person, pk=pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
 
 
 def _form_page(
@@ -101,7 +91,7 @@ def _form_page(
 
 @person_required
 def overview(request: HttpRequest, person: Person, directive_id: int) -> HttpResponse:
-    directive = _directive(person, directive_id)
+    directive = followed_directive_get_for_actor(actor=person, pk=directive_id)
     result = queries.cascade_overview(person, directive)
     key = request.GET.get("loc", "")
     rows = queries.filter_rows(result.rows, key) if key in queries.FILTERS else result.rows
@@ -114,8 +104,8 @@ def overview(request: HttpRequest, person: Person, directive_id: int) -> HttpRes
             "rows": rows,
             "filters": queries.FILTERS,
             "active_filter": key if key in queries.FILTERS else "",
-            "can_send": queries.can_send(person, directive),
-            "partial": queries.overview_scope(person, directive) is not None,
+            "can_send": permissions.can_send(person, directive),
+            "partial": permissions.overview_scope(person, directive) is not None,
             "breadcrumbs": _issuer_crumbs(directive, (_("Tình hình triển khai"), "")),
             "nav_active": "directives",
         },
@@ -139,8 +129,8 @@ def _send_candidates(directive: Directive) -> QuerySet[Unit]:
 
 @person_required
 def send(request: HttpRequest, person: Person, directive_id: int) -> HttpResponse:
-    directive = _directive(person, directive_id)
-    if not queries.can_send(person, directive):
+    directive = followed_directive_get_for_actor(actor=person, pk=directive_id)
+    if not permissions.can_send(person, directive):
         raise PermissionDenied(
             _("%(name)s không có quyền gửi văn bản của %(unit)s.")
             % {"name": person.full_name, "unit": directive.issuing_unit.name}
@@ -150,16 +140,15 @@ def send(request: HttpRequest, person: Person, directive_id: int) -> HttpRespons
     )
     back = reverse("cascade:overview", args=[directive.pk])
     if request.method == "POST" and form.is_valid():
-        try:
-            receipts = services.directive_send(
-                actor=person,
-                directive=directive,
-                units=form.chosen_units(),
-                sent_on=form.cleaned_data["sent_on"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        receipts = form_command(
+            form,
+            services.directive_send,
+            actor=person,
+            directive=directive,
+            units=form.chosen_units(),
+            sent_on=form.cleaned_data["sent_on"],
+        )
+        if receipts is not None:
             messages.success(
                 request,
                 _("Đã gửi văn bản %(number)s đến %(count)d đơn vị.")
@@ -190,7 +179,7 @@ def send(request: HttpRequest, person: Person, directive_id: int) -> HttpRespons
 
 @person_required
 def receipt(request: HttpRequest, person: Person, receipt_id: int) -> HttpResponse:
-    found = _receipt(person, receipt_id)
+    found = receipt_get_for_actor(actor=person, pk=receipt_id)
     day = today()
     row = queries.receipt_rows([found], day)[0]
     forwards = queries.receipt_rows(queries.forwards_of(found), day)
@@ -201,8 +190,8 @@ def receipt(request: HttpRequest, person: Person, receipt_id: int) -> HttpRespon
             "r": found,
             "row": row,
             "forwards": forwards,
-            "can_act": queries.can_act_on(person, found),
-            "can_overview": queries.can_view_overview(person, found.directive),
+            "can_act": permissions.can_act_on(person, found),
+            "can_overview": permissions.can_view_overview(person, found.directive),
             "is_member": any(p.pk == person.pk for p in row.members),
             "my_ack": found.acknowledgements.filter(person=person).first(),
             "breadcrumbs": _crumbs((f"{found.directive.number_symbol} — {found.unit.name}", "")),
@@ -211,8 +200,8 @@ def receipt(request: HttpRequest, person: Person, receipt_id: int) -> HttpRespon
 
 
 def _acting_receipt(person: Person, receipt_id: int) -> DirectiveReceipt:
-    found = _receipt(person, receipt_id)
-    if not queries.can_act_on(person, found):
+    found = receipt_get_for_actor(actor=person, pk=receipt_id)
+    if not permissions.can_act_on(person, found):
         raise PermissionDenied(
             _("%(name)s không có quyền ban hành kế hoạch, triển khai văn bản của %(unit)s.")
             % {"name": person.full_name, "unit": found.unit.name}
@@ -231,11 +220,10 @@ def plan(request: HttpRequest, person: Person, receipt_id: int) -> HttpResponse:
     back = reverse("cascade:receipt", args=[found.pk])
     form = forms.PlanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_issue(actor=person, receipt=found, **form.cleaned_data)
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        issued = form_command(
+            form, services.plan_issue, actor=person, receipt=found, **form.cleaned_data
+        )
+        if issued is not None:
             messages.success(request, _("Đã ghi nhận kế hoạch thực hiện."))
             return redirect(back)
     title = _("Ban hành kế hoạch thực hiện")
@@ -261,11 +249,10 @@ def deploy(request: HttpRequest, person: Person, receipt_id: int) -> HttpRespons
     back = reverse("cascade:receipt", args=[found.pk])
     form = forms.DeploymentRecordForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.deployment_record(actor=person, receipt=found, **form.cleaned_data)
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        recorded = form_command(
+            form, services.deployment_record, actor=person, receipt=found, **form.cleaned_data
+        )
+        if recorded is not None:
             messages.success(request, _("Đã ghi nhận việc quán triệt, triển khai."))
             return redirect(back)
     title = _("Ghi nhận quán triệt, triển khai")
@@ -302,16 +289,15 @@ def forward(request: HttpRequest, person: Person, receipt_id: int) -> HttpRespon
         request.POST if request.method == "POST" else None, candidates=_forward_candidates(found)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            forwards = services.receipt_forward(
-                actor=person,
-                receipt=found,
-                units=form.chosen_units(),
-                sent_on=form.cleaned_data["sent_on"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        forwards = form_command(
+            form,
+            services.receipt_forward,
+            actor=person,
+            receipt=found,
+            units=form.chosen_units(),
+            sent_on=form.cleaned_data["sent_on"],
+        )
+        if forwards is not None:
             messages.success(
                 request,
                 _("Đã chuyển văn bản đến %(count)d đơn vị trực thuộc.") % {"count": len(forwards)},
@@ -354,10 +340,10 @@ def pending(request: HttpRequest, person: Person) -> HttpResponse:
 @require_POST
 @person_required
 def acknowledge(request: HttpRequest, person: Person, receipt_id: int) -> HttpResponse:
-    found = _receipt(person, receipt_id)
+    found = receipt_get_for_actor(actor=person, pk=receipt_id)
     try:
-        ack = services.receipt_acknowledge(actor=person, receipt=found)
-    except DomainError as error:
+        ack = run_command(services.receipt_acknowledge, actor=person, receipt=found)
+    except AuthorityError as error:  # not a member of the unit: there is no form to show it on
         raise PermissionDenied(error.message) from error
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "cascade/_ack.html", {"r": found, "ack": ack})

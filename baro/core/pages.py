@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any, Protocol, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -55,6 +56,21 @@ def form_command(
         raise PermissionDenied(error.message) from error
     except DomainError as error:
         attach_error(form, error, aliases)
+        return None
+
+
+def message_command(
+    request: HttpRequest, command: Callable[..., T], /, **arguments: Any
+) -> T | None:
+    """Run a command of a page without a form (a button, a confirmation) through run_command:
+    its result, or None when it refused, with the refusal as a message on the page the view
+    goes back to. A refusal of authority is the 403 page, as with form_command."""
+    try:
+        return run_command(command, **arguments)
+    except AuthorityError as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
         return None
 
 
@@ -101,7 +117,8 @@ def person_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 class Answer(Protocol):
     """An authority's yes or no (baro.org.authority.Decision): falsy when refused."""
 
-    reason: str
+    @property
+    def reason(self) -> str: ...
 
     def __bool__(self) -> bool: ...
 

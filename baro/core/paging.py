@@ -28,9 +28,17 @@ class PageQuery(Schema):
         None, description=f"Số dòng mỗi trang (mặc định theo cấu hình, tối đa {MAX_LIMIT})."
     )
     offset: int = Field(0, description="Bỏ qua bao nhiêu dòng đầu.")
-    page: int | None = Field(None, description="Cách cũ: số trang, từ 1.", deprecated=True)
+    # The old spelling, still read; marked deprecated in the OpenAPI document only (pydantic's
+    # own deprecation would warn at every read).
+    page: int | None = Field(
+        None,
+        description="Không dùng nữa (dùng offset): số trang, từ 1.",
+        json_schema_extra={"deprecated": True},
+    )
     page_size: int | None = Field(
-        None, description="Cách cũ: số dòng mỗi trang.", deprecated=True
+        None,
+        description="Không dùng nữa (dùng limit): số dòng mỗi trang.",
+        json_schema_extra={"deprecated": True},
     )
 
     def window(self) -> tuple[int, int]:

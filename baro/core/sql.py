@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
@@ -85,17 +85,37 @@ def row_by(model: type[M], field: str, value: Any, *, related: str | None = None
     return _one_row(model, field, value, related=related, lock=False)
 
 
+def _missing(model: type[models.Model], field: str, value: Any) -> ObjectDoesNotExist:
+    """The model's own DoesNotExist, as its manager's get() would raise it."""
+    error: type[ObjectDoesNotExist] = model.DoesNotExist  # type: ignore[attr-defined]
+    return error(f"{model.__name__} {field}={value!r} does not exist")
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A concrete field of `model` by name ("pk" for its primary key)."""
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{model.__name__}.{name} is not a concrete field")
+    return field
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    column = _field(model, name).column
+    assert column is not None  # a concrete field always has its column
+    return column
+
+
 def _one_row(model: type[M], field: str, value: Any, *, related: str | None, lock: bool) -> M:
     if not fits_integer_column(value):
-        raise model.DoesNotExist(f"{model.__name__} {field}={value!r} does not exist")
+        raise _missing(model, field, value)
     connection = connections[router.db_for_write(model)]
     plan = _row_plan(model, related, connection.alias, field, lock)
-    key = model._meta.pk if field == "pk" else model._meta.get_field(field)
+    key = _field(model, field)
     with connection.cursor() as cursor:
-        cursor.execute(plan.sql, [key.get_db_prep_value(value, connection)])  # type: ignore[union-attr]
+        cursor.execute(plan.sql, [key.get_db_prep_value(value, connection)])
         row = cursor.fetchone()
     if row is None:
-        raise model.DoesNotExist(f"{model.__name__} {field}={value!r} does not exist")
+        raise _missing(model, field, value)
     values = list(row)
     for index, (col, converters) in enumerate(plan.converters):
         for convert in converters:
@@ -103,7 +123,8 @@ def _one_row(model: type[M], field: str, value: Any, *, related: str | None, loc
     split = len(plan.own)
     instance = model.from_db(connection.alias, [f.attname for f in plan.own], values[:split])
     if related is not None:
-        target = model._meta.get_field(related).remote_field.model
+        target = _field(model, related).related_model
+        assert isinstance(target, type)
         setattr(
             instance,
             related,
@@ -181,7 +202,7 @@ def insert_sql(
     other hot commands that pass values already adapted (notify)."""
     quote = connections[alias].ops.quote_name
     meta = model._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)  # type: ignore[union-attr]
+    columns = ", ".join(quote(_column(model, name)) for name in fields)
     row = f"({', '.join(['%s'] * len(fields))})"
     return (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 (model identifiers)
@@ -197,7 +218,7 @@ def table(model: type[models.Model], alias: str = "default") -> str:
 
 def column(model: type[models.Model], field: str, alias: str = "default") -> str:
     """The quoted column of `model`'s `field` (a foreign key gives its `_id` column)."""
-    return connections[alias].ops.quote_name(model._meta.get_field(field).column)  # type: ignore[union-attr]
+    return connections[alias].ops.quote_name(_column(model, field))
 
 
 def foreign_key_problem(
@@ -283,7 +304,7 @@ def _row_plan(
             if connection.features.has_select_for_update_of
             else " FOR UPDATE"
         )
-    key_column = model._meta.pk.column if field == "pk" else model._meta.get_field(field).column  # type: ignore[union-attr]
+    key_column = _column(model, field)
     sql = (
         f"SELECT {select} FROM {quote(table)}{join} "  # noqa: S608 (model identifiers)
         f"WHERE {quote(table)}.{quote(key_column)} = %s{locking}"
@@ -292,6 +313,12 @@ def _row_plan(
     for t, f in columns:
         col = f.get_col(t)
         converters.append(
-            (col, (*connection.ops.get_db_converters(col), *f.get_db_converters(connection)))
+            (
+                col,
+                (
+                    *connection.ops.get_db_converters(col),
+                    *f.get_db_converters(connection),  # type: ignore[attr-defined]
+                ),
+            )
         )
     return _RowPlan(sql, own, other, tuple(converters))

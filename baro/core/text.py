@@ -40,13 +40,13 @@ class Fold(models.Func):
     output_field = models.TextField()
     arity = 1
 
-    def as_sqlite(self, compiler: Any, conn: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, conn, function="baro_fold", **extra)
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="baro_fold", **extra)
 
-    def as_postgresql(self, compiler: Any, conn: Any, **extra: Any) -> Any:
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
             compiler,
-            conn,
+            connection,
             template=f"lower(translate(%(expressions)s, '{_ACCENTED}', '{_FOLDED}'))",
             **extra,
         )

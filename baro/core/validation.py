@@ -46,13 +46,13 @@ def clean_fields(obj: models.Model, *, area: str, exclude: Iterable[str] = ()) -
     # Field errors in the model's field order, as full_clean's clean_fields would list them.
     order = {field.name: index for index, field in enumerate(obj._meta.fields)}
     ordered = dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
-    exc = ValidationError(ordered)
-    field, messages = next(iter(exc.message_dict.items()))
+    problem = ValidationError(ordered)
+    name, messages = next(iter(problem.message_dict.items()))
     raise DomainError(
         f"{area}.invalid",
-        f"Giá trị không hợp lệ ở trường “{field}”: {' '.join(messages)}",
-        field=field,
-    ) from exc
+        f"Giá trị không hợp lệ ở trường “{name}”: {' '.join(messages)}",
+        field=name,
+    ) from problem
 
 
 @functools.cache

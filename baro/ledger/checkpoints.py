@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import transaction
 
@@ -56,7 +57,7 @@ def checkpoint_locked(*, chain: str, head_seq: int) -> LedgerCheckpoint | None:
         expected += 1
     if expected != head_seq + 1:
         raise RuntimeError(f"ledger chain {chain} ends at {expected - 1}, head says {head_seq}")
-    fields = {
+    fields: dict[str, Any] = {
         "chain": chain,
         "number": previous.number + 1 if previous else 1,
         "seq_from": seq_from,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from baro.core.timeutil import now
 from baro.ledger.canonical import DEFAULT_CHAIN, canonical_json, jsonable
@@ -52,7 +52,7 @@ def _checkpoints(chain: str, upto: int | None) -> Iterator[LedgerCheckpoint]:
     return rows.only("seq_to", "body", "signature").iterator(chunk_size=CHUNK)
 
 
-def event_rows(chain: str, upto: int | None, fields: tuple[str, ...]) -> Iterator[tuple]:
+def event_rows(chain: str, upto: int | None, fields: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
     rows = LedgerEvent.objects.filter(chain=chain).order_by("seq", "id")
     if upto is not None:
         rows = rows.filter(seq__lte=upto)
@@ -60,7 +60,7 @@ def event_rows(chain: str, upto: int | None, fields: tuple[str, ...]) -> Iterato
 
 
 def chain_lines(
-    chain: str, *, upto: int | None, rows: Iterator[tuple] | None = None
+    chain: str, *, upto: int | None, rows: Iterator[tuple[Any, ...]] | None = None
 ) -> Iterator[str]:
     """Event and checkpoint lines (no newline), each checkpoint after the event it ends.
 
@@ -105,7 +105,7 @@ def export_chain(
     return ExportSummary(chain, counts[0], counts[1], upto, name)
 
 
-def _write(handle: IO[bytes], header: dict, chain: str, upto: int) -> tuple[int, int]:
+def _write(handle: IO[bytes], header: dict[str, Any], chain: str, upto: int) -> tuple[int, int]:
     handle.write(f"{HEADER_TAG}\t{canonical_json(header)}\n".encode())
     events = checkpoints = 0
     for line in chain_lines(chain, upto=upto):

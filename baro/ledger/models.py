@@ -63,7 +63,8 @@ class LedgerEvent(models.Model):
 
     @property
     def payload(self) -> dict[str, Any]:
-        return json.loads(self.body)["payload"]
+        payload: dict[str, Any] = json.loads(self.body)["payload"]
+        return payload
 
 
 class ChainHead(models.Model):

@@ -161,7 +161,8 @@ def check_lines(
     """Rules 2 and 3 over the lines after the header; the report counts what held."""
     expected, last_hash = 1, ZEROS.encode()
     leaves: list[bytes] = []  # raw hashes of the events since the last checkpoint
-    previous = {"number": 0, "seq_to": 0, "digest": ZEROS}  # before the first checkpoint
+    # The checkpoint before this one: its number, last event and digest (none yet: zeros).
+    previous: tuple[int, int, str] = (0, 0, ZEROS)
     for line, following in lines_with_next(handle):
         if not line.startswith(b"C\t"):
             event = parse_event(line)
@@ -203,14 +204,14 @@ def check_lines(
         if seq_to < expected - 1 or cp["head_hash"].encode() != last_hash:
             return at_checkpoint(mismatch, seq_to, cp, "không khớp sự kiện cuối của nó")
         if (
-            number != previous["number"] + 1
-            or seq_from != previous["seq_to"] + 1
-            or cp["prev_checkpoint_digest"] != previous["digest"]
+            number != previous[0] + 1
+            or seq_from != previous[1] + 1
+            or cp["prev_checkpoint_digest"] != previous[2]
         ):
             return at_checkpoint(mismatch, seq_to, cp, "không nối tiếp điểm chốt trước")
         if merkle_root(leaves) != cp["merkle_root"]:  # the events seq_from to seq_to
             return at_checkpoint(mismatch, seq_to, cp, "có gốc Merkle không khớp các sự kiện")
-        previous = {"number": number, "seq_to": seq_to, "digest": hashlib.sha256(body).hexdigest()}
+        previous = (number, seq_to, hashlib.sha256(body).hexdigest())
         leaves = []
         report.checkpoints += 1
         report.last_checkpoint, report.last_checkpoint_seq = number, seq_to

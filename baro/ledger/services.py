@@ -47,7 +47,9 @@ _UPDATE_HEAD = 'UPDATE "ledger_chainhead" SET "seq" = %s, "hash" = %s WHERE "cha
 
 @functools.cache
 def _occurred_at_field() -> Field[Any, Any]:
-    return LedgerEvent._meta.get_field("occurred_at")  # type: ignore[return-value]
+    field = LedgerEvent._meta.get_field("occurred_at")
+    assert isinstance(field, Field)
+    return field
 
 
 def record_event(

@@ -88,7 +88,7 @@ class WebhookEndpoint(models.Model):
     """
 
     # Not a URLField: its validator refuses single-label intranet hosts ("http://vpdt/hook")
-    # that agencies use; services._valid_url checks the scheme and host instead.
+    # that agencies use; services.admin._valid_url checks the scheme and host instead.
     url = models.CharField("địa chỉ nhận", max_length=500)
     secret = models.CharField("khóa ký", max_length=200)
     description = models.CharField("mô tả", max_length=300, blank=True, default="")

@@ -1,25 +1,24 @@
 """Reads of notifications: a person's own, and the administrators' view of the outbox.
 
 A person sees only their own notifications (anything else is "not found"); webhooks and
-deliveries are for those who may administer notifications (baro.notify.permissions).
+deliveries are for those who may administer notifications (baro.notify.permissions, which
+also fetches one endpoint or one delivery for them).
 """
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from baro.core.errors import NotFoundError
 from baro.notify.models import Channel, Delivery, DeliveryStatus, Notification, WebhookEndpoint
 from baro.notify.permissions import require_can_manage
 from baro.org.models import Person
 
 __all__ = [
     "BELL_CAP",
-    "delivery_get",
     "delivery_list",
     "notifications_for",
     "unread_count",
-    "webhook_get",
+    "waiting_count",
     "webhook_list",
 ]
 
@@ -51,14 +50,6 @@ def webhook_list(*, actor: Person) -> QuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.select_related("created_by").order_by("-is_active", "-id")
 
 
-def webhook_get(*, actor: Person, pk: int) -> WebhookEndpoint:
-    require_can_manage(actor)
-    found = WebhookEndpoint.objects.select_related("created_by").filter(pk=pk).first()
-    if found is None:
-        raise NotFoundError("Không tìm thấy điểm nhận webhook.")
-    return found
-
-
 def delivery_list(
     *, actor: Person, status: str | None = None, channel: str | None = None
 ) -> QuerySet[Delivery]:
@@ -74,13 +65,6 @@ def delivery_list(
     return rows
 
 
-def delivery_get(*, actor: Person, pk: int) -> Delivery:
-    require_can_manage(actor)
-    found = (
-        Delivery.objects.select_related("notification", "notification__recipient", "endpoint")
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None:
-        raise NotFoundError("Không tìm thấy lượt gửi.")
-    return found
+def waiting_count(endpoint: WebhookEndpoint) -> int:
+    """How many deliveries to `endpoint` still wait to be sent (disabling it gives them up)."""
+    return Delivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING).count()

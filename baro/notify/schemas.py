@@ -2,7 +2,8 @@
 
 Free-text fields default to "" so that a missing value reaches the service and comes back as
 its own stable code (`notify.webhook_url_invalid`, with the field) rather than a generic
-validation error. A webhook's secret is in the answer to its registration only.
+validation error. A webhook's secret is in the answer to its registration only. Lists page
+like every list of the API (baro.core.paging).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from baro.core.paging import Page, PageQuery
 
-class NotificationFilters(Schema):
+
+class NotificationFilters(PageQuery):
     unread_only: bool = False
-    limit: int | None = None
-    offset: int = 0
 
 
 class NotificationOut(Schema):
@@ -30,12 +31,10 @@ class NotificationOut(Schema):
     read_at: dt.datetime | None
 
 
-class NotificationPage(Schema):
-    count: int
+class NotificationPage(Page[NotificationOut]):
+    """One window of my notifications, and how many of all of them I have not read."""
+
     unread: int
-    limit: int
-    offset: int
-    items: list[NotificationOut]
 
 
 class MarkReadIn(Schema):
@@ -70,15 +69,17 @@ class WebhookOut(Schema):
     disabled_at: dt.datetime | None
 
 
+class WebhookPage(Page[WebhookOut]):
+    """One window of the webhook endpoints."""
+
+
 class WebhookCreatedOut(WebhookOut):
     secret: str = Field(..., description="Khóa ký HMAC-SHA256; chỉ trả về một lần này")
 
 
-class DeliveryFilters(Schema):
+class DeliveryFilters(PageQuery):
     status: str | None = Field(None, description="pending, sending, sent hoặc failed")
     channel: str | None = Field(None, description="email hoặc webhook")
-    limit: int | None = None
-    offset: int = 0
 
 
 class DeliveryOut(Schema):
@@ -95,8 +96,5 @@ class DeliveryOut(Schema):
     created_at: dt.datetime
 
 
-class DeliveryPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[DeliveryOut]
+class DeliveryPage(Page[DeliveryOut]):
+    """One window of the outbox."""

@@ -6,8 +6,10 @@
   once right after, disable after a confirmation) and the outbox of deliveries (filter by
   status and channel, re-queue a failed one).
 
-Who may see or do what is decided by the queries and the services; a refusal on a form goes
-next to its field, a lack of authority is the 403 page with the reason.
+Who may see or do what is decided in baro.notify.permissions: an endpoint or a delivery is
+fetched through its `*_get_for_actor` before anything else; each command runs through the
+page kit (form_command: a refusal on a form goes next to its field; without a form, a refusal
+is a message on the page it returns to), a lack of authority is the 403 page with the reason.
 """
 
 from __future__ import annotations
@@ -23,13 +25,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from baro.core.errors import AuthorityError, DomainError, NotFoundError
 from baro.core.ids import id_from_text
-from baro.core.pages import attach_error, next_url, person_required
+from baro.core.pages import form_command, message_command, next_url, person_required
+from baro.core.run import run_command
 from baro.notify import forms, queries, services
 from baro.notify.context import Bell
-from baro.notify.models import Delivery, DeliveryStatus, WebhookEndpoint
-from baro.notify.permissions import can_manage, manage_decision
+from baro.notify.permissions import can_manage, delivery_get_for_actor, webhook_get_for_actor
 from baro.org.models import Person
 
 PAGE_SIZE = 20
@@ -73,7 +74,7 @@ def mark_read(request: HttpRequest, person: Person) -> HttpResponse:
     """Mark one notification read (`id`), or all of them (`all`); the person's own UI state."""
     raw = request.POST.get("id", "")
     if request.POST.get("all"):
-        count = services.notification_mark_read(person=person)
+        count = run_command(services.notification_mark_read, person=person)
         if not request.htmx:  # type: ignore[attr-defined]
             messages.success(
                 request, _("Đã đánh dấu %(count)d thông báo là đã đọc.") % {"count": count}
@@ -82,7 +83,7 @@ def mark_read(request: HttpRequest, person: Person) -> HttpResponse:
     notification_id = id_from_text(raw)
     if notification_id is None:
         return HttpResponse(_("Thiếu thông báo cần đánh dấu."), status=400)
-    services.notification_mark_read(person=person, ids=[notification_id])
+    run_command(services.notification_mark_read, person=person, ids=[notification_id])
     if request.htmx:  # type: ignore[attr-defined]
         found = queries.notifications_for(person).filter(pk=notification_id).first()
         if found is None:
@@ -109,8 +110,8 @@ def mark_read(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 def _require_manager(person: Person) -> None:
-    decision = manage_decision(person)
-    if not decision:
+    """The 403 page, before anything is read, for who may not administer notifications."""
+    if not can_manage(person):
         raise PermissionDenied(
             _("%(name)s không có quyền quản trị thông báo.") % {"name": person.full_name}
         )
@@ -126,18 +127,15 @@ def webhooks(request: HttpRequest, person: Person) -> HttpResponse:
     _require_manager(person)
     form = forms.WebhookRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            endpoint = services.webhook_register(
-                actor=person,
-                url=form.cleaned_data["url"],
-                description=form.cleaned_data["description"],
-                secret=form.cleaned_data["secret"],
-            )
-        except DomainError as error:
-            if isinstance(error, AuthorityError):
-                raise PermissionDenied(error.message) from error
-            attach_error(form, error)
-        else:
+        endpoint = form_command(
+            form,
+            services.webhook_register,
+            actor=person,
+            url=form.cleaned_data["url"],
+            description=form.cleaned_data["description"],
+            secret=form.cleaned_data["secret"],
+        )
+        if endpoint is not None:
             # Post/redirect/get: a reload must not register twice. The secret waits in the
             # session only until the page right after this redirect takes it out.
             request.session[NEW_SECRET_KEY] = endpoint.pk
@@ -164,33 +162,23 @@ def webhooks(request: HttpRequest, person: Person) -> HttpResponse:
     return response
 
 
-def _endpoint(person: Person, pk: int) -> WebhookEndpoint:
-    try:
-        return queries.webhook_get(actor=person, pk=pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-
-
 @person_required
 def webhook_disable(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     """Disable an endpoint, after a confirmation page (GET shows it, POST confirmed acts)."""
     _require_manager(person)
-    endpoint = _endpoint(person, pk)
+    endpoint = webhook_get_for_actor(actor=person, pk=pk)
     back = reverse("notify:webhooks")
     if not endpoint.is_active:
         messages.info(request, _("Điểm nhận này đã tắt."))
         return redirect(back)
     if request.method == "POST" and request.POST.get("confirmed") == "1":
-        try:
-            services.webhook_disable(actor=person, endpoint=endpoint)
-        except DomainError as error:
-            if isinstance(error, AuthorityError):
-                raise PermissionDenied(error.message) from error
-            messages.error(request, error.message)
-        else:
+        disabled = message_command(
+            request, services.webhook_disable, actor=person, endpoint=endpoint
+        )
+        if disabled is not None:
             messages.success(request, _("Đã tắt điểm nhận %(url)s.") % {"url": endpoint.url})
         return redirect(back)
-    waiting = Delivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING).count()
+    waiting = queries.waiting_count(endpoint)
     return render(
         request,
         "web/confirm.html",
@@ -244,17 +232,11 @@ def deliveries(request: HttpRequest, person: Person) -> HttpResponse:
 @person_required
 def delivery_requeue(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     _require_manager(person)
-    try:
-        found = queries.delivery_get(actor=person, pk=pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    try:
-        services.delivery_requeue(actor=person, delivery=found)
-    except DomainError as error:
-        if isinstance(error, AuthorityError):
-            raise PermissionDenied(error.message) from error
-        messages.error(request, error.message)
-    else:
+    found = delivery_get_for_actor(actor=person, pk=pk)
+    requeued = message_command(
+        request, services.delivery_requeue, actor=person, delivery=found
+    )
+    if requeued is not None:
         messages.success(request, _("Đã đưa lượt gửi #%(id)d vào hàng chờ gửi lại.") % {"id": pk})
     return redirect(next_url(request, reverse("notify:deliveries")))
 

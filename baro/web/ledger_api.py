@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from baro.core.errors import AuthorityError
+from baro.core.paging import Page, PageQuery, page
 from baro.ledger import queries
 from baro.ledger.canonical import DEFAULT_CHAIN
 from baro.ledger.verify import verify_database
@@ -18,24 +18,19 @@ from baro.org.authority import Power, holds_anywhere
 
 router = Router(tags=["Sổ cái"])
 
-MAX_LIMIT = 500
-
-
 def _require_reader(request: HttpRequest) -> None:
     decision = holds_anywhere(request_person(request), Power.LEDGER_READ)
     if not decision:
         raise AuthorityError(decision.reason, details={"power": str(Power.LEDGER_READ)})
 
 
-class EventFilters(Schema):
+class EventFilters(PageQuery):
     action: str | None = None
     actor: str | None = None
     object_type: str | None = None
     object_id: str | None = None
     seq_from: int | None = None
     seq_to: int | None = None
-    limit: int | None = None
-    offset: int = 0
 
 
 class EventOut(Schema):
@@ -51,11 +46,8 @@ class EventOut(Schema):
     hash: str
 
 
-class EventPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[EventOut]
+class EventPage(Page[EventOut]):
+    pass
 
 
 class CheckpointOut(Schema):
@@ -71,22 +63,13 @@ class CheckpointOut(Schema):
     signature: str
 
 
-class CheckpointPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[CheckpointOut]
-
-
-def _page(limit: int | None, offset: int) -> tuple[int, int]:
-    size = limit or settings.BARO_PAGE_SIZE
-    return max(1, min(size, MAX_LIMIT)), max(0, offset)
+class CheckpointPage(Page[CheckpointOut]):
+    pass
 
 
 @router.get("/events", response=EventPage, summary="Danh sách sự kiện, mới nhất trước")
 def list_events(request: HttpRequest, filters: Query[EventFilters]) -> dict[str, Any]:
     _require_reader(request)
-    limit, offset = _page(filters.limit, filters.offset)
     events = queries.event_list(
         action=filters.action,
         actor=filters.actor,
@@ -95,27 +78,13 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> dict[str,
         seq_from=filters.seq_from,
         seq_to=filters.seq_to,
     )
-    return {
-        "count": events.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": list(events[offset : offset + limit]),
-    }
+    return page(events, filters)
 
 
 @router.get("/checkpoints", response=CheckpointPage, summary="Các điểm chốt đã ký")
-def list_checkpoints(
-    request: HttpRequest, limit: int | None = None, offset: int = 0
-) -> dict[str, Any]:
+def list_checkpoints(request: HttpRequest, window: Query[PageQuery]) -> dict[str, Any]:
     _require_reader(request)
-    limit, offset = _page(limit, offset)
-    checkpoints = queries.checkpoint_list()
-    return {
-        "count": checkpoints.count(),
-        "limit": limit,
-        "offset": offset,
-        "items": list(checkpoints[offset : offset + limit]),
-    }
+    return page(queries.checkpoint_list(), window)
 
 
 @router.get("/verify", summary="Kiểm tra toàn vẹn sổ cái trong cơ sở dữ liệu")

@@ -88,14 +88,16 @@ def test_plan_forward_deploy_acknowledge_and_overview(cw: CascadeWorld, clock: A
 
     member = bearer(cw.delegate)
     others = [bearer(cw.officer), bearer(cw.head_b), bearer(cw.city_head)]
-    assert [r["id"] for r in member.get(f"{API}/pending").json()] == [receipt_id]
+    pending = member.get(f"{API}/pending").json()
+    assert (pending["count"], pending["offset"]) == (1, 0)
+    assert [r["id"] for r in pending["items"]] == [receipt_id]
     before = last_seq()
     first = post(member, f"{url}/acknowledge")
     second = post(member, f"{url}/acknowledge")
     assert first.status_code == second.status_code == 200
     assert first.json() == second.json()
     assert one_new_event(before).action == "cascade.acknowledgement.recorded"
-    assert member.get(f"{API}/pending").json() == []
+    assert member.get(f"{API}/pending").json()["items"] == []
     response = post(others[0], f"{url}/acknowledge")
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
     response = post(others[1], f"{url}/acknowledge")
@@ -126,6 +128,54 @@ def test_plan_forward_deploy_acknowledge_and_overview(cw: CascadeWorld, clock: A
     assert bearer(cw.officer).get(f"{API}/directives/{cw.directive.pk}/overview").status_code == 404
 
 
+COMMANDS = ("directive_send", "receipt_forward", "plan_issue", "deployment_record")
+
+
+def test_an_outsider_gets_404_before_any_command_runs(
+    cw: CascadeWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receipt_id = sent(cw)[0]["id"]  # Sở A's
+    url = f"{API}/receipts/{receipt_id}"
+    clients = [bearer(p) for p in (cw.officer, cw.head_b, cw.outsider)]  # none sees Sở A's
+
+    def must_not_run(**kwargs: Any) -> Any:
+        raise AssertionError("a command ran for someone who may not see its object")
+
+    for name in (*COMMANDS, "receipt_acknowledge"):
+        monkeypatch.setattr(f"baro.cascade.services.{name}", must_not_run)
+    before = cascade_snapshot()
+    plan = {"number_symbol": "15-KH/ĐU", "issued_on": "2025-10-01", "title": "KH"}
+    for client in clients:
+        for path, body in (
+            ("forward", {"unit_ids": [cw.div_a1.pk]}),
+            ("plan", plan),
+            ("deployment", {"deployed_on": "2025-10-01", "form": "meeting"}),
+            ("acknowledge", None),
+        ):
+            response = post(client, f"{url}/{path}", body)
+            assert (response.status_code, response.json()["code"]) == (404, "not_found"), path
+        assert client.get(url).status_code == 404
+    response = post(
+        clients[2], f"{API}/directives/{cw.directive.pk}/send", {"unit_ids": [cw.div_a1.pk]}
+    )
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    response = post(clients[0], f"{API}/receipts/999999/plan", plan)
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert cascade_snapshot() == before
+
+
+def test_pending_pages_like_every_list(cw: CascadeWorld) -> None:
+    first, second = sent(cw)
+    member = bearer(cw.head)  # a member of Sở A
+    body = member.get(f"{API}/pending", {"limit": 1}).json()
+    assert (body["count"], body["limit"], body["offset"]) == (1, 1, 0)
+    assert [r["id"] for r in body["items"]] == [first["id"]]
+    assert member.get(f"{API}/pending", {"offset": 1}).json()["items"] == []
+    old = member.get(f"{API}/pending", {"page": 2, "page_size": 1}).json()
+    assert (old["count"], old["offset"], old["items"]) == (1, 1, [])
+    assert bearer(cw.head_b).get(f"{API}/pending").json()["items"][0]["id"] == second["id"]
+
+
 def test_the_endpoints_are_in_the_openapi_document(cw: CascadeWorld) -> None:
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     for path in (
@@ -135,6 +185,7 @@ def test_the_endpoints_are_in_the_openapi_document(cw: CascadeWorld) -> None:
         "/api/v1/cascade/receipts/{receipt_id}/plan",
         "/api/v1/cascade/receipts/{receipt_id}/deployment",
         "/api/v1/cascade/receipts/{receipt_id}/acknowledge",
+        "/api/v1/cascade/pending",
     ):
         assert path in paths, path
     assert DirectiveReceipt.objects.count() == 0

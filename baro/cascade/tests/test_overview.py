@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from baro.cascade import queries, services
+from baro.cascade import permissions, queries, services
 from baro.cascade.models import DeploymentForm, DirectiveReceipt
 from baro.core.errors import NotFoundError
 from baro.org.models import Role, UnitKind
@@ -162,15 +162,15 @@ def test_the_issuer_side_sees_everything_a_receiving_head_their_part(cw: Cascade
     services.receipt_forward(actor=cw.head, receipt=receipt_a, units=[cw.div_a1])
     for who in ("city_head", "city_deputy", "secretary", "admin"):
         assert queries.cascade_overview(getattr(cw, who), cw.directive, SENT).unit_count == 3
-        assert queries.overview_scope(getattr(cw, who), cw.directive) is None
+        assert permissions.overview_scope(getattr(cw, who), cw.directive) is None
     # Sở A's head follows Sở A and what it forwarded; Sở B's head only Sở B.
     mine = queries.cascade_overview(cw.head, cw.directive, SENT)
     assert [row.unit for row in mine.rows] == [cw.dept_a, cw.div_a1]
     theirs = queries.cascade_overview(cw.head_b, cw.directive, SENT)
     assert [row.unit for row in theirs.rows] == [cw.dept_b]
-    assert queries.can_follow(cw.head, cw.directive)
+    assert permissions.can_follow(cw.head, cw.directive)
     for who in ("officer", "outsider"):
-        assert not queries.can_follow(getattr(cw, who), cw.directive)
+        assert not permissions.can_follow(getattr(cw, who), cw.directive)
         with pytest.raises(NotFoundError):
             queries.cascade_overview(getattr(cw, who), cw.directive, SENT)
 

@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 
 from baro.cascade import services
+from baro.cascade.members import unit_members
 from baro.cascade.models import DeploymentForm, DirectiveReceipt
-from baro.cascade.queries import unit_members
 from baro.core.timeutil import today
 from baro.demo.story.documents import CITY_PLAN_NUMBER, D24, FINANCE_PLAN_NUMBER
 from baro.demo.story.stage import At, Stage

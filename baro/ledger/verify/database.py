@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from baro.ledger.canonical import DEFAULT_CHAIN, GENESIS_HASH, jsonable
 from baro.ledger.export import LINE_FIELDS, chain_lines, event_rows, installation_public_key_pem
@@ -30,7 +31,7 @@ def verify_database(chain: str | None = None) -> VerifyReport:
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     column_problem: list[Problem] = []
 
-    def checked_rows() -> Iterator[tuple]:
+    def checked_rows() -> Iterator[tuple[Any, ...]]:
         for row in event_rows(chain, head_seq, _CHECK_FIELDS):
             yield row
             seq, body = row[0], row[3]
@@ -61,7 +62,8 @@ def verify_database(chain: str | None = None) -> VerifyReport:
     if column_problem:
         # The rows stopped after the bad one; what the core saw past that is an artefact.
         found = report.problem
-        if found is None or found.seq is None or found.seq > column_problem[0].seq:
+        first_seq = column_problem[0].seq
+        if found is None or found.seq is None or (first_seq is not None and found.seq > first_seq):
             report.ok, report.problem = False, column_problem[0]
     if report.ok and (head_seq, head_hash) != (report.last_seq, report.last_hash):
         report.ok = False

@@ -95,8 +95,9 @@ def test_webhooks_register_list_disable_for_administrators(nw: NotifyWorld) -> N
     assert created["created_by"]["id"] == nw.admin.pk
     assert one_new_event(before).action == "notify.webhook.registered"
     listed = client.get(f"{API}/webhooks").json()
-    assert [e["url"] for e in listed] == ["https://vpdt.hanoi.gov.vn/baro"]
-    assert "secret" not in listed[0]
+    assert (listed["count"], listed["offset"]) == (1, 0)
+    assert [e["url"] for e in listed["items"]] == ["https://vpdt.hanoi.gov.vn/baro"]
+    assert "secret" not in listed["items"][0]
     response = post(client, f"{API}/webhooks/{endpoint.pk}/disable")
     assert response.status_code == 200 and response.json()["is_active"] is False
     response = post(client, f"{API}/webhooks/{endpoint.pk}/disable")
@@ -150,3 +151,53 @@ def test_deliveries_and_requeue(nw: NotifyWorld) -> None:
     assert (response.status_code, response.json()["code"]) == (403, "auth.denied")
     response = post(officer, f"{API}/deliveries/{failed.pk}/requeue")
     assert (response.status_code, response.json()["code"]) == (403, "auth.denied")
+
+
+def test_who_may_not_see_an_endpoint_or_a_delivery_is_answered_before_any_command_runs(
+    nw: NotifyWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoint = services.webhook_register(actor=nw.admin, url="https://vpdt.hanoi.gov.vn/h")
+    tell([nw.officer])
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, attempts=7)
+    officer, admin = bearer(nw.officer), bearer(nw.admin)
+
+    def must_not_run(**kwargs: Any) -> Any:
+        raise AssertionError("a command ran for someone who may not see its object")
+
+    monkeypatch.setattr("baro.notify.services.webhook_disable", must_not_run)
+    monkeypatch.setattr("baro.notify.services.delivery_requeue", must_not_run)
+    before = notify_snapshot()
+    # Not an administrator: refused before anything is looked up, existing or not.
+    for url in (
+        f"{API}/webhooks/{endpoint.pk}/disable",
+        f"{API}/webhooks/99999/disable",
+        f"{API}/deliveries/{delivery.pk}/requeue",
+        f"{API}/deliveries/99999/requeue",
+    ):
+        response = post(officer, url)
+        assert (response.status_code, response.json()["code"]) == (403, "auth.denied"), url
+    # An administrator asking for what does not exist.
+    for url in (f"{API}/webhooks/99999/disable", f"{API}/deliveries/99999/requeue"):
+        response = post(admin, url)
+        assert (response.status_code, response.json()["code"]) == (404, "not_found"), url
+    assert notify_snapshot() == before
+
+
+def test_the_lists_page_like_every_list_of_the_api(nw: NotifyWorld) -> None:
+    for n in range(3):
+        services.webhook_register(actor=nw.admin, url=f"https://vpdt.hanoi.gov.vn/h{n}")
+    admin = bearer(nw.admin)
+    body = admin.get(f"{API}/webhooks", {"limit": 2, "offset": 1}).json()
+    assert (body["count"], body["limit"], body["offset"]) == (3, 2, 1)
+    urls = [e["url"] for e in body["items"]]  # active ones first, the newest first
+    assert urls == ["https://vpdt.hanoi.gov.vn/h1", "https://vpdt.hanoi.gov.vn/h0"]
+    old = admin.get(f"{API}/webhooks", {"page": 2, "page_size": 2}).json()
+    assert (old["offset"], [e["url"] for e in old["items"]]) == (
+        2,
+        ["https://vpdt.hanoi.gov.vn/h0"],
+    )
+    tell([nw.officer, nw.head])
+    body = admin.get(f"{API}/deliveries", {"limit": 1, "offset": 99}).json()
+    assert (body["count"], body["limit"], body["offset"], body["items"]) == (6, 1, 6, [])
+    assert bearer(nw.officer).get(f"{API}/", {"page_size": 1}).json()["limit"] == 1

@@ -23,6 +23,7 @@ from typing import TypeVar
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
+from baro.core.timeutil import now
 from baro.notify import services
 from baro.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
 from baro.org.models import Person
@@ -113,7 +114,7 @@ def test_two_workers_never_send_one_delivery_twice(
             url=hook.url,
             secret="khoa-ky-thu-nghiem-dong-thoi",
             created_by=people[0],
-            created_at=services._now(),
+            created_at=now(),
         )
         with transaction.atomic():
             return services.notify(

@@ -11,6 +11,7 @@ from django.test import override_settings
 from baro.ledger.models import LedgerEvent
 from baro.notify import services
 from baro.notify.models import Channel, Delivery, DeliveryStatus, Notification
+from baro.notify.services import inbox
 from baro.testing.ledger import last_seq
 from baro.testing.notify import NotifyWorld, email_on, free_port, tell
 
@@ -106,7 +107,7 @@ def test_the_notification_insert_names_every_column_and_stores_what_was_said(
     nw: NotifyWorld,
 ) -> None:
     columns = {f.name for f in Notification._meta.concrete_fields if not f.primary_key}
-    assert set(services._NOTIFICATION_FIELDS) == columns
+    assert set(inbox._NOTIFICATION_FIELDS) == columns
     with transaction.atomic():  # outside any query capture: SQLite's fast path
         services.notify(
             recipients=[nw.head, nw.officer],

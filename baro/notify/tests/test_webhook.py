@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from baro.notify import services
 from baro.notify.models import Delivery, DeliveryStatus, Notification, WebhookEndpoint
+from baro.notify.services import delivery as outbox
 from baro.testing.notify import HookServer, NotifyWorld, tell
 
 pytestmark = pytest.mark.django_db
@@ -181,5 +182,5 @@ def test_a_late_worker_does_not_overwrite_the_row_another_one_took(
     tell([nw.officer])
     delivery = Delivery.objects.get()
     Delivery.objects.update(status=DeliveryStatus.SENDING, claim_token="the-new-owner")
-    assert not services._mark(delivery, "an-old-token", DeliveryStatus.SENT, at=timezone.now())
+    assert not outbox._mark(delivery, "an-old-token", DeliveryStatus.SENT, at=timezone.now())
     assert Delivery.objects.get().status == DeliveryStatus.SENDING
