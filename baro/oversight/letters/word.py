@@ -333,10 +333,17 @@ def _docx_table(doc: Any, rows: int, widths_mm: tuple[float, ...], *, borders: b
         table.style = doc.styles["Table Grid"]
     table.autofit = False  # w:tblLayout fixed: the widths below hold
     tblpr = table._tbl.tblPr
-    later = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout")
+    later: tuple[str, ...] = (
+        "w:jc",
+        "w:tblCellSpacing",
+        "w:tblInd",
+        "w:tblBorders",
+        "w:shd",
+        "w:tblLayout",
+    )
     later += ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
-    width = {"w:w": str(int(sum(widths_mm) * 56.7)), "w:type": "dxa"}
-    _docx_set(tblpr, "w:tblW", width, before=later)
+    total = {"w:w": str(int(sum(widths_mm) * 56.7)), "w:type": "dxa"}
+    _docx_set(tblpr, "w:tblW", total, before=later)
     if not borders:
         edges = ("top", "left", "bottom", "right", "insideH", "insideV")
         bdr = _docx_set(tblpr, "w:tblBorders", {}, before=later[4:])

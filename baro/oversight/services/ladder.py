@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import transaction
 
+from baro.core import sql
 from baro.core.errors import DomainError
 from baro.core.sql import loaded, statements
 from baro.core.timeutil import format_date, now
@@ -76,7 +77,7 @@ class LadderCandidate:
     assigning_head_id: int | None
 
 
-_STEP_WORDS = {
+_STEP_WORDS: dict[str, str] = {
     LadderStep.REMIND: "Nhắc: sắp đến hạn",
     LadderStep.URGE: "Đôn đốc: đã đến hạn",
     LadderStep.ESCALATE_HEAD: "Báo người đứng đầu: nhiệm vụ quá hạn",
@@ -120,17 +121,15 @@ def step_statements(alias: str) -> tuple[str, str]:
     """(lock the task, insert the step) of ladder_step_record on database `alias`, written once
     from the models' metadata: the task's table and columns are work's, named through its
     model, never by a literal. A test checks the columns against the Urging model."""
-    quote = connections[alias].ops.quote_name
-    task, urging = Task._meta, Urging._meta
-    table = quote(task.db_table)
+    table = sql.table(Task, alias)
 
     def of_task(name: str) -> str:
-        return f"t.{quote(task.get_field(name).column)}"  # type: ignore[union-attr]
+        return f"t.{sql.column(Task, name, alias)}"
 
     def of_urging(name: str) -> str:
-        return quote(urging.get_field(name).column)  # type: ignore[union-attr]
+        return sql.column(Urging, name, alias)
 
-    key, deadline, status = quote(task.pk.column), of_task("deadline"), of_task("status")
+    key, deadline, status = sql.column(Task, "id", alias), of_task("deadline"), of_task("status")
     lock = f"SELECT 1 FROM {table} WHERE {key} = %s FOR UPDATE"  # noqa: S608 (model identifiers)
     columns = ", ".join(of_urging(name) for name in _STEP_COLUMNS)
     statuses = ", ".join(["%s"] * len(LADDER_STATUSES))
@@ -138,11 +137,11 @@ def step_statements(alias: str) -> tuple[str, str]:
     unique = ", ".join(of_urging(name) for name in ("task", "deadline", "step"))
     predicate = f"NOT ({of_urging('step')} = '{LadderStep.MANUAL.value}')"
     insert = (
-        f"INSERT INTO {quote(urging.db_table)} ({columns}) "  # noqa: S608 (model identifiers)
+        f"INSERT INTO {sql.table(Urging, alias)} ({columns}) "  # noqa: S608 (model identifiers)
         f"SELECT t.{key}, {deadline}, %s, %s, %s, %s, %s, NULL, %s FROM {table} t "
         f"WHERE t.{key} = %s AND {deadline} = %s AND {status} IN ({statuses}) "
         f"ON CONFLICT ({unique}) WHERE {predicate} DO NOTHING "
-        f"RETURNING {quote(urging.pk.column)}"
+        f"RETURNING {sql.column(Urging, 'id', alias)}"
     )
     return lock, insert
 

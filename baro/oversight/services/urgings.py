@@ -45,8 +45,8 @@ def _manual_recipients(tasks: Iterable[Task], day: dt.date) -> list[Person]:
     heads = heads_of({t.lead_unit_id for t in tasks}, day)
     found: dict[int, Person] = {}
     for task in tasks:
-        if task.officer_id is not None:
-            found[task.officer_id] = task.officer
+        if task.officer is not None:  # loaded with the task (_open_task)
+            found[task.officer.pk] = task.officer
         head = heads.get(task.lead_unit_id)
         if head is not None:
             found[head.pk] = head

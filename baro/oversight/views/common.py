@@ -42,7 +42,7 @@ def readable_events(events: list[Any]) -> list[Any]:
     """The events in words (baro.org.history), each with the link to its object's ledger."""
     rows = readable(events)
     for event in rows:
-        event.ledger_url = ledger_url(event.object_type, event.object_id)
+        event.ledger_url = ledger_url(event.object_type, event.object_id)  # type: ignore[attr-defined]
     return rows
 
 

@@ -99,7 +99,7 @@ def flag_list(request: HttpRequest, person: Person) -> HttpResponse:
     flags = queries.flag_list(actor=person, filters=filters)
     page = Paginator(flags, page_size()).get_page(request.GET.get("page"))
     counts = queries.flag_status_counts(actor=person, filters=filters)
-    base = {k: v for k, v in request.GET.items() if k not in ("status", "page") and v}
+    base = {k: str(v) for k, v in request.GET.items() if k not in ("status", "page") and v}
     return render(
         request,
         "oversight/flag_list.html",

@@ -168,7 +168,7 @@ def _inspection_page(
 
 
 def _handling_form(inspection: Inspection, data: Any = None) -> forms.HandlingForm:
-    initial = {"document_date": today()}
+    initial: dict[str, Any] = {"document_date": today()}
     if inspection.target_person_id:
         initial["person"] = inspection.target_person_id
     return forms.HandlingForm(
@@ -222,16 +222,18 @@ def inspection_evidence(request: HttpRequest, person: Person, pk: int) -> HttpRe
                 )
             except NotFoundError:  # a number typed in the form: said next to it, not a 404
                 form.add_error("task", _("Không tìm thấy nhiệm vụ số %(id)s.") % {"id": task_id})
-        added = not form.errors and form_command(
-            form,
-            services.inspection_add_evidence,
-            actor=person,
-            inspection=inspection,
-            flag=form.chosen_flag(),
-            task=task,
-            note=form.cleaned_data["note"],
-        )
-        if added:
+        added = None
+        if not form.errors:
+            added = form_command(
+                form,
+                services.inspection_add_evidence,
+                actor=person,
+                inspection=inspection,
+                flag=form.chosen_flag(),
+                task=task,
+                note=form.cleaned_data["note"],
+            )
+        if added is not None:
             messages.success(request, _("Đã bổ sung chứng cứ."))
             return redirect(_back(inspection, "#evidence"))
     return _inspection_page(request, person, inspection, evidence_form=form)
@@ -244,15 +246,17 @@ def inspection_findings(request: HttpRequest, person: Person, pk: int) -> HttpRe
     if (stale := _concluded(request, inspection)) is not None:
         return stale
     form = forms.FindingsForm(request.POST)
-    if form.is_valid() and form_command(
-        form,
-        services.inspection_record_findings,
-        actor=person,
-        inspection=inspection,
-        findings=form.cleaned_data["findings"],
-    ):
-        messages.success(request, _("Đã ghi kết quả kiểm tra."))
-        return redirect(_back(inspection, "#findings"))
+    if form.is_valid():
+        recorded = form_command(
+            form,
+            services.inspection_record_findings,
+            actor=person,
+            inspection=inspection,
+            findings=form.cleaned_data["findings"],
+        )
+        if recorded is not None:
+            messages.success(request, _("Đã ghi kết quả kiểm tra."))
+            return redirect(_back(inspection, "#findings"))
     return _inspection_page(request, person, inspection, findings_form=form)
 
 
@@ -292,13 +296,14 @@ def inspection_conclude(request: HttpRequest, person: Person, pk: int) -> HttpRe
                     (_("Kết luận"), ""),
                 ),
             )
-        if form_command(
+        concluded = form_command(
             form,
             services.inspection_conclude,
             actor=person,
             inspection=inspection,
             conclusion=form.cleaned_data["conclusion"],
-        ):
+        )
+        if concluded is not None:
             messages.success(request, _("Đã kết luận cuộc kiểm tra."))
             return redirect(_back(inspection))
     return _inspection_page(request, person, inspection, conclude_form=form)

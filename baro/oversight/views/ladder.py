@@ -50,19 +50,17 @@ def _ladder_page(
     form = forms.LadderForm(
         request.POST if request.method == "POST" else None, initial=ladder.as_dict()
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and form_command(
+    if request.method == "POST" and form.is_valid():
+        config = form_command(
             form,
             services.ladder_configure,
             actor=person,
             directive=directive,
             values=form.cleaned_data,
         )
-    ):
-        messages.success(request, _("Đã lưu thang đôn đốc."))
-        return redirect(request.path)
+        if config is not None:
+            messages.success(request, _("Đã lưu thang đôn đốc."))
+            return redirect(request.path)
     if directive is None:
         title = _("Thang đôn đốc chung")
         breadcrumbs = crumbs((title, ""))

@@ -47,15 +47,13 @@ def task_urge(request: HttpRequest, person: Person, task_id: int) -> HttpRespons
     task = _visible_task(person, task_id)
     deny_unless(permissions.may_urge(person, task))
     form = forms.UrgeForm(request.POST if request.method == "POST" else None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and form_command(
+    if request.method == "POST" and form.is_valid():
+        urging = form_command(
             form, services.task_urge, actor=person, task=task, note=form.cleaned_data["note"]
         )
-    ):
-        messages.success(request, _("Đã đôn đốc nhiệm vụ."))
-        return redirect(task_url(task.pk))
+        if urging is not None:
+            messages.success(request, _("Đã đôn đốc nhiệm vụ."))
+            return redirect(task_url(task.pk))
     title = _("Đôn đốc nhiệm vụ")
     return render(
         request,
