@@ -1,29 +1,33 @@
 """REST endpoints of oversight (/api/v1/oversight/).
 
-Thin, like baro.cascade.api: parse, look up what the acting person may see (anything else is a
-404 `not_found`), call one query or one service. Services raise DomainError, which baro.api
+Thin, like baro.cascade.api: parse, fetch what the acting person may see through
+baro.oversight.permissions (anything else is a 404 `not_found`, before any command runs), then
+call one query, or one service through run_command. Services raise DomainError, which baro.api
 turns into JSON `{code, message, field?}` with its status: 403 for authority
 (`oversight.flag_denied`, `oversight.inspection_denied`, `auth.denied`…), 409 for a clash with
 the current state (`oversight.flag_decided`, `oversight.inspection_concluded`,
 `oversight.evidence_twice`, `oversight.letter_number_taken`, and `oversight.task_closed`, which
 the service raises as a plain DomainError), 400 for refused input, 422 for a body that does not
-parse.
+parse. Lists page as every list of /api/v1/ does (baro.core.paging: `limit`/`offset` in,
+`count`/`limit`/`offset`/`items` out).
 """
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.paging import PageQuery, page
+from baro.core.run import run_command
 from baro.org.api_auth import request_person
 from baro.org.models import Person, Unit
-from baro.oversight import letters, queries, services
+from baro.oversight import letters, permissions, queries, services
 from baro.oversight.ladder import Ladder
 from baro.oversight.models import (
     Flag,
@@ -64,16 +68,14 @@ from baro.work.queries import detail
 
 router = Router(tags=["Giám sát: đôn đốc, kiểm tra, xử lý"])
 
-MAX_PAGE_SIZE = 200
-DEFAULT_PAGE_SIZE = 50
-
 # Refused because of the current state, raised by the services as a plain DomainError (400):
 # over HTTP a conflict (409), same code and message.
 STATE_CONFLICT_CODES = frozenset({"oversight.task_closed"})
 
 
 @contextmanager
-def _command() -> Iterator[None]:
+def _state_conflicts() -> Iterator[None]:
+    """Answer a command's refusal because of the current state (STATE_CONFLICT_CODES) as 409."""
     try:
         yield
     except ConflictError:
@@ -223,19 +225,6 @@ def _ladder(
     }
 
 
-def _page(qs: Any, page: int, page_size: int, serialise: Any) -> dict[str, Any]:
-    page = max(1, page)
-    size = max(1, min(page_size, MAX_PAGE_SIZE))
-    count = qs.count()
-    return {
-        "items": [serialise(row) for row in qs[(page - 1) * size : page * size]],
-        "count": count,
-        "page": page,
-        "page_size": size,
-        "pages": max(1, math.ceil(count / size)),
-    }
-
-
 # --------------------------------------------------------------------------------------------
 # lookups
 
@@ -262,11 +251,6 @@ def _visible_task(actor: Person, task_id: int) -> Task:
 # flags
 
 
-class PageQuery(Schema):
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
-
-
 class FlagQuery(PageQuery):
     kind: str = ""
     status: str = ""
@@ -277,8 +261,6 @@ class FlagQuery(PageQuery):
 
 
 def _flag_filters(params: FlagQuery) -> queries.FlagFilters:
-    import datetime as dt
-
     def day(value: str, field: str) -> dt.date | None:
         if not value:
             return None
@@ -313,9 +295,7 @@ def _flag_filters(params: FlagQuery) -> queries.FlagFilters:
 def flag_list(request: HttpRequest, params: Query[FlagQuery]) -> dict[str, Any]:
     actor = request_person(request)
     filters = _flag_filters(params)
-    body = _page(
-        queries.flag_list(actor=actor, filters=filters), params.page, params.page_size, _flag
-    )
+    body = page(queries.flag_list(actor=actor, filters=filters), params, _flag)
     body["status_counts"] = queries.flag_status_counts(actor=actor, filters=filters)
     return body
 
@@ -323,18 +303,22 @@ def flag_list(request: HttpRequest, params: Query[FlagQuery]) -> dict[str, Any]:
 @router.get("/flags/{flag_id}", response=FlagDetailOut, summary="Một dấu hiệu và chứng cứ")
 def flag_detail(request: HttpRequest, flag_id: int) -> dict[str, Any]:
     actor = request_person(request)
-    flag = queries.flag_get(actor=actor, pk=flag_id)
+    flag = permissions.flag_get_for_actor(actor, flag_id)
     return {
         **_flag(flag),
         "evidence": [_flag_evidence(item) for item in queries.flag_evidence(flag)],
-        "may_decide": bool(queries.flag_decision(actor, flag)),
+        "may_decide": bool(permissions.may_decide_flag(actor, flag)),
     }
 
 
 def _decide(request: HttpRequest, flag_id: int, body: ReasonIn, *, confirm: bool) -> dict[str, Any]:
     actor = request_person(request)
-    flag = queries.flag_get(actor=actor, pk=flag_id)
-    return _flag(services.flag_decide(actor=actor, flag=flag, confirm=confirm, reason=body.reason))
+    flag = permissions.flag_get_for_actor(actor, flag_id)
+    return _flag(
+        run_command(
+            services.flag_decide, actor=actor, flag=flag, confirm=confirm, reason=body.reason
+        )
+    )
 
 
 @router.post("/flags/{flag_id}/confirm", response=FlagOut, summary="Xác nhận dấu hiệu")
@@ -366,7 +350,7 @@ def inspection_list(request: HttpRequest, params: Query[InspectionQuery]) -> dic
         year=params.year,
     )
     qs = queries.inspection_list(actor=actor, filters=filters)
-    return _page(qs, params.page, params.page_size, _inspection)
+    return page(qs, params, _inspection)
 
 
 def _inspection_detail(inspection: Inspection) -> dict[str, Any]:
@@ -380,7 +364,8 @@ def _inspection_detail(inspection: Inspection) -> dict[str, Any]:
 @router.post("/inspections", response={201: InspectionDetailOut}, summary="Lập kế hoạch kiểm tra")
 def inspection_open(request: HttpRequest, body: InspectionIn) -> tuple[int, dict[str, Any]]:
     actor = request_person(request)
-    inspection = services.inspection_open(
+    inspection = run_command(
+        services.inspection_open,
         actor=actor,
         target_unit=_unit_row(body.target_unit_id),
         target_person=_person_row(body.target_person_id) if body.target_person_id else None,
@@ -388,7 +373,7 @@ def inspection_open(request: HttpRequest, body: InspectionIn) -> tuple[int, dict
         period_from=body.period_from,
         period_to=body.period_to,
     )
-    inspection = queries.inspection_get(actor=actor, pk=inspection.pk)
+    inspection = permissions.inspection_get_for_actor(actor, inspection.pk)
     return Status(201, _inspection_detail(inspection))
 
 
@@ -399,7 +384,7 @@ def inspection_open(request: HttpRequest, body: InspectionIn) -> tuple[int, dict
 )
 def inspection_detail(request: HttpRequest, inspection_id: int) -> dict[str, Any]:
     actor = request_person(request)
-    return _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id))
+    return _inspection_detail(permissions.inspection_get_for_actor(actor, inspection_id))
 
 
 @router.post(
@@ -411,15 +396,22 @@ def inspection_evidence(
     request: HttpRequest, inspection_id: int, body: EvidenceIn
 ) -> tuple[int, dict[str, Any]]:
     actor = request_person(request)
-    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
-    flag = queries.flag_get(actor=actor, pk=body.flag_id) if body.flag_id else None
+    inspection = permissions.inspection_get_for_actor(actor, inspection_id)
+    flag = permissions.flag_get_for_actor(actor, body.flag_id) if body.flag_id else None
     task = None
     if body.task_id:
         task = detail.task_get(actor=actor, pk=body.task_id)
-    services.inspection_add_evidence(
-        actor=actor, inspection=inspection, flag=flag, task=task, note=body.note
+    run_command(
+        services.inspection_add_evidence,
+        actor=actor,
+        inspection=inspection,
+        flag=flag,
+        task=task,
+        note=body.note,
     )
-    return Status(201, _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id)))
+    return Status(
+        201, _inspection_detail(permissions.inspection_get_for_actor(actor, inspection_id))
+    )
 
 
 @router.post(
@@ -431,9 +423,14 @@ def inspection_findings(
     request: HttpRequest, inspection_id: int, body: FindingsIn
 ) -> dict[str, Any]:
     actor = request_person(request)
-    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
-    services.inspection_record_findings(actor=actor, inspection=inspection, findings=body.findings)
-    return _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id))
+    inspection = permissions.inspection_get_for_actor(actor, inspection_id)
+    run_command(
+        services.inspection_record_findings,
+        actor=actor,
+        inspection=inspection,
+        findings=body.findings,
+    )
+    return _inspection_detail(permissions.inspection_get_for_actor(actor, inspection_id))
 
 
 @router.post(
@@ -445,9 +442,11 @@ def inspection_conclude(
     request: HttpRequest, inspection_id: int, body: ConclusionIn
 ) -> dict[str, Any]:
     actor = request_person(request)
-    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
-    services.inspection_conclude(actor=actor, inspection=inspection, conclusion=body.conclusion)
-    return _inspection_detail(queries.inspection_get(actor=actor, pk=inspection_id))
+    inspection = permissions.inspection_get_for_actor(actor, inspection_id)
+    run_command(
+        services.inspection_conclude, actor=actor, inspection=inspection, conclusion=body.conclusion
+    )
+    return _inspection_detail(permissions.inspection_get_for_actor(actor, inspection_id))
 
 
 @router.post(
@@ -459,8 +458,9 @@ def inspection_handling(
     request: HttpRequest, inspection_id: int, body: HandlingIn
 ) -> tuple[int, dict[str, Any]]:
     actor = request_person(request)
-    inspection = queries.inspection_get(actor=actor, pk=inspection_id)
-    handling = services.handling_decide(
+    inspection = permissions.inspection_get_for_actor(actor, inspection_id)
+    handling = run_command(
+        services.handling_decide,
         actor=actor,
         inspection=inspection,
         measure=body.measure,
@@ -494,8 +494,8 @@ def task_urgings(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
 def task_urge(request: HttpRequest, task_id: int, body: UrgeIn) -> tuple[int, dict[str, Any]]:
     actor = request_person(request)
     task = _visible_task(actor, task_id)
-    with _command():
-        urging = services.task_urge(actor=actor, task=task, note=body.note)
+    with _state_conflicts():
+        urging = run_command(services.task_urge, actor=actor, task=task, note=body.note)
     urging = Urging.objects.select_related("target_unit", "target_person").get(pk=urging.pk)
     return Status(201, _urging(urging))
 
@@ -524,38 +524,29 @@ def letter_issue(request: HttpRequest, body: LetterIn) -> tuple[int, dict[str, A
         signer_position=body.signer_position,
         recipients=body.recipients,
     )
-    with _command():
-        letter = services.urging_letter_issue(actor=actor, draft=draft, tasks=tasks)
-    return Status(201, _letter(queries.letter_get(actor=actor, pk=letter.pk)))
+    with _state_conflicts():
+        letter = run_command(services.urging_letter_issue, actor=actor, draft=draft, tasks=tasks)
+    return Status(201, _letter(permissions.letter_get_for_actor(actor, letter.pk)))
 
 
 @router.get("/letters/{int:letter_id}", response=LetterOut, summary="Một công văn đôn đốc")
 def letter_detail(request: HttpRequest, letter_id: int) -> dict[str, Any]:
     actor = request_person(request)
-    return _letter(queries.letter_get(actor=actor, pk=letter_id))
-
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _letter(permissions.letter_get_for_actor(actor, letter_id))
 
 
 @router.get(
     "/letters/{int:letter_id}.docx",
     summary="Tải công văn đôn đốc (.docx)",
     response={200: None},
-    openapi_extra={"responses": {200: {"description": "Tệp .docx", "content": {DOCX_TYPE: {}}}}},
+    openapi_extra={
+        "responses": {200: {"description": "Tệp .docx", "content": {letters.DOCX_TYPE: {}}}}
+    },
 )
 def letter_docx(request: HttpRequest, letter_id: int) -> HttpResponse:
     actor = request_person(request)
-    content = queries.letter_content(queries.letter_get(actor=actor, pk=letter_id))
-    return _download(
-        letters.letter_docx(content), DOCX_TYPE, letters.letter_filename(content, "docx")
-    )
+    content = queries.letter_content(permissions.letter_get_for_actor(actor, letter_id))
+    return letters.letter_download(content, "docx")
 
 
 @router.get(
@@ -563,15 +554,13 @@ def letter_docx(request: HttpRequest, letter_id: int) -> HttpResponse:
     summary="Tải công văn đôn đốc (.pdf); 503 `letter.unavailable` khi máy chủ không xuất PDF",
     response={200: None},
     openapi_extra={
-        "responses": {200: {"description": "Tệp .pdf", "content": {"application/pdf": {}}}}
+        "responses": {200: {"description": "Tệp .pdf", "content": {letters.PDF_TYPE: {}}}}
     },
 )
 def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     actor = request_person(request)
-    content = queries.letter_content(queries.letter_get(actor=actor, pk=letter_id))
-    return _download(
-        letters.letter_pdf(content), "application/pdf", letters.letter_filename(content, "pdf")
-    )
+    content = queries.letter_content(permissions.letter_get_for_actor(actor, letter_id))
+    return letters.letter_download(content, "pdf")
 
 
 # --------------------------------------------------------------------------------------------
@@ -588,7 +577,7 @@ def ladder_installation(request: HttpRequest) -> dict[str, Any]:
 @router.put("/ladder", response=LadderOut, summary="Đặt thang đôn đốc chung (quản trị)")
 def ladder_installation_set(request: HttpRequest, body: LadderIn) -> dict[str, Any]:
     actor = request_person(request)
-    services.ladder_configure(actor=actor, values=body.model_dump())
+    run_command(services.ladder_configure, actor=actor, values=body.model_dump())
     ladder, config = queries.ladder_of_installation()
     return _ladder(ladder, config, "installation", None)
 
@@ -613,6 +602,8 @@ def ladder_directive(request: HttpRequest, directive_id: int) -> dict[str, Any]:
 def ladder_directive_set(request: HttpRequest, directive_id: int, body: LadderIn) -> dict[str, Any]:
     actor = request_person(request)
     directive = detail.directive_get(actor=actor, pk=directive_id)
-    services.ladder_configure(actor=actor, directive=directive, values=body.model_dump())
+    run_command(
+        services.ladder_configure, actor=actor, directive=directive, values=body.model_dump()
+    )
     ladder, config = queries.ladder_of_directive(directive)
     return _ladder(ladder, config, f"directive:{directive.pk}", directive.pk)

@@ -21,8 +21,15 @@ from itertools import pairwise
 from typing import Any
 
 from baro.core.errors import DomainError
-from baro.oversight.models import LadderStep
+from baro.oversight.models import LadderConfig, LadderStep
+from baro.work.models import TaskStatus
 from baro.workdays.calendar import add_working_days, is_working_day
+
+# The ladder runs while the task is with its lead unit. It waits while the result is with the
+# assigner (submitted) or a dispute is with the common superior, which have deadlines of their
+# own, and stops when the task is finished or cancelled.
+LADDER_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)
+
 
 ONE_DAY = dt.timedelta(days=1)
 MAX_STEP_DAYS = 250  # a working year: beyond that a step means nothing
@@ -50,6 +57,17 @@ class Ladder:
 
 
 DEFAULT_LADDER = Ladder()
+
+
+def ladder_of(config: LadderConfig) -> Ladder:
+    """The ladder a stored configuration row holds."""
+    return Ladder(
+        remind_days_before=config.remind_days_before,
+        escalate_head_after=config.escalate_head_after,
+        escalate_assigner_head_after=config.escalate_assigner_head_after,
+        inspection_flag_after=config.inspection_flag_after,
+    )
+
 
 _FIELDS = (
     ("remind_days_before", "số ngày nhắc trước hạn"),

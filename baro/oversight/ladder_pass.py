@@ -18,10 +18,16 @@ from baro.core.run import run_command
 from baro.core.timeutil import today as current_day
 from baro.org.models import Person, Position, Role, Unit, system_person
 from baro.org.queries import active_on
-from baro.oversight.ladder import DEFAULT_LADDER, Ladder, latest_due_deadline
+from baro.oversight.ladder import (
+    DEFAULT_LADDER,
+    LADDER_STATUSES,
+    Ladder,
+    ladder_of,
+    latest_due_deadline,
+)
 from baro.oversight.models import AUTOMATIC_STEPS, LadderConfig, LadderStep, Urging
 from baro.oversight.people import inspectors_over, persons_by_id
-from baro.oversight.services import LADDER_STATUSES, LadderCandidate, ladder_step_record
+from baro.oversight.services import LadderCandidate, ladder_step_record
 from baro.work.models import Task
 
 
@@ -30,12 +36,7 @@ def ladders_in_use() -> tuple[Ladder, dict[int, Ladder]]:
     default = DEFAULT_LADDER
     own: dict[int, Ladder] = {}
     for config in LadderConfig.objects.all():
-        ladder = Ladder(
-            remind_days_before=config.remind_days_before,
-            escalate_head_after=config.escalate_head_after,
-            escalate_assigner_head_after=config.escalate_assigner_head_after,
-            inspection_flag_after=config.inspection_flag_after,
-        )
+        ladder = ladder_of(config)
         if config.directive_id is None:
             default = ladder
         else:
@@ -46,9 +47,7 @@ def ladders_in_use() -> tuple[Ladder, dict[int, Ladder]]:
 def _head_of(unit_column: str, day: dt.date) -> Subquery:
     """The person heading the task's `unit_column` on `day` (the latest appointed)."""
     return Subquery(
-        Position.objects.filter(
-            active_on(day), unit_id=OuterRef(unit_column), role=Role.HEAD
-        )
+        Position.objects.filter(active_on(day), unit_id=OuterRef(unit_column), role=Role.HEAD)
         .order_by("-valid_from")
         .values("person_id")[:1]
     )

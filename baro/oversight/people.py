@@ -45,9 +45,7 @@ def persons_by_id(ids: Iterable[int]) -> dict[int, Person]:
     return {person.pk: person for person in Person.objects.filter(pk__in=wanted)}
 
 
-def holds_position_within(person: Person, unit: Unit, day: dt.date) -> bool:
-    """Whether `person` works in `unit` or below it today: their own unit, for the rule that
-    nobody confirms or dismisses a flag on their own unit."""
-    return Position.objects.filter(
-        active_on(day), person=person, unit__path__startswith=unit.path
-    ).exists()
+def ever_within(person: Person, unit: Unit) -> bool:
+    """Whether `person` holds or held a position in `unit` or below it: whom an inspection of
+    the unit, or its handling, may name."""
+    return Position.objects.filter(person=person, unit__path__startswith=unit.path).exists()

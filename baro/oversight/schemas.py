@@ -12,6 +12,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from baro.core.paging import Page
+
 
 class UnitRef(Schema):
     id: int
@@ -62,12 +64,9 @@ class FlagDetailOut(FlagOut):
     may_decide: bool = Field(..., description="Người gọi được xác nhận hay bác bỏ không")
 
 
-class FlagPage(Schema):
-    items: list[FlagOut]
-    count: int
-    page: int
-    page_size: int
-    pages: int
+class FlagPage(Page[FlagOut]):
+    """One window of the flags the caller may read, and their counts by status."""
+
     status_counts: dict[str, int] = Field(
         ..., description="Số dấu hiệu theo trạng thái, với các bộ lọc khác"
     )
@@ -132,12 +131,8 @@ class InspectionDetailOut(InspectionOut):
     handlings: list[HandlingOut]
 
 
-class InspectionPage(Schema):
-    items: list[InspectionOut]
-    count: int
-    page: int
-    page_size: int
-    pages: int
+class InspectionPage(Page[InspectionOut]):
+    """One window of the inspections the caller may read (`count`: all of them)."""
 
 
 class EvidenceIn(Schema):

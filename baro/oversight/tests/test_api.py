@@ -16,18 +16,20 @@ from django.test import Client
 from baro.ledger.models import LedgerEvent
 from baro.org import services as org_services
 from baro.org.models import Person
+from baro.oversight import services
 from baro.oversight.ladder_pass import run_ladder
 from baro.oversight.models import (
     Flag,
     FlagStatus,
     HandlingDecision,
+    HandlingMeasure,
     Inspection,
     LadderConfig,
     LadderStep,
     Urging,
     UrgingLetter,
 )
-from baro.testing.oversight import AFTER, Ov, at, raise_flag
+from baro.testing.oversight import AFTER, Ov, at, open_inspection, raise_flag
 from baro.work import services as work
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +89,28 @@ def test_flag_list_detail_and_scope(ov: Ov) -> None:
     assert bearer(ov.head).get(f"{API}/flags/{flag.pk}").json()["may_decide"] is False
     for stranger in (ov.head_b, ov.officer, ov.outsider):
         assert code(bearer(stranger).get(f"{API}/flags/{flag.pk}")) == (404, "not_found")
+
+
+def test_the_lists_page_by_limit_and_offset(ov: Ov) -> None:
+    """The API's one contract (baro.core.paging); the page/page_size these lists answered
+    before are still read as the same window."""
+    first, second = raise_flag(ov, key="test:1"), raise_flag(ov, key="test:2")
+    inspector = bearer(ov.inspector)
+    body = inspector.get(f"{API}/flags", {"limit": 1}).json()
+    assert (body["count"], body["limit"], body["offset"]) == (2, 1, 0)
+    assert [f["id"] for f in body["items"]] == [second.pk]
+    assert "pages" not in body and body["status_counts"]["open"] == 2
+    body = inspector.get(f"{API}/flags", {"limit": 1, "offset": 1}).json()
+    assert [f["id"] for f in body["items"]] == [first.pk]
+    body = inspector.get(f"{API}/flags", {"page": 2, "page_size": 1}).json()
+    assert (body["limit"], body["offset"], [f["id"] for f in body["items"]]) == (
+        1,
+        1,
+        [first.pk],
+    )
+    open_inspection(ov)
+    body = inspector.get(f"{API}/inspections", {"offset": 5}).json()
+    assert (body["count"], body["offset"], body["items"]) == (1, 1, [])
 
 
 def test_flag_confirm_and_dismiss(ov: Ov) -> None:
@@ -221,6 +245,49 @@ def test_inspection_from_plan_to_handling(ov: Ov) -> None:
     listing = inspector.get(f"{API}/inspections", {"status": "concluded", "year": 2026}).json()
     assert [i["id"] for i in listing["items"]] == [inspection_id]
     assert bearer(ov.head_b).get(f"{API}/inspections").json()["count"] == 0
+
+
+def test_a_stranger_is_not_found_before_any_command_runs(
+    ov: Ov, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flag or an inspection the caller may not read is 404 whatever the command (never its
+    403, which would tell that it exists): the API fetches through permissions first, so the
+    command is not even called."""
+    flag = raise_flag(ov)
+    inspection = open_inspection(ov)
+    called: list[str] = []
+    commands = (
+        "flag_decide",
+        "inspection_add_evidence",
+        "inspection_record_findings",
+        "inspection_conclude",
+        "handling_decide",
+    )
+    for name in commands:
+        monkeypatch.setattr(services, name, lambda *, _name=name, **kw: called.append(_name))
+    flag_url, url = f"{API}/flags/{flag.pk}", f"{API}/inspections/{inspection.pk}"
+    writes = [
+        (f"{flag_url}/confirm", {"reason": "Có căn cứ"}),
+        (f"{flag_url}/dismiss", {"reason": "Không có căn cứ"}),
+        (f"{url}/evidence", {"task_id": ov.task.pk}),
+        (f"{url}/findings", {"findings": "Chậm 3 nhiệm vụ"}),
+        (f"{url}/conclude", {"conclusion": "Kiểm điểm"}),
+        (
+            f"{url}/handling",
+            {
+                "measure": HandlingMeasure.REPRIMAND,
+                "document_number": "1-QĐ",
+                "document_date": "2026-02-02",
+                "reason": "Chậm",
+            },
+        ),
+    ]
+    before = events()
+    for stranger in (ov.head_b, ov.officer, ov.outsider):
+        client = bearer(stranger)
+        for target, body in writes:
+            assert code(post(client, target, body)) == (404, "not_found"), (stranger, target)
+    assert called == [] and events() == before
 
 
 # --------------------------------------------------------------------------------------------

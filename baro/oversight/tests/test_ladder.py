@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from baro.core.errors import AuthorityError, DomainError
 from baro.ledger.models import LedgerEvent
@@ -31,6 +32,7 @@ from baro.oversight.models import (
     LadderStep,
     Urging,
 )
+from baro.oversight.services.ladder import step_statements
 from baro.testing.oversight import START, at
 from baro.testing.work import WorkWorld, assign
 from baro.work import services as work
@@ -375,8 +377,10 @@ def test_a_step_stores_the_row_the_model_describes_once(ww: WorkWorld, clock: An
     assert again is None and stale is None
     assert Urging.objects.count() == 1 and LedgerEvent.objects.count() == events + 1
     columns = {f.column for f in Urging._meta.concrete_fields if not f.primary_key}
-    named = services._INSERT_STEP.split("(", 1)[1].split(")", 1)[0]
+    insert = step_statements(connection.alias)[1]
+    named = insert.split("(", 1)[1].split(")", 1)[0]
     assert {c.strip().strip('"') for c in named.split(",")} == columns
+    assert f'"{Task._meta.db_table}" t WHERE' in insert  # the task's table, through its model
 
 
 def test_the_pass_summary_reads_in_vietnamese(ww: WorkWorld, clock: Any) -> None:
@@ -389,8 +393,6 @@ def test_the_pass_summary_reads_in_vietnamese(ww: WorkWorld, clock: Any) -> None
 
 
 def test_the_pass_gathers_sqlite_statistics_once_an_hour(ww: WorkWorld, clock: Any) -> None:
-    from django.db import connection
-
     from baro import worker
 
     a_task(ww)

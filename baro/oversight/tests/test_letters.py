@@ -1,7 +1,8 @@
 """The urging letter (công văn đôn đốc) as .docx and .pdf: read back with python-docx and pypdf.
 
-No database: letters.py is pure rendering. The PDF text is checked in the order WeasyPrint draws
-it (cell after cell along a table row), with whitespace squeezed out where a line may wrap.
+No database: baro.oversight.letters is rendering only. The PDF text is checked in the order
+WeasyPrint draws it (cell after cell along a table row), with whitespace squeezed out where a
+line may wrap.
 """
 
 from __future__ import annotations
@@ -466,7 +467,7 @@ def test_margins_in_the_pdf_css_match_the_docx() -> None:
         assert (
             abs(
                 getattr(section, f"{side}_margin").mm
-                - getattr(letters, f"MARGIN_{side.upper()}_MM")
+                - getattr(letters.content, f"MARGIN_{side.upper()}_MM")
             )
             < 0.1
         )

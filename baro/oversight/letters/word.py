@@ -1,223 +1,49 @@
-"""The urging letter (công văn đôn đốc) rendered as .docx and .pdf: pure rendering, no database.
-
-Laid out as a Vietnamese administrative document (Nghị định 30/2020/NĐ-CP, Phụ lục I; Party
-documents after Hướng dẫn 36-HD/VPTW): A4, margins 20/20/30/15 mm, Times New Roman 14 pt.
-
-- Top, a borderless two-column table. Left: the superior body (upright caps), the issuing body
-  (bold caps), a short rule (a "*" for a Party body), then "Số: 125/UBND-KT" (Party: "Số
-  125-CV/TU") and the subject "V/v …". Right: the national heading and motto with a rule the
-  motto's length (Party: "ĐẢNG CỘNG SẢN VIỆT NAM" with its rule), then the place and date in
-  italics, level with the number.
-- "Kính gửi:" and the addressees; the opening paragraph; a bordered table of the tasks (TT,
-  Nhiệm vụ, Đơn vị chủ trì, Văn bản giao, Hạn xử lý, Số ngày quá hạn); the closing paragraph
-  ending with a standard sentence that names the reply date.
-- Bottom, a borderless two-column table: "Nơi nhận:" and its list at left, the signer's mark,
-  position, room for the signature and seal, and name at right.
-- From page 2 on, the page number at the top centre.
-
-The PDF goes through the Django template oversight/letter_pdf.html (autoescaped: titles come
-from users) and WeasyPrint, imported lazily: without the Pango system library importing it
-raises OSError, and letter_pdf then raises LetterUnavailable while .docx keeps working.
-"""
+"""The urging letter as a Word document (.docx, python-docx), laid out as baro.oversight.letters
+describes."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
-import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
-from baro.core.errors import DomainError
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
 
-NATIONAL_HEADING = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-PARTY_HEADING = "ĐẢNG CỘNG SẢN VIỆT NAM"
-TASK_COLUMNS = ("TT", "Nhiệm vụ", "Đơn vị chủ trì", "Văn bản giao", "Hạn xử lý", "Số ngày quá hạn")
-NOT_YET_DUE = "Chưa đến hạn"
-PANGO_MISSING = (
-    "Máy chủ chưa cài thư viện Pango để xuất PDF; tải bản .docx hoặc cài gói libpango-1.0-0."
+from baro.oversight.letters.content import (
+    CELL_PAD_TWIPS,
+    FONT,
+    HEAD_LEFT_MM,
+    MARGIN_BOTTOM_MM,
+    MARGIN_LEFT_MM,
+    MARGIN_RIGHT_MM,
+    MARGIN_TOP_MM,
+    MOTTO,
+    NATIONAL_HEADING,
+    PAGE_HEIGHT_MM,
+    PAGE_WIDTH_MM,
+    PARTY_HEADING,
+    SIGN_LEFT_MM,
+    TASK_COLUMNS,
+    TASK_WIDTHS_MM,
+    TEXT_WIDTH_MM,
+    LetterContent,
+    addressee_lines,
+    closing_text,
+    number_line,
+    paragraphs,
+    recipient_lines,
+    task_rows,
+    vietnamese_date_line,
+    xml_safe,
 )
-WEASYPRINT_MISSING = "Máy chủ chưa cài gói weasyprint để xuất PDF; tải bản .docx."
-
-# Page geometry (mm), shared by both formats.
-PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
-MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 20, 20, 30, 15
-TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 165
-HEAD_LEFT_MM = 72  # the issuing body's column (~44%); the rest holds the national heading
-SIGN_LEFT_MM = 80  # "Nơi nhận" column of the bottom table
-TASK_WIDTHS_MM = (9, 50, 28, 32, 26, 20)  # sums to TEXT_WIDTH_MM
-
-FONT = "Times New Roman"
-CELL_PAD_TWIPS = 57  # 1 mm: the padding of the borderless tables' cells in .docx
-
-
-class LetterUnavailable(DomainError):
-    """This format cannot be produced on this server (the PDF engine is missing)."""
-
-    http_status = 503
-
-    def __init__(self, message: str = PANGO_MISSING) -> None:
-        super().__init__("letter.unavailable", message)
-
-
-@dataclass(frozen=True)
-class LetterTask:
-    title: str
-    lead_unit: str
-    deadline: dt.date
-    days_overdue: int  # 0 = not yet overdue (due today or later)
-    expected_output: str = ""
-    source: str = ""  # the assigning document, e.g. "Chỉ thị số 24-CT/TU ngày 07/8/2023"
-
-    def __post_init__(self) -> None:
-        if self.days_overdue < 0:
-            raise ValueError("days_overdue must be 0 or more")
-
-
-@dataclass(frozen=True)
-class LetterContent:
-    party: bool  # a Party body: "ĐẢNG CỘNG SẢN VIỆT NAM" instead of the national heading
-    superior_body: str  # the line above the issuing body; may be ""
-    issuing_body: str  # "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"; "\n" forces a line break
-    number_symbol: str  # "125/UBND-KT"; Party style "125-CV/TU"
-    place: str  # "Hà Nội"
-    issued_on: dt.date
-    subject: str  # "V/v đôn đốc thực hiện nhiệm vụ được giao"
-    addressees: tuple[str, ...]
-    opening: str  # cites the earlier document (number, date) and the situation
-    tasks: tuple[LetterTask, ...]
-    reply_by: dt.date
-    closing: str  # what the units must do; the renderer appends the reply-by sentence
-    signer_mark: str  # "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH" / ""
-    signer_position: str  # "PHÓ CHỦ TỊCH"
-    signer_name: str
-    recipients: tuple[str, ...]  # "- Như trên;" … "- Lưu: VT, KT."
-    report_to: str = ""  # optional: "Ủy ban nhân dân Thành phố (qua Văn phòng)"
-
-
-# ---------------------------------------------------------------------------------------------
-# Text shared by both formats
-
-
-def vietnamese_date_line(place: str, day: dt.date) -> str:
-    """'Hà Nội, ngày 05 tháng 02 năm 2026': NĐ 30 writes a 0 before days 1–9 and months 1–2."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def short_date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def number_line(content: LetterContent) -> str:
-    """'Số: 125/UBND-KT' (NĐ 30); a Party document writes 'Số 125-CV/TU' (HD 36-HD/VPTW)."""
-    return f"Số {content.number_symbol}" if content.party else f"Số: {content.number_symbol}"
-
-
-def overdue_text(task: LetterTask, today: dt.date) -> str:
-    if task.days_overdue == 0 and task.deadline > today:
-        return NOT_YET_DUE
-    return str(task.days_overdue)
-
-
-def reply_sentence(content: LetterContent) -> str:
-    to = f" về {content.report_to.strip()}" if content.report_to.strip() else ""
-    return (
-        f"Đề nghị báo cáo kết quả thực hiện bằng văn bản{to} "
-        f"trước ngày {short_date(content.reply_by)}."
-    )
-
-
-def closing_text(content: LetterContent) -> str:
-    """The closing paragraph: `closing` followed by the standard reply-by sentence."""
-    lines = _paragraphs(content.closing)
-    sentence = reply_sentence(content)
-    if not lines:
-        return sentence
-    return "\n".join([*lines[:-1], f"{lines[-1]} {sentence}"])
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _listed(items: tuple[str, ...]) -> list[str]:
-    """'- A;' … '- Z.': a dash before each, ';' after each but the last, '.' after the last,
-    unless the writer put them there already."""
-    items = tuple(i.strip() for i in items if i.strip())
-    out = []
-    for n, item in enumerate(items):
-        text = item if item.startswith(("-", "–")) else f"- {item}"
-        if not text.endswith((";", ".", ",", ":")):
-            text += "." if n == len(items) - 1 else ";"
-        out.append(text)
-    return out
-
-
-def addressee_lines(content: LetterContent) -> list[str]:
-    """One addressee is written after 'Kính gửi:' as is; several get a dash each."""
-    names = [a.strip() for a in content.addressees if a.strip()]
-    if len(names) == 1:
-        return names
-    return _listed(tuple(names))
-
-
-def recipient_lines(content: LetterContent) -> list[str]:
-    return _listed(content.recipients)
-
-
-def task_rows(content: LetterContent) -> list[dict[str, Any]]:
-    return [
-        {
-            "number": n,
-            "title": t.title,
-            "expected_output": t.expected_output,
-            "lead_unit": t.lead_unit,
-            "source": t.source,
-            "deadline": short_date(t.deadline),
-            "overdue": overdue_text(t, content.issued_on),
-            "is_overdue": t.days_overdue > 0,
-        }
-        for n, t in enumerate(content.tasks, start=1)
-    ]
-
-
-def letter_filename(content: LetterContent, ext: str) -> str:
-    """ASCII-safe: 'cong-van-don-doc-125-UBND-KT.docx'."""
-    ext = re.sub(r"[^A-Za-z0-9]", "", ext) or "bin"
-    symbol = _ascii(content.number_symbol)
-    symbol = re.sub(r"[^A-Za-z0-9]+", "-", symbol).strip("-")
-    stem = f"cong-van-don-doc-{symbol}" if symbol else "cong-van-don-doc"
-    return f"{stem}.{ext}"
-
-
-def _ascii(text: str) -> str:
-    text = text.replace("Đ", "D").replace("đ", "d")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return decomposed.encode("ascii", "ignore").decode("ascii")
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _clean(text: str) -> str:
-    """XML 1.0 refuses control characters; pasted text sometimes carries them."""
-    return _CONTROL.sub("", text)
-
-
-# ---------------------------------------------------------------------------------------------
-# .docx
 
 
 def letter_docx(content: LetterContent) -> bytes:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Mm, Pt
-
     doc = Document()
     _docx_base_style(doc)
 
@@ -235,8 +61,8 @@ def letter_docx(content: LetterContent) -> bytes:
     _docx_page_field(number, Pt(13))
 
     core = doc.core_properties
-    core.title = _clean(content.subject)
-    core.author = _clean(content.issuing_body)
+    core.title = xml_safe(content.subject)
+    core.author = xml_safe(content.issuing_body)
     core.language = "vi-VN"
 
     # --- Top: issuing body | national heading; number and subject | place and date.
@@ -294,7 +120,7 @@ def letter_docx(content: LetterContent) -> bytes:
             _docx_run(p, name)
 
     # --- Body
-    for text in _paragraphs(content.opening):
+    for text in paragraphs(content.opening):
         _docx_body(doc, text)
 
     if content.tasks:
@@ -329,7 +155,7 @@ def letter_docx(content: LetterContent) -> bytes:
             ).alignment = c
         _docx_spacer(doc, 6)
 
-    closing = [_docx_body(doc, text) for text in _paragraphs(closing_text(content))]
+    closing = [_docx_body(doc, text) for text in paragraphs(closing_text(content))]
     # The signature never stands alone on a page: the last paragraph goes with it.
     closing[-1].paragraph_format.keep_with_next = True
 
@@ -359,7 +185,6 @@ def letter_docx(content: LetterContent) -> bytes:
 
 
 def _docx_base_style(doc: Any) -> None:
-    from docx.shared import Pt
 
     for name in ("Normal", "Table Grid"):
         style = doc.styles[name]
@@ -392,8 +217,6 @@ def _docx_set(
     """Find or make `parent`'s child `tag` and set `attrs` on it. A new child goes first, or
     before the first of `before` present (WordprocessingML fixes the order of children), or
     last."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     el = parent.find(qn(tag))
     if el is None:
@@ -411,9 +234,8 @@ def _docx_set(
 
 
 def _docx_run(paragraph: Any, text: str, **kw: Any) -> Any:
-    from docx.shared import Pt
 
-    run = paragraph.add_run(_clean(text))
+    run = paragraph.add_run(xml_safe(text))
     if kw.get("size"):
         run.font.size = Pt(kw["size"])
         later = ("w:highlight", "w:u", "w:effect", "w:vertAlign", "w:lang")
@@ -440,8 +262,6 @@ def _docx_par(
     """A paragraph in a cell (centred unless told otherwise) or in the document body.
 
     `first` reuses the empty paragraph every new cell holds."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     is_cell = hasattr(container, "vertical_alignment")
     p = container.paragraphs[0] if first and is_cell else container.add_paragraph()
@@ -459,7 +279,7 @@ def _docx_par(
 def _docx_lines(cell: Any, text: str, **kw: Any) -> None:
     """Each line of `text` a centred paragraph (an issuing body may be written on two)."""
     first = kw.pop("first", False)
-    for line in _paragraphs(text) or [""]:
+    for line in paragraphs(text) or [""]:
         _docx_par(cell, line, first=first, **kw)
         first = False
 
@@ -474,7 +294,6 @@ def _docx_mark_size(p: Any, size: float) -> None:
 def _docx_rule(cell: Any, *, width_mm: float, column_mm: float) -> None:
     """A centred horizontal line `width_mm` long: the top border of an empty, tiny paragraph
     indented from both sides of the cell."""
-    from docx.shared import Mm, Pt
 
     p = cell.add_paragraph()
     side = max(0.0, (column_mm - width_mm) / 2 - CELL_PAD_TWIPS / 56.7)
@@ -490,8 +309,6 @@ def _docx_rule(cell: Any, *, width_mm: float, column_mm: float) -> None:
 
 
 def _docx_body(doc: Any, text: str) -> Any:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
 
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -510,18 +327,23 @@ def _docx_spacer(doc: Any, size: float) -> Any:
 
 
 def _docx_table(doc: Any, rows: int, widths_mm: tuple[float, ...], *, borders: bool) -> Any:
-    from docx.oxml.ns import qn
-    from docx.shared import Mm
 
     table = doc.add_table(rows=rows, cols=len(widths_mm))
     if borders:
         table.style = doc.styles["Table Grid"]
     table.autofit = False  # w:tblLayout fixed: the widths below hold
     tblpr = table._tbl.tblPr
-    later = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout")
+    later: tuple[str, ...] = (
+        "w:jc",
+        "w:tblCellSpacing",
+        "w:tblInd",
+        "w:tblBorders",
+        "w:shd",
+        "w:tblLayout",
+    )
     later += ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
-    width = {"w:w": str(int(sum(widths_mm) * 56.7)), "w:type": "dxa"}
-    _docx_set(tblpr, "w:tblW", width, before=later)
+    total = {"w:w": str(int(sum(widths_mm) * 56.7)), "w:type": "dxa"}
+    _docx_set(tblpr, "w:tblW", total, before=later)
     if not borders:
         edges = ("top", "left", "bottom", "right", "insideH", "insideV")
         bdr = _docx_set(tblpr, "w:tblBorders", {}, before=later[4:])
@@ -553,8 +375,6 @@ def _docx_valign(cell: Any, where: str) -> None:
 
 
 def _docx_page_field(paragraph: Any, size: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     run = paragraph.add_run()
     run.font.size = size
@@ -568,74 +388,3 @@ def _docx_page_field(paragraph: Any, size: Any) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = f" {text} "
         run._r.append(el)
-
-
-# ---------------------------------------------------------------------------------------------
-# .pdf
-
-
-def letter_context(content: LetterContent) -> dict[str, Any]:
-    return {
-        "c": content,
-        "number_line": number_line(content),
-        "date_line": vietnamese_date_line(content.place, content.issued_on),
-        "superior_lines": _paragraphs(content.superior_body),
-        "issuing_lines": _paragraphs(content.issuing_body),
-        "subject_lines": _paragraphs(content.subject),
-        "addressees": addressee_lines(content),
-        "opening": _paragraphs(content.opening),
-        "columns": TASK_COLUMNS,
-        "rows": task_rows(content),
-        "closing": _paragraphs(closing_text(content)),
-        "recipients": recipient_lines(content),
-        "signer_mark": content.signer_mark.strip().upper(),
-        "signer_position": content.signer_position.strip().upper(),
-        "national_heading": NATIONAL_HEADING,
-        "motto": MOTTO,
-        "party_heading": PARTY_HEADING,
-        "margins": {
-            "top": MARGIN_TOP_MM,
-            "bottom": MARGIN_BOTTOM_MM,
-            "left": MARGIN_LEFT_MM,
-            "right": MARGIN_RIGHT_MM,
-        },
-        # Strings, not numbers: the Vietnamese locale would print 43,64 and break the CSS.
-        "head_left": _percent(HEAD_LEFT_MM),
-        "sign_left": _percent(SIGN_LEFT_MM),
-        "task_widths": [_percent(w) for w in TASK_WIDTHS_MM],
-    }
-
-
-def _percent(mm: float) -> str:
-    return f"{100 * mm / TEXT_WIDTH_MM:.2f}%"
-
-
-def letter_html(content: LetterContent) -> str:
-    """The HTML the PDF is printed from (also usable as an on-screen preview)."""
-    from django.template.loader import render_to_string
-
-    return render_to_string("oversight/letter_pdf.html", letter_context(content))
-
-
-def _weasyprint() -> Any:
-    try:
-        import weasyprint
-    except OSError as exc:  # the Pango/GObject shared libraries are missing
-        raise LetterUnavailable(PANGO_MISSING) from exc
-    except ImportError as exc:
-        raise LetterUnavailable(WEASYPRINT_MISSING) from exc
-    return weasyprint
-
-
-def weasyprint_available() -> bool:
-    try:
-        _weasyprint()
-    except LetterUnavailable:
-        return False
-    return True
-
-
-def letter_pdf(content: LetterContent) -> bytes:
-    weasyprint = _weasyprint()
-    html = letter_html(content)
-    return weasyprint.HTML(string=html).write_pdf()
