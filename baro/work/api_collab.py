@@ -19,7 +19,7 @@ from baro.core.errors import DomainError, NotFoundError
 from baro.core.timeutil import today
 from baro.org.api_auth import request_person
 from baro.org.models import Person, Unit
-from baro.work import services
+from baro.work import services, uploads
 from baro.work.models import Attachment, DeadlineRule, GuidanceRequest, InputRequest, Task
 from baro.work.queries import detail
 from baro.work.queries.extras import is_late_answer, is_silent, subtask_rollup
@@ -323,10 +323,10 @@ def attachment_create(request: HttpRequest, task_id: int, file: File[UploadedFil
 def attachment_download(request: HttpRequest, task_id: int, attachment_id: int) -> Any:
     task = _task(request_person(request), task_id)
     row = Attachment.objects.filter(pk=attachment_id, task=task).first()
-    if row is None or not services.attachment_path(row).is_file():
+    if row is None or not uploads.attachment_path(row).is_file():
         raise NotFoundError("Không tìm thấy tệp.")
     response = FileResponse(
-        services.attachment_path(row).open("rb"),
+        uploads.attachment_path(row).open("rb"),
         as_attachment=True,
         filename=row.original_name,
         content_type=row.content_type,

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
 from baro.core.pages import attach_error, person_required
 from baro.org.models import Person, Unit
-from baro.work import services
+from baro.work import services, uploads
 from baro.work.models import (
     Attachment,
     DeadlineRule,
@@ -37,7 +37,7 @@ from baro.work.models import (
     TaskCoordinator,
 )
 from baro.work.queries import detail
-from baro.work.queries.extras import guidance_superiors
+from baro.work.queries.extras import default_guidance_superior, guidance_superiors
 from baro.work.views.tasks import visible_task
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -105,7 +105,7 @@ class GuidanceRequestForm(forms.Form):
         field.queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             pk__in=[u.pk for u in guidance_superiors(task)]
         ).order_by("-depth")
-        default = services.default_guidance_superior(task)
+        default = default_guidance_superior(task)
         if default is not None:
             field.initial = default.pk
 
@@ -125,8 +125,8 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        types = services.attachment_types()
-        limit = services.attachment_max_bytes() / (1024 * 1024)
+        types = uploads.attachment_types()
+        limit = uploads.attachment_max_bytes() / (1024 * 1024)
         self.fields["file"].widget.attrs["accept"] = ",".join(f".{t}" for t in types)
         self.fields["file"].help_text = _("Nhận %(types)s; tối đa %(mb)s MB.") % {
             "types": ", ".join(t.upper() for t in types),
@@ -436,7 +436,7 @@ def attachment_download(request: HttpRequest, person: Person, pk: int) -> HttpRe
     row = Attachment.objects.select_related("task", "directive").filter(pk=pk).first()
     if row is None or not _may_download(person, row):
         raise Http404(_("Không tìm thấy tệp."))
-    file_path = services.attachment_path(row)
+    file_path = uploads.attachment_path(row)
     if not file_path.is_file():
         raise Http404(_("Tệp không còn trên máy chủ; báo quản trị viên."))
     # Always a download with the type Baro determined, never rendered inline in Baro's origin.
