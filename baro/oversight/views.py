@@ -609,7 +609,7 @@ def inspection_evidence(request: HttpRequest, person: Person, pk: int) -> HttpRe
         task_id = form.cleaned_data.get("task")
         if task_id is not None:
             try:
-                task = detail.task_get(
+                task = detail.task_get_for_actor(
                     actor=person, pk=task_id, related=("assigning_unit", "lead_unit")
                 )
             except NotFoundError:
@@ -768,7 +768,9 @@ def record_of(request: HttpRequest, person: Person, person_id: int) -> HttpRespo
 
 
 def _visible_task(person: Person, task_id: int) -> Task:
-    return _found(detail.task_get, actor=person, pk=task_id, related=("officer", "directive"))
+    return _found(
+        detail.task_get_for_actor, actor=person, pk=task_id, related=("officer", "directive")
+    )
 
 
 @require_GET
@@ -1133,7 +1135,7 @@ def ladder_installation(request: HttpRequest, person: Person) -> HttpResponse:
 
 @person_required
 def ladder_directive(request: HttpRequest, person: Person, directive_id: int) -> HttpResponse:
-    directive = _found(detail.directive_get, actor=person, pk=directive_id)
+    directive = _found(detail.directive_get_for_actor, actor=person, pk=directive_id)
     if not queries.can_configure_directive_ladder(person, directive):
         raise PermissionDenied(
             _("Chỉ lãnh đạo, văn thư của %(unit)s được đặt thang đôn đốc cho văn bản này.")
