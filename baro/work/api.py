@@ -19,15 +19,15 @@ reads only the task row and its lead unit, so a transition costs no query beyond
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
 from baro.core.sql import row_by
 from baro.core.timeutil import today
@@ -79,9 +79,6 @@ from baro.work.schemas import (
 )
 
 router = Router(tags=["Nhiệm vụ"])
-
-MAX_PAGE_SIZE = 200
-DEFAULT_PAGE_SIZE = 50
 
 # Refusals that depend on the state of the task, dispute or extension rather than on the input:
 # HTTP calls them conflicts (409). The services raise them as DomainError (400), the code the
@@ -244,17 +241,8 @@ def _my_commands(actor: Person, task: Task) -> list[str]:
 # directives
 
 
-class PageQuery(Schema):
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
-
-
 class DirectiveListQuery(PageQuery):
     q: str = ""
-
-
-def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
-    return max(1, page), max(1, min(page_size, MAX_PAGE_SIZE))
 
 
 @router.get("/directives", response=DirectivePage, summary="Danh sách văn bản chỉ đạo")
@@ -263,16 +251,7 @@ def directive_list(request: HttpRequest, filters: Query[DirectiveListQuery]) -> 
     text = filters.q.strip()
     if text:
         qs = qs.filter(Q(number_symbol__icontains=text) | Q(title__icontains=text))
-    page, size = _page_bounds(filters.page, filters.page_size)
-    count = qs.count()
-    rows = qs[(page - 1) * size : page * size]
-    return {
-        "items": [_directive_out(d) for d in rows],
-        "count": count,
-        "page": page,
-        "page_size": size,
-        "pages": max(1, math.ceil(count / size)),
-    }
+    return page(qs, filters, _directive_out)
 
 
 @router.post("/directives", response={201: DirectiveOut}, summary="Vào sổ văn bản chỉ đạo")
@@ -347,15 +326,7 @@ def task_list(request: HttpRequest, params: Query[TaskListQuery]) -> dict[str, A
     day = today()
     filters = lists.parse_filters(request.GET)
     tasks = lists.task_list(actor, scope=params.scope, filters=filters, today=day)
-    page, size = _page_bounds(params.page, params.page_size)
-    count = tasks.count()
-    return {
-        "items": [task_out(task, day) for task in tasks[(page - 1) * size : page * size]],
-        "count": count,
-        "page": page,
-        "page_size": size,
-        "pages": max(1, math.ceil(count / size)),
-    }
+    return page(tasks, params, lambda task: task_out(task, day))
 
 
 @router.post("/tasks", response={201: TaskOut}, summary="Giao nhiệm vụ")

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from baro.core.paging import MAX_LIMIT
 from baro.core.timeutil import today
 from baro.ledger.models import LedgerEvent
 from baro.testing.ledger import last_seq, one_new_event
@@ -116,16 +117,18 @@ def test_directive_list_is_scoped_searchable_and_paginated(ww: WorkWorld) -> Non
             title=title,
         )
     officer = bearer(ww.w.officer)  # an officer of Phòng A1 reads the city's directives
-    page = officer.get(f"{API}/directives", {"page_size": 1}).json()
-    assert (page["count"], page["pages"], page["page"], page["page_size"]) == (2, 2, 1, 1)
-    second = officer.get(f"{API}/directives", {"page_size": 1, "page": 2}).json()
+    page = officer.get(f"{API}/directives", {"limit": 1}).json()
+    assert (page["count"], page["limit"], page["offset"]) == (2, 1, 0)
+    second = officer.get(f"{API}/directives", {"limit": 1, "offset": 1}).json()
     assert {page["items"][0]["id"], second["items"][0]["id"]} == set(
         Directive.objects.values_list("pk", flat=True)
     )
+    old_style = officer.get(f"{API}/directives", {"page_size": 1, "page": 2}).json()
+    assert old_style["items"] == second["items"] and old_style["offset"] == 1
     found = officer.get(f"{API}/directives", {"q": "chuyển đổi"}).json()
     assert [d["number_symbol"] for d in found["items"]] == ["2-CT/TU"]
-    huge = officer.get(f"{API}/directives", {"page_size": 10_000}).json()
-    assert huge["page_size"] == 200
+    huge = officer.get(f"{API}/directives", {"limit": 10_000}).json()
+    assert huge["limit"] == MAX_LIMIT
     outsider = bearer(ww.w.outsider)
     assert outsider.get(f"{API}/directives").json()["count"] == 0
     some = Directive.objects.first()
