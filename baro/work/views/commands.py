@@ -5,15 +5,14 @@ decide a dispute.
 Each page finds the task as the person may see it (else 404), decides whether the command is
 open to them now (else the 403 page with the reason, or back to the task with a message when
 the task's state no longer allows it), parses its form and runs the one command through the
-page kit (form_command): a refusal goes back onto the form next to the field it names, a
-refusal of authority is the 403 page. The service re-checks everything; these checks only
-decide which pages to offer.
+page kit (form_command; message_command for the confirmation of accept): a refusal goes back
+onto the form next to the field it names, a refusal of authority is the 403 page. The service
+re-checks everything; these checks only decide which pages to offer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -22,9 +21,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from baro.core.errors import AuthorityError, DomainError
-from baro.core.pages import form_command, person_required
-from baro.core.run import run_command
+from baro.core.pages import form_command, message_command, person_required
 from baro.core.timeutil import format_date
 from baro.org.models import Person
 from baro.work import forms, permissions, services
@@ -43,7 +40,6 @@ from baro.work.views.common import (
 )
 
 C = TaskCommand
-T = TypeVar("T")
 
 
 def _open_command(person: Person, task: Task, command: str) -> TaskState:
@@ -80,18 +76,6 @@ def _command_page(view: Any) -> Any:
     return wrapper
 
 
-def _run_confirmed(command: Callable[..., T], /, **arguments: Any) -> T:
-    """Run a command a confirmation page asked for (run_command). There is no form to show a
-    refusal on: a refusal of authority is the 403 page (the kit's rule), any other goes back
-    to the task page with its reason."""
-    try:
-        return run_command(command, **arguments)
-    except AuthorityError as error:
-        raise PermissionDenied(error.message) from error
-    except DomainError as error:
-        raise _BackToTask(error.message) from error
-
-
 def _task(person: Person, pk: int) -> Task:
     return task_get_for_actor(person, pk, related=TASK_PAGE_RELATED)
 
@@ -102,8 +86,8 @@ def task_accept(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     task = _task(person, pk)
     _open_command(person, task, C.ACCEPT)
     if request.method == "POST" and request.POST.get("confirmed") == "1":
-        _run_confirmed(services.task_accept, actor=person, task=task)
-        messages.success(request, _("Đã tiếp nhận nhiệm vụ."))
+        if message_command(request, services.task_accept, actor=person, task=task) is not None:
+            messages.success(request, _("Đã tiếp nhận nhiệm vụ."))
         return redirect(task_url(task.pk))
     return confirm_page(
         request,
