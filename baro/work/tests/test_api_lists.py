@@ -83,29 +83,29 @@ def test_filters_timing_text_status_and_deadline(ww: WorkWorld) -> None:
 def test_pagination_and_page_size_limit(ww: WorkWorld) -> None:
     made = [assign(ww, title=f"Việc {n}").pk for n in range(5)]
     client = bearer(ww.city_head)
-    first = client.get(f"{API}/tasks", {"scope": "assigned", "limit": 2}).json()
+    first = client.get(f"{API}/tasks", {"scope": "assigned", "limit": "2"}).json()
     assert (first["count"], first["limit"], first["offset"]) == (5, 2, 0)
-    last = client.get(f"{API}/tasks", {"scope": "assigned", "limit": 2, "offset": 4}).json()
+    last = client.get(f"{API}/tasks", {"scope": "assigned", "limit": "2", "offset": "4"}).json()
     assert len(first["items"]) == 2 and len(last["items"]) == 1
     windows = [
-        ids(client.get(f"{API}/tasks", {"scope": "assigned", "limit": 2, "offset": n}).json())
-        for n in (0, 2, 4)
+        ids(client.get(f"{API}/tasks", {"scope": "assigned", "limit": "2", "offset": n}).json())
+        for n in ("0", "2", "4")
     ]
     assert sorted(pk for window in windows for pk in window) == sorted(made)
-    huge = client.get(f"{API}/tasks", {"scope": "assigned", "limit": 5000}).json()
+    huge = client.get(f"{API}/tasks", {"scope": "assigned", "limit": "5000"}).json()
     assert huge["limit"] == MAX_LIMIT
-    past = client.get(f"{API}/tasks", {"scope": "assigned", "offset": 2**63}).json()
+    past = client.get(f"{API}/tasks", {"scope": "assigned", "offset": str(2**63)}).json()
     assert (past["offset"], past["items"]) == (5, [])
 
 
 def test_the_deprecated_page_and_page_size_still_page(ww: WorkWorld) -> None:
     made = [assign(ww, title=f"Việc {n}").pk for n in range(5)]
     client = bearer(ww.city_head)
-    third = client.get(f"{API}/tasks", {"scope": "assigned", "page_size": 2, "page": 3}).json()
+    third = client.get(f"{API}/tasks", {"scope": "assigned", "page_size": "2", "page": "3"}).json()
     assert (third["count"], third["limit"], third["offset"]) == (5, 2, 4)
     pages = [
-        ids(client.get(f"{API}/tasks", {"scope": "assigned", "page_size": 2, "page": n}).json())
-        for n in (1, 2, 3)
+        ids(client.get(f"{API}/tasks", {"scope": "assigned", "page_size": "2", "page": n}).json())
+        for n in ("1", "2", "3")
     ]
     assert sorted(pk for page in pages for pk in page) == sorted(made)
     assert "pages" not in third and "page" not in third

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -67,6 +68,10 @@ def _post(client: Client, url: str, body: dict[str, Any]) -> Any:
     return client.post(url, data=json.dumps(body), content_type="application/json")
 
 
+def _get(client: Client, url: str) -> Any:
+    return client.get(url)
+
+
 def _operations(ww: WorkWorld, rows: dict[str, Any]) -> list[tuple[str, Callable[[Client], Any]]]:
     later = str(today() + dt.timedelta(days=30))
     t = {name: rows[name].pk for name in ("assigned", "disputed", "consulted", "submitted")}
@@ -113,8 +118,7 @@ def _operations(ww: WorkWorld, rows: dict[str, Any]) -> list[tuple[str, Callable
         ),
     ]
     operations: list[tuple[str, Callable[[Client], Any]]] = [
-        (f"POST {url}", lambda client, url=url, body=body: _post(client, url, body))
-        for url, body in json_posts
+        (f"POST {url}", partial(_post, url=url, body=body)) for url, body in json_posts
     ]
     upload = f"{on}/{t['consulted']}/attachments"
     operations.append(
@@ -134,7 +138,7 @@ def _operations(ww: WorkWorld, rows: dict[str, Any]) -> list[tuple[str, Callable
         f"{on}/{t['consulted']}/attachments/{rows['attachment'].pk}",
         f"{on}/{t['consulted']}/subtasks",
     ):
-        operations.append((f"GET {url}", lambda client, url=url: client.get(url)))
+        operations.append((f"GET {url}", partial(_get, url=url)))
     return operations
 
 
