@@ -77,7 +77,8 @@ def _install_timers(timers: Timers) -> Callable[[], None]:
 
     from baro.ledger import services as ledger_services
     from baro.org import authority, commands
-    from baro.work import services as work_services
+    from baro.work.models import ProgressReport
+    from baro.work.services import assigner, common, lead
 
     patched: list[tuple[Any, str, Any]] = []
 
@@ -86,11 +87,20 @@ def _install_timers(timers: Timers) -> Callable[[], None]:
         patched.append((owner, attribute, original))
         setattr(owner, attribute, timers.wrap(name, original))
 
+    def patch_commands(attribute: str, name: str) -> None:
+        # The helper is imported by name into each module of commands, and read there: one
+        # timer, wrapped wherever a transition looks it up.
+        wrapped = timers.wrap(name, getattr(common, attribute))
+        for owner in (common, lead, assigner):
+            if hasattr(owner, attribute):
+                patched.append((owner, attribute, getattr(owner, attribute)))
+                setattr(owner, attribute, wrapped)
+
     patch(authority, "check", "authority check")
-    patch(work_services, "_locked_task", "locked re-read of the task")
-    patch(work_services, "_clean", "full_clean (inside the update)")
-    patch(work_services, "_save_task", "update of the task (with full_clean)")
-    patch(work_services.ProgressReport.objects, "create", "insert of the progress report")
+    patch_commands("locked_task", "locked re-read of the task")
+    patch_commands("clean", "full_clean (inside the update)")
+    patch_commands("save_task", "update of the task (with full_clean)")
+    patch(ProgressReport.objects, "create", "insert of the progress report")
     patch(commands, "record_event", "record_event")
     patch(ledger_services, "event_body", "  canonical JSON of the event")
     patch(ledger_services, "event_hash", "  SHA-256 of the event")

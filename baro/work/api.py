@@ -1,16 +1,16 @@
 """REST endpoints of directives and tasks (/api/v1/work/).
 
 Thin, like baro.org.api: parse, find the rows the acting person may see (anything else is a 404
-`not_found`), call one service, serialise. Services raise DomainError, which baro.api turns into
-JSON `{code, message, field?}`. A command refused because of the task's current state
-(`work.wrong_state` and the other state codes below) answers 409 with the service's code.
+`not_found`), run one command (baro.core.run.run_command: the transaction begins here),
+serialise. Services raise DomainError, which baro.api turns into JSON `{code, message, field?}`.
+A command refused because of the task's current state (`work.wrong_state` and the other state
+codes below) answers 409 with the service's code.
 
 Who sees a task: its assigner and its officer, and whoever holds a position (or a current
 delegation) in an ancestor-or-self of its lead, assigning or coordinating units, or of a unit a
-refusal proposed. Everyone else gets 404 for it. A command is tried first and visibility read
-only when the service refuses the actor's authority (every service checks authority before
-anything else, and whoever holds a power over a task sees it), so a successful command pays no
-query for it.
+refusal proposed (baro.work.queries.detail). Everyone else gets 404 for it, whatever the
+command: the task (dispute, extension) is fetched through its `*_get_for_actor` before any
+command runs, so nothing about it, not even its state, reaches who may not see it.
 
 One serialiser (`task_out`) serves the list, the transitions and the head of the detail, and
 reads only the task row and its lead unit, so a transition costs no query beyond the service's.
@@ -19,16 +19,16 @@ reads only the task row and its lead unit, so a transition costs no query beyond
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
-from baro.core.errors import AuthorityError, ConflictError, DomainError, NotFoundError
+from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.paging import PageQuery, page
+from baro.core.run import run_command
 from baro.core.sql import row_by
 from baro.core.timeutil import today
 from baro.org.api_auth import request_person
@@ -47,6 +47,13 @@ from baro.work.models import (
     TaskStatus,
 )
 from baro.work.queries import detail, lists
+from baro.work.queries.detail import (
+    DISPUTE_UNITS,
+    directive_get_for_actor,
+    dispute_get_for_actor,
+    extension_get_for_actor,
+    task_get_for_actor,
+)
 from baro.work.queries.lists import Scope
 from baro.work.rules import TimingStatus
 from baro.work.schemas import (
@@ -73,9 +80,6 @@ from baro.work.schemas import (
 
 router = Router(tags=["Nhiệm vụ"])
 
-MAX_PAGE_SIZE = 200
-DEFAULT_PAGE_SIZE = 50
-
 # Refusals that depend on the state of the task, dispute or extension rather than on the input:
 # HTTP calls them conflicts (409). The services raise them as DomainError (400), the code the
 # web pages and tests match on; only the status changes here, never the code or the message.
@@ -84,17 +88,14 @@ STATE_CONFLICT_CODES = frozenset(
 )
 
 
-@contextmanager
-def _command(actor: Person, task: Task | None) -> Iterator[None]:
-    """Around one service call on `task` (None: a new task): a refusal of authority to someone
-    who may not even see the task becomes 404 (its existence is not theirs to learn), a refusal
-    because of the current state becomes 409; every other DomainError passes through."""
+T = TypeVar("T")
+
+
+def _run(command: Callable[..., T], /, **arguments: Any) -> T:
+    """Run one command in its own transaction (run_command); a refusal because of the current
+    state becomes 409, every other DomainError passes through."""
     try:
-        yield
-    except AuthorityError as exc:
-        if task is not None and not detail.task_visible(actor, task):
-            raise NotFoundError("Không tìm thấy nhiệm vụ.") from exc
-        raise
+        return run_command(command, **arguments)
     except DomainError as exc:
         if exc.code not in STATE_CONFLICT_CODES or isinstance(exc, ConflictError):
             raise
@@ -173,9 +174,6 @@ def _extension_out(extension: Extension) -> dict[str, Any]:
     }
 
 
-_DISPUTE_UNITS = ("refusing_unit", "proposed_unit", "decider_unit", "decided_unit")
-
-
 def _dispute_out(dispute: Dispute) -> dict[str, Any]:
     return {
         "id": dispute.pk,
@@ -217,21 +215,6 @@ def _directive_out(directive: Directive) -> dict[str, Any]:
 # what the actor may see
 
 
-def _task_row(task_id: int) -> Task:
-    """The task with its lead unit (what the services' first authority check and the
-    serialiser read), in one plain statement (row_by), or 404. No visibility check: the
-    endpoints of commands leave it to `_command`."""
-    try:
-        return row_by(Task, "pk", task_id, related="lead_unit")
-    except Task.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy nhiệm vụ.") from exc
-
-
-def _task(actor: Person, task_id: int, related: tuple[str, ...] = ()) -> Task:
-    """The task if `actor` may see it, else 404 (the rule of the pages: detail.task_get)."""
-    return detail.task_get(actor=actor, pk=task_id, related=related)
-
-
 def _unit(unit_id: int) -> Unit:
     try:
         return row_by(Unit, "pk", unit_id)
@@ -249,10 +232,6 @@ def _person(person_id: int) -> Person:
     return person
 
 
-def _directive(actor: Person, directive_id: int) -> Directive:
-    return detail.directive_get(actor=actor, pk=directive_id)
-
-
 def _my_commands(actor: Person, task: Task) -> list[str]:
     """The commands `actor` may give the task now (the services' own checks)."""
     return permissions.my_commands(actor, task)
@@ -262,17 +241,8 @@ def _my_commands(actor: Person, task: Task) -> list[str]:
 # directives
 
 
-class PageQuery(Schema):
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
-
-
 class DirectiveListQuery(PageQuery):
     q: str = ""
-
-
-def _page_bounds(page: int, page_size: int) -> tuple[int, int]:
-    return max(1, page), max(1, min(page_size, MAX_PAGE_SIZE))
 
 
 @router.get("/directives", response=DirectivePage, summary="Danh sách văn bản chỉ đạo")
@@ -281,22 +251,14 @@ def directive_list(request: HttpRequest, filters: Query[DirectiveListQuery]) -> 
     text = filters.q.strip()
     if text:
         qs = qs.filter(Q(number_symbol__icontains=text) | Q(title__icontains=text))
-    page, size = _page_bounds(filters.page, filters.page_size)
-    count = qs.count()
-    rows = qs[(page - 1) * size : page * size]
-    return {
-        "items": [_directive_out(d) for d in rows],
-        "count": count,
-        "page": page,
-        "page_size": size,
-        "pages": max(1, math.ceil(count / size)),
-    }
+    return page(qs, filters, _directive_out)
 
 
 @router.post("/directives", response={201: DirectiveOut}, summary="Vào sổ văn bản chỉ đạo")
 def directive_register(request: HttpRequest, body: DirectiveIn) -> Any:
     actor = request_person(request)
-    directive = services.directive_register(
+    directive = _run(
+        services.directive_register,
         actor=actor,
         number_symbol=body.number_symbol,
         kind=body.kind,
@@ -317,7 +279,7 @@ def directive_register(request: HttpRequest, body: DirectiveIn) -> Any:
     "/directives/{directive_id}", response=DirectiveDetailOut, summary="Một văn bản chỉ đạo"
 )
 def directive_detail(request: HttpRequest, directive_id: int) -> dict[str, Any]:
-    directive = _directive(request_person(request), directive_id)
+    directive = directive_get_for_actor(request_person(request), directive_id)
     by_group: dict[int | None, list[int]] = {}
     for task_id, group_id in Task.objects.filter(directive=directive).values_list("pk", "group_id"):
         by_group.setdefault(group_id, []).append(task_id)
@@ -364,60 +326,54 @@ def task_list(request: HttpRequest, params: Query[TaskListQuery]) -> dict[str, A
     day = today()
     filters = lists.parse_filters(request.GET)
     tasks = lists.task_list(actor, scope=params.scope, filters=filters, today=day)
-    page, size = _page_bounds(params.page, params.page_size)
-    count = tasks.count()
-    return {
-        "items": [task_out(task, day) for task in tasks[(page - 1) * size : page * size]],
-        "count": count,
-        "page": page,
-        "page_size": size,
-        "pages": max(1, math.ceil(count / size)),
-    }
+    return page(tasks, params, lambda task: task_out(task, day))
 
 
 @router.post("/tasks", response={201: TaskOut}, summary="Giao nhiệm vụ")
 def task_assign(request: HttpRequest, body: TaskAssignIn) -> Any:
     actor = request_person(request)
-    directive = _directive(actor, body.directive_id) if body.directive_id is not None else None
+    directive = (
+        directive_get_for_actor(actor, body.directive_id) if body.directive_id is not None else None
+    )
     group = None
     if body.group_id is not None:
         group = TaskGroup.objects.filter(pk=body.group_id).first()
         if group is None:
             raise NotFoundError("Không tìm thấy nhóm nhiệm vụ.")
-    with _command(actor, None):
-        task = services.task_assign(
-            actor=actor,
-            title=body.title,
-            lead_unit=_unit(body.lead_unit_id),
-            assigning_unit=_unit(body.assigning_unit_id),
-            deadline_rule=body.deadline_rule,
-            deadline=body.deadline,
-            deadline_days=body.deadline_days,
-            deadline_period_kind=body.deadline_period_kind,
-            deadline_period_year=body.deadline_period_year,
-            deadline_period_number=body.deadline_period_number,
-            directive=directive,
-            group=group,
-            parent=_task(actor, body.parent_id) if body.parent_id is not None else None,
-            coordinators=[
-                services.CoordinatorSpec(_unit(c.unit_id), c.part, c.sub_deadline)
-                for c in body.coordinators
-            ],
-            officer=_person(body.officer_id) if body.officer_id is not None else None,
-            description=body.description,
-            expected_output=body.expected_output,
-            quality_criteria=body.quality_criteria,
-            priority=body.priority,
-            is_new_difficult=body.is_new_difficult,
-            is_innovation=body.is_innovation,
-        )
+    task = _run(
+        services.task_assign,
+        actor=actor,
+        title=body.title,
+        lead_unit=_unit(body.lead_unit_id),
+        assigning_unit=_unit(body.assigning_unit_id),
+        deadline_rule=body.deadline_rule,
+        deadline=body.deadline,
+        deadline_days=body.deadline_days,
+        deadline_period_kind=body.deadline_period_kind,
+        deadline_period_year=body.deadline_period_year,
+        deadline_period_number=body.deadline_period_number,
+        directive=directive,
+        group=group,
+        parent=task_get_for_actor(actor, body.parent_id) if body.parent_id is not None else None,
+        coordinators=[
+            services.CoordinatorSpec(_unit(c.unit_id), c.part, c.sub_deadline)
+            for c in body.coordinators
+        ],
+        officer=_person(body.officer_id) if body.officer_id is not None else None,
+        description=body.description,
+        expected_output=body.expected_output,
+        quality_criteria=body.quality_criteria,
+        priority=body.priority,
+        is_new_difficult=body.is_new_difficult,
+        is_innovation=body.is_innovation,
+    )
     return Status(201, task_out(task, today()))
 
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut, summary="Một nhiệm vụ (3 rõ)")
 def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
     actor = request_person(request)
-    task = _task(actor, task_id, ("assigner", "officer", "directive"))
+    task = task_get_for_actor(actor, task_id, related=("assigner", "officer", "directive"))
     head = unit_head(task.lead_unit)
     directive = task.directive
     return {
@@ -456,7 +412,7 @@ def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
         "extensions": [_extension_out(e) for e in Extension.objects.filter(task=task)],
         "disputes": [
             _dispute_out(d)
-            for d in Dispute.objects.filter(task=task).select_related(*_DISPUTE_UNITS)
+            for d in Dispute.objects.filter(task=task).select_related(*DISPUTE_UNITS)
         ],
     }
 
@@ -467,9 +423,8 @@ def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
 @router.post("/tasks/{task_id}/accept", response=TaskOut, summary="Tiếp nhận nhiệm vụ")
 def task_accept(request: HttpRequest, task_id: int) -> dict[str, Any]:
     actor = request_person(request)
-    task = _task_row(task_id)
-    with _command(actor, task):
-        task = services.task_accept(actor=actor, task=task)
+    task = task_get_for_actor(actor, task_id)
+    task = _run(services.task_accept, actor=actor, task=task)
     return task_out(task, today())
 
 
@@ -480,14 +435,13 @@ def task_accept(request: HttpRequest, task_id: int) -> dict[str, Any]:
 )
 def task_refuse(request: HttpRequest, task_id: int, body: RefuseIn) -> dict[str, Any]:
     actor = request_person(request)
-    task = _task_row(task_id)
+    task = task_get_for_actor(actor, task_id)
     proposed = _unit(body.proposed_unit_id) if body.proposed_unit_id is not None else None
-    with _command(actor, task):
-        task = services.task_refuse(
-            actor=actor, task=task, reason=body.reason, proposed_unit=proposed
-        )
+    task = _run(
+        services.task_refuse, actor=actor, task=task, reason=body.reason, proposed_unit=proposed
+    )
     dispute = (
-        Dispute.objects.select_related(*_DISPUTE_UNITS)
+        Dispute.objects.select_related(*DISPUTE_UNITS)
         .filter(task=task, status=DisputeStatus.OPEN)
         .get()
     )
@@ -497,20 +451,23 @@ def task_refuse(request: HttpRequest, task_id: int, body: RefuseIn) -> dict[str,
 @router.post("/tasks/{task_id}/progress", response=TaskOut, summary="Báo cáo tiến độ")
 def task_report_progress(request: HttpRequest, task_id: int, body: ProgressIn) -> dict[str, Any]:
     actor = request_person(request)
-    task = _task_row(task_id)
-    with _command(actor, task):
-        report = services.task_report_progress(
-            actor=actor, task=task, percent=body.percent, text=body.text, blocker=body.blocker
-        )
+    task = task_get_for_actor(actor, task_id)
+    report = _run(
+        services.task_report_progress,
+        actor=actor,
+        task=task,
+        percent=body.percent,
+        text=body.text,
+        blocker=body.blocker,
+    )
     return task_out(report.task, today())  # the service's locked, updated task
 
 
 @router.post("/tasks/{task_id}/submit", response=TaskOut, summary="Trình kết quả")
 def task_submit(request: HttpRequest, task_id: int, body: NoteIn) -> dict[str, Any]:
     actor = request_person(request)
-    task = _task_row(task_id)
-    with _command(actor, task):
-        task = services.task_submit(actor=actor, task=task, note=body.note)
+    task = task_get_for_actor(actor, task_id)
+    task = _run(services.task_submit, actor=actor, task=task, note=body.note)
     return task_out(task, today())
 
 
@@ -521,11 +478,14 @@ def extension_request(
     request: HttpRequest, task_id: int, body: ExtensionRequestIn
 ) -> dict[str, Any]:
     actor = request_person(request)
-    task = _task_row(task_id)
-    with _command(actor, task):
-        extension = services.extension_request(
-            actor=actor, task=task, new_deadline=body.new_deadline, reason=body.reason
-        )
+    task = task_get_for_actor(actor, task_id)
+    extension = _run(
+        services.extension_request,
+        actor=actor,
+        task=task,
+        new_deadline=body.new_deadline,
+        reason=body.reason,
+    )
     return {**task_out(extension.task, today()), "extension": _extension_out(extension)}
 
 
@@ -535,33 +495,31 @@ def extension_request(
 @router.post("/tasks/{task_id}/approve", response=TaskOut, summary="Duyệt kết quả, chấm mức")
 def task_approve(request: HttpRequest, task_id: int, body: ApproveIn) -> dict[str, Any]:
     actor = request_person(request)
-    task = _task_row(task_id)
-    with _command(actor, task):
-        task = services.task_approve(
-            actor=actor,
-            task=task,
-            quality_grade=body.quality_grade,
-            effectiveness_grade=body.effectiveness_grade,
-            note=body.note,
-        )
+    task = task_get_for_actor(actor, task_id)
+    task = _run(
+        services.task_approve,
+        actor=actor,
+        task=task,
+        quality_grade=body.quality_grade,
+        effectiveness_grade=body.effectiveness_grade,
+        note=body.note,
+    )
     return task_out(task, today())
 
 
 @router.post("/tasks/{task_id}/return", response=TaskOut, summary="Trả lại kết quả")
 def task_return(request: HttpRequest, task_id: int, body: ReasonIn) -> dict[str, Any]:
     actor = request_person(request)
-    task = _task_row(task_id)
-    with _command(actor, task):
-        task = services.task_return(actor=actor, task=task, reason=body.reason)
+    task = task_get_for_actor(actor, task_id)
+    task = _run(services.task_return, actor=actor, task=task, reason=body.reason)
     return task_out(task, today())
 
 
 @router.post("/tasks/{task_id}/cancel", response=TaskOut, summary="Hủy nhiệm vụ")
 def task_cancel(request: HttpRequest, task_id: int, body: ReasonIn) -> dict[str, Any]:
     actor = request_person(request)
-    task = _task_row(task_id)
-    with _command(actor, task):
-        task = services.task_cancel(actor=actor, task=task, reason=body.reason)
+    task = task_get_for_actor(actor, task_id)
+    task = _run(services.task_cancel, actor=actor, task=task, reason=body.reason)
     return task_out(task, today())
 
 
@@ -574,33 +532,24 @@ def extension_decide(
     request: HttpRequest, extension_id: int, body: ExtensionDecideIn
 ) -> dict[str, Any]:
     actor = request_person(request)
-    extension = Extension.objects.filter(pk=extension_id).first()
-    if extension is None:
-        raise NotFoundError("Không tìm thấy đề nghị gia hạn.")
-    task = _task_row(extension.task_id)
-    extension.task = task
-    with _command(actor, task):
-        extension = services.extension_decide(
-            actor=actor, extension=extension, approve=body.approve, note=body.note
-        )
-    task = Task.objects.select_related("lead_unit").get(pk=task.pk)
+    extension = extension_get_for_actor(actor, extension_id)
+    extension = _run(
+        services.extension_decide,
+        actor=actor,
+        extension=extension,
+        approve=body.approve,
+        note=body.note,
+    )
+    task = Task.objects.select_related("lead_unit").get(pk=extension.task_id)
     return {**task_out(task, today()), "extension": _extension_out(extension)}
 
 
 # --- disputes --------------------------------------------------------------------------------
 
 
-def _dispute(actor: Person, dispute_id: int) -> Dispute:
-    dispute = Dispute.objects.select_related(*_DISPUTE_UNITS).filter(pk=dispute_id).first()
-    if dispute is None:
-        raise NotFoundError("Không tìm thấy tranh chấp.")
-    dispute.task = _task(actor, dispute.task_id)  # 404 unless the actor sees the task
-    return dispute
-
-
 @router.get("/disputes/{dispute_id}", response=DisputeOut, summary="Một tranh chấp thẩm quyền")
 def dispute_detail(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
-    return _dispute_out(_dispute(request_person(request), dispute_id))
+    return _dispute_out(dispute_get_for_actor(request_person(request), dispute_id))
 
 
 @router.post(
@@ -610,12 +559,11 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> dict[str, Any]:
 )
 def dispute_decide(request: HttpRequest, dispute_id: int, body: DisputeDecideIn) -> dict[str, Any]:
     actor = request_person(request)
-    dispute = _dispute(actor, dispute_id)
+    dispute = dispute_get_for_actor(actor, dispute_id)
     unit = _unit(body.unit_id)
-    with _command(actor, dispute.task):
-        dispute = services.dispute_decide(
-            actor=actor, dispute=dispute, unit=unit, reason=body.reason
-        )
+    dispute = _run(
+        services.dispute_decide, actor=actor, dispute=dispute, unit=unit, reason=body.reason
+    )
     task = Task.objects.select_related("lead_unit").get(pk=dispute.task_id)
-    dispute = Dispute.objects.select_related(*_DISPUTE_UNITS).get(pk=dispute.pk)
+    dispute = Dispute.objects.select_related(*DISPUTE_UNITS).get(pk=dispute.pk)
     return {**task_out(task, today()), "dispute": _dispute_out(dispute)}

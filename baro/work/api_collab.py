@@ -1,9 +1,11 @@
 """REST endpoints of a task's collaboration (/api/v1/work/tasks/{id}/inputs|guidance|
 attachments|subtasks…).
 
-Thin, like baro/org/api.py: find the task as the caller may see it (anything else is a 404
-`not_found`), call one service (DomainError becomes JSON `{code, message, field}` in baro.api),
-return the row.
+Thin, like baro/org/api.py: find the task (request, file) as the caller may see it through its
+`*_get_for_actor` (anything else is a 404 `not_found`, before any command runs), run one
+command (run_command; DomainError becomes JSON `{code, message, field}` in baro.api), return
+the row. attachment_add owns its transaction (it cleans its file up if the commit fails) and is
+called directly.
 """
 
 from __future__ import annotations
@@ -16,12 +18,18 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from baro.core.errors import DomainError, NotFoundError
+from baro.core.run import run_command
 from baro.core.timeutil import today
 from baro.org.api_auth import request_person
-from baro.org.models import Person, Unit
-from baro.work import services
+from baro.org.models import Unit
+from baro.work import services, uploads
 from baro.work.models import Attachment, DeadlineRule, GuidanceRequest, InputRequest, Task
-from baro.work.queries import detail
+from baro.work.queries.detail import (
+    attachment_get_for_actor,
+    guidance_request_get_for_actor,
+    input_request_get_for_actor,
+    task_get_for_actor,
+)
 from baro.work.queries.extras import is_late_answer, is_silent, subtask_rollup
 
 router = Router(tags=["Nhiệm vụ: phối hợp, xin ý kiến, tệp, nhiệm vụ con"])
@@ -153,10 +161,6 @@ class SubtasksOut(Schema):
 # helpers
 
 
-def _task(person: Person, task_id: int) -> Task:
-    return detail.task_get(actor=person, pk=task_id)
-
-
 def _unit(unit_id: int | None, field: str) -> Unit:
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     if unit is None:
@@ -181,29 +185,13 @@ def _guidance_out(row: GuidanceRequest, day: dt.date) -> dict[str, Any]:
     }
 
 
-def _input(person: Person, task_id: int, input_id: int) -> InputRequest:
-    task = _task(person, task_id)
-    row = InputRequest.objects.filter(pk=input_id, task=task).first()
-    if row is None:
-        raise NotFoundError("Không tìm thấy yêu cầu xin ý kiến.")
-    return row
-
-
-def _guidance(person: Person, task_id: int, guidance_id: int) -> GuidanceRequest:
-    task = _task(person, task_id)
-    row = GuidanceRequest.objects.filter(pk=guidance_id, task=task).first()
-    if row is None:
-        raise NotFoundError("Không tìm thấy yêu cầu xin ý kiến chỉ đạo.")
-    return row
-
-
 # --------------------------------------------------------------------------------------------
 # coordinator inputs
 
 
 @router.get("/tasks/{task_id}/inputs", response=list[InputOut], summary="Ý kiến đơn vị phối hợp")
 def input_list(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
-    task = _task(request_person(request), task_id)
+    task = task_get_for_actor(request_person(request), task_id)
     day = today()
     return [_input_out(r, day) for r in InputRequest.objects.filter(task=task)]
 
@@ -213,8 +201,9 @@ def input_list(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
 )
 def input_create(request: HttpRequest, task_id: int, body: InputRequestIn) -> Any:
     person = request_person(request)
-    task = _task(person, task_id)
-    row = services.input_request(
+    task = task_get_for_actor(person, task_id)
+    row = run_command(
+        services.input_request,
         actor=person,
         task=task,
         unit=_unit(body.unit_id, "unit_id"),
@@ -229,9 +218,10 @@ def input_create(request: HttpRequest, task_id: int, body: InputRequestIn) -> An
 )
 def input_answer(request: HttpRequest, task_id: int, input_id: int, body: InputAnswerIn) -> Any:
     person = request_person(request)
-    row = services.input_answer(
+    row = run_command(
+        services.input_answer,
         actor=person,
-        input_request=_input(person, task_id, input_id),
+        input_request=input_request_get_for_actor(person, input_id, task_id=task_id),
         position=body.position,
         answer=body.answer,
     )
@@ -245,8 +235,11 @@ def input_answer(request: HttpRequest, task_id: int, input_id: int, body: InputA
 )
 def input_unclear(request: HttpRequest, task_id: int, input_id: int, body: NoteIn) -> Any:
     person = request_person(request)
-    row = services.input_mark_unclear(
-        actor=person, input_request=_input(person, task_id, input_id), note=body.note
+    row = run_command(
+        services.input_mark_unclear,
+        actor=person,
+        input_request=input_request_get_for_actor(person, input_id, task_id=task_id),
+        note=body.note,
     )
     return _input_out(row, today())
 
@@ -257,7 +250,7 @@ def input_unclear(request: HttpRequest, task_id: int, input_id: int, body: NoteI
 
 @router.get("/tasks/{task_id}/guidance", response=list[GuidanceOut], summary="Xin ý kiến chỉ đạo")
 def guidance_list(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
-    task = _task(request_person(request), task_id)
+    task = task_get_for_actor(request_person(request), task_id)
     day = today()
     return [_guidance_out(r, day) for r in GuidanceRequest.objects.filter(task=task)]
 
@@ -267,14 +260,19 @@ def guidance_list(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
 )
 def guidance_create(request: HttpRequest, task_id: int, body: GuidanceRequestIn) -> Any:
     person = request_person(request)
-    task = _task(person, task_id)
+    task = task_get_for_actor(person, task_id)
     superior = (
         _unit(body.superior_unit_id, "superior_unit_id")
         if body.superior_unit_id is not None
         else None
     )
-    row = services.guidance_request(
-        actor=person, task=task, question=body.question, superior_unit=superior, due_on=body.due_on
+    row = run_command(
+        services.guidance_request,
+        actor=person,
+        task=task,
+        question=body.question,
+        superior_unit=superior,
+        due_on=body.due_on,
     )
     return Status(201, _guidance_out(row, today()))
 
@@ -288,9 +286,10 @@ def guidance_answer(
     request: HttpRequest, task_id: int, guidance_id: int, body: GuidanceAnswerIn
 ) -> Any:
     person = request_person(request)
-    row = services.guidance_answer(
+    row = run_command(
+        services.guidance_answer,
         actor=person,
-        guidance=_guidance(person, task_id, guidance_id),
+        guidance=guidance_request_get_for_actor(person, guidance_id, task_id=task_id),
         answer=body.answer,
         within_unit_authority=body.within_unit_authority,
     )
@@ -303,7 +302,7 @@ def guidance_answer(
 
 @router.get("/tasks/{task_id}/attachments", response=list[AttachmentOut], summary="Tệp đính kèm")
 def attachment_list(request: HttpRequest, task_id: int) -> Any:
-    task = _task(request_person(request), task_id)
+    task = task_get_for_actor(request_person(request), task_id)
     return list(Attachment.objects.filter(task=task).order_by("pk"))
 
 
@@ -314,19 +313,18 @@ def attachment_list(request: HttpRequest, task_id: int) -> Any:
 )
 def attachment_create(request: HttpRequest, task_id: int, file: File[UploadedFile]) -> Any:
     person = request_person(request)
-    task = _task(person, task_id)
+    task = task_get_for_actor(person, task_id)
     row = services.attachment_add(actor=person, task=task, name=file.name or "", content=file)
     return Status(201, row)
 
 
 @router.get("/tasks/{task_id}/attachments/{attachment_id}", summary="Tải tệp đính kèm")
 def attachment_download(request: HttpRequest, task_id: int, attachment_id: int) -> Any:
-    task = _task(request_person(request), task_id)
-    row = Attachment.objects.filter(pk=attachment_id, task=task).first()
-    if row is None or not services.attachment_path(row).is_file():
+    row = attachment_get_for_actor(request_person(request), attachment_id, task_id=task_id)
+    if not uploads.attachment_path(row).is_file():
         raise NotFoundError("Không tìm thấy tệp.")
     response = FileResponse(
-        services.attachment_path(row).open("rb"),
+        uploads.attachment_path(row).open("rb"),
         as_attachment=True,
         filename=row.original_name,
         content_type=row.content_type,
@@ -358,14 +356,15 @@ def _subtasks(task: Task) -> dict[str, Any]:
 
 @router.get("/tasks/{task_id}/subtasks", response=SubtasksOut, summary="Nhiệm vụ con và tổng hợp")
 def subtask_list(request: HttpRequest, task_id: int) -> dict[str, Any]:
-    return _subtasks(_task(request_person(request), task_id))
+    return _subtasks(task_get_for_actor(request_person(request), task_id))
 
 
 @router.post("/tasks/{task_id}/subtasks", response={201: SubtaskOut}, summary="Giao nhiệm vụ con")
 def subtask_create(request: HttpRequest, task_id: int, body: SubtaskIn) -> Any:
     person = request_person(request)
-    parent = _task(person, task_id)
-    sub = services.subtask_assign(
+    parent = task_get_for_actor(person, task_id)
+    sub = run_command(
+        services.subtask_assign,
         actor=person,
         parent=parent,
         title=body.title,

@@ -1,9 +1,12 @@
 """Who may give which command to a task, now: the one place services, pages and the API ask.
 
 The `require_*` functions raise AuthorityError (the services call them before changing
-anything); `can` and `my_commands` answer the same questions without raising, for the buttons
-of the task page and the `my_commands` of the API, so what is offered and what is allowed
-cannot drift apart.
+anything); `can`, `my_commands` and the `may_*` functions answer the same questions without
+raising, for the buttons of the task page, its collaboration panels and the `my_commands` of
+the API, so what is offered and what is allowed cannot drift apart.
+
+Who may *see* a task or a directive (anything else is "not found") is the read side's
+question: baro.work.queries.detail and its `*_get_for_actor`.
 """
 
 from __future__ import annotations
@@ -15,26 +18,44 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from baro.core.errors import AuthorityError
-from baro.core.timeutil import now
+from baro.core.timeutil import now, today
 from baro.org import authority
 from baro.org.authority import Decision, Power
 from baro.org.models import Delegation, Person, Unit
 from baro.org.queries import unit_head
 from baro.work import rules
-from baro.work.models import Dispute, Extension, Task, TaskStatus
-from baro.work.queries.detail import open_dispute, pending_extension
+from baro.work.models import (
+    Dispute,
+    Extension,
+    GuidanceRequest,
+    Task,
+    TaskCoordinator,
+    TaskStatus,
+)
+from baro.work.queries.detail import actor_units, open_dispute, pending_extension
 from baro.work.rules import TaskCommand as C
 
 __all__ = [
     "TaskState",
     "can",
+    "may_act_as_lead",
     "may_act_for_directives",
+    "may_answer_guidance",
+    "may_answer_input",
+    "may_assign_anywhere",
+    "may_attach_to_task",
+    "may_register_directives",
+    "may_split",
     "my_commands",
     "require_assigner_side",
     "require_directive_side",
     "require_dispute_decider",
+    "require_guidance_answerer",
+    "require_input_answerer",
     "require_lead_side",
+    "require_task_participant",
     "state_of",
+    "units_with_power",
 ]
 
 
@@ -105,6 +126,48 @@ def require_directive_side(actor: Person, issuing_unit: Unit) -> Decision:
     if decision:
         return decision
     return authority.require(actor, Power.DIRECTIVE_ISSUE, issuing_unit)
+
+
+def require_input_answerer(actor: Person, unit: Unit) -> Decision:
+    """Who answers an input request for the coordinating `unit` asked: task.handle over it (its
+    head, deputy or officer, or someone above them)."""
+    return authority.require(actor, Power.TASK_HANDLE, unit)
+
+
+def require_guidance_answerer(actor: Person, superior_unit: Unit) -> Decision:
+    """Who answers a guidance request for the `superior_unit` asked: task.approve over it (its
+    head or deputy, or a delegate)."""
+    return authority.require(actor, Power.TASK_APPROVE, superior_unit)
+
+
+def require_task_participant(actor: Person, task: Task) -> Decision:
+    """Anyone taking part in `task`: lead side, assigner side, a coordinating unit, a superior
+    asked for guidance on it."""
+    if task.officer_id is not None and task.officer_id == actor.pk:
+        return Decision(True, Power.TASK_HANDLE, "Cán bộ được giao xử lý nhiệm vụ.")
+    if task.assigner_id == actor.pk and actor.is_active:
+        return Decision(True, Power.TASK_APPROVE, "Người giao nhiệm vụ.")
+    candidates: list[tuple[str, Unit]] = [
+        (Power.TASK_HANDLE, task.lead_unit),
+        (Power.TASK_APPROVE, task.assigning_unit),
+    ]
+    candidates += [
+        (Power.TASK_HANDLE, c.unit)
+        for c in TaskCoordinator.objects.filter(task=task).select_related("unit")
+    ]
+    candidates += [
+        (Power.TASK_APPROVE, g.superior_unit)
+        for g in GuidanceRequest.objects.filter(task=task).select_related("superior_unit")
+    ]
+    for power, unit in candidates:
+        decision = authority.check(actor, power, unit)
+        if decision:
+            return decision
+    raise AuthorityError(
+        f"{actor.full_name} không tham gia nhiệm vụ này nên không được đính kèm tệp.",
+        code="auth.denied",
+        details={"power": Power.TASK_HANDLE, "unit": task.lead_unit.code},
+    )
 
 
 def may_act_for_directives(actor: Person, issuing_unit: Unit) -> bool:
@@ -183,4 +246,59 @@ def my_commands(person: Person, task: Task, state: TaskState | None = None) -> l
         command
         for command in C.values
         if rules.is_allowed(task.status, command) and can(person, task, command, state).allowed
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# the same questions without raising, for the pages' buttons and panels
+
+
+def may_act_as_lead(actor: Person, task: Task) -> bool:
+    """The lead side of `task` (its officer, or task.handle over the lead unit)."""
+    if task.officer_id is not None and task.officer_id == actor.pk:
+        return True
+    return bool(authority.check(actor, Power.TASK_HANDLE, task.lead_unit))
+
+
+def may_answer_input(actor: Person, unit: Unit) -> bool:
+    return bool(authority.check(actor, Power.TASK_HANDLE, unit))
+
+
+def may_answer_guidance(actor: Person, superior_unit: Unit) -> bool:
+    return bool(authority.check(actor, Power.TASK_APPROVE, superior_unit))
+
+
+def may_attach_to_task(actor: Person, task: Task) -> bool:
+    """Whether `actor` takes part in `task` (require_task_participant), whatever its state."""
+    return _asked(require_task_participant, Power.TASK_HANDLE, actor, task).allowed
+
+
+def may_split(actor: Person, task: Task) -> bool:
+    """Whether `actor` may split off a subtask of `task` now: the task is in progress and they
+    hold task.assign over its lead unit (as subtask_assign checks)."""
+    return task.status == TaskStatus.IN_PROGRESS and bool(
+        authority.check(actor, Power.TASK_ASSIGN, task.lead_unit)
+    )
+
+
+def may_register_directives(person: Person) -> bool:
+    """Whether `person` registers or issues directives anywhere (the list's "register")."""
+    return bool(
+        authority.holds_anywhere(person, Power.DIRECTIVE_REGISTER)
+        or authority.holds_anywhere(person, Power.DIRECTIVE_ISSUE)
+    )
+
+
+def may_assign_anywhere(person: Person) -> bool:
+    return bool(authority.holds_anywhere(person, Power.TASK_ASSIGN))
+
+
+def units_with_power(person: Person, *powers: str) -> list[Unit]:
+    """Units (among the person's own, active today) over which they hold one of `powers`:
+    where they may act *as* that unit (assign through it, issue in its name)."""
+    day = today()
+    return [
+        unit
+        for unit in actor_units(person)
+        if unit.is_active_on(day) and any(authority.check(person, p, unit) for p in powers)
     ]

@@ -79,6 +79,10 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 
 TERMINAL_STATUSES = frozenset(status for status, moves in TRANSITIONS.items() if not moves)
 OPEN_STATUSES = frozenset(TRANSITIONS) - TERMINAL_STATUSES
+# Statuses in which the lead may still consult (ask a coordinator for input, a superior for
+# guidance): the task is its to work on (or to decide whether to take); not while disputed (its
+# lead is in question) nor once closed.
+CONSULT_STATUSES = frozenset({S.ASSIGNED, S.IN_PROGRESS})
 
 
 def _reachable() -> frozenset[str]:

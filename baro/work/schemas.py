@@ -109,11 +109,13 @@ class DirectiveDetailOut(DirectiveOut):
 
 
 class DirectivePage(Schema):
-    items: list[DirectiveOut]
+    """One window of the directives (baro.core.paging's contract: count, limit, offset, items),
+    its four fields written here so the page validates on this module's fast Schema."""
+
     count: int
-    page: int
-    page_size: int
-    pages: int
+    limit: int
+    offset: int
+    items: list[DirectiveOut]
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,11 +191,12 @@ class TaskOut(Schema):
 
 
 class TaskPage(Schema):
-    items: list[TaskOut]
+    """One window of a task list (baro.core.paging's contract, as DirectivePage)."""
+
     count: int
-    page: int
-    page_size: int
-    pages: int
+    limit: int
+    offset: int
+    items: list[TaskOut]
 
 
 class CoordinatorOut(Schema):

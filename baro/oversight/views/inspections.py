@@ -217,7 +217,7 @@ def inspection_evidence(request: HttpRequest, person: Person, pk: int) -> HttpRe
         task_id = form.cleaned_data.get("task")
         if task_id is not None:
             try:
-                task = detail.task_get(
+                task = detail.task_get_for_actor(
                     actor=person, pk=task_id, related=("assigning_unit", "lead_unit")
                 )
             except NotFoundError:  # a number typed in the form: said next to it, not a 404

@@ -106,7 +106,7 @@ def ladder_installation(request: HttpRequest, person: Person) -> HttpResponse:
 
 @person_required
 def ladder_directive(request: HttpRequest, person: Person, directive_id: int) -> HttpResponse:
-    directive = detail.directive_get(actor=person, pk=directive_id)
+    directive = detail.directive_get_for_actor(actor=person, pk=directive_id)
     if not permissions.can_configure_directive_ladder(person, directive):
         raise PermissionDenied(
             _("Chỉ lãnh đạo, văn thư của %(unit)s được đặt thang đôn đốc cho văn bản này.")

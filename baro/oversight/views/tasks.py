@@ -21,7 +21,7 @@ from baro.work.queries import detail
 
 
 def _visible_task(person: Person, task_id: int) -> Task:
-    return detail.task_get(actor=person, pk=task_id, related=("officer", "directive"))
+    return detail.task_get_for_actor(actor=person, pk=task_id, related=("officer", "directive"))
 
 
 @require_GET

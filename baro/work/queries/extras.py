@@ -2,8 +2,8 @@
 subtasks and their roll-up. Read by the task page (baro/work/views/tasks.py), the collaboration
 pages (baro/work/views/collab.py) and the API (baro/work/api_collab.py).
 
-Every "can_…" flag asks baro.org.authority exactly as the matching service does, so a panel
-never offers a button whose command would be refused for lack of power.
+Every "can_…" flag asks baro.work.permissions the question the matching service asks, so a
+panel never offers a button whose command would be refused for lack of power.
 """
 
 from __future__ import annotations
@@ -15,12 +15,9 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
-from baro.core.errors import AuthorityError
-from baro.org import authority
-from baro.org.authority import Power
 from baro.org.models import Person, Unit
 from baro.org.queries import active_on
-from baro.work import rules
+from baro.work import permissions, rules
 from baro.work.models import (
     Attachment,
     GuidanceRequest,
@@ -30,20 +27,17 @@ from baro.work.models import (
     TaskCoordinator,
     TaskStatus,
 )
+from baro.work.uploads import attachment_max_bytes, attachment_types
 
 __all__ = [
     "Rollup",
+    "default_guidance_superior",
+    "guidance_superiors",
+    "is_late_answer",
     "is_silent",
     "subtask_rollup",
     "task_extras",
 ]
-
-# The lead may consult while the task is its to work on (as baro.work.services decides).
-CONSULT_STATUSES = frozenset({TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS})
-
-
-# --------------------------------------------------------------------------------------------
-# visibility
 
 
 # --------------------------------------------------------------------------------------------
@@ -60,12 +54,6 @@ def is_late_answer(row: InputRequest | GuidanceRequest) -> bool:
     return row.answered_at is not None and timezone.localtime(row.answered_at).date() > row.due_on
 
 
-def _lead_side(actor: Person, task: Task) -> bool:
-    if task.officer_id is not None and task.officer_id == actor.pk:
-        return True
-    return bool(authority.check(actor, Power.TASK_HANDLE, task.lead_unit))
-
-
 def _inputs_panel(task: Task, actor: Person, today: dt.date, lead_side: bool) -> dict[str, Any]:
     open_task = task.status not in rules.TERMINAL_STATUSES
     coordinators = list(
@@ -77,7 +65,7 @@ def _inputs_panel(task: Task, actor: Person, today: dt.date, lead_side: bool) ->
         "unit", "requested_by", "answered_by", "unclear_marked_by"
     ):
         if row.unit_id not in answer_power:
-            answer_power[row.unit_id] = bool(authority.check(actor, Power.TASK_HANDLE, row.unit))
+            answer_power[row.unit_id] = permissions.may_answer_input(actor, row.unit)
         rows.append(
             {
                 "row": row,
@@ -92,7 +80,7 @@ def _inputs_panel(task: Task, actor: Person, today: dt.date, lead_side: bool) ->
         "rows": rows,
         "coordinators": coordinators,
         "positions": InputPosition.choices,
-        "can_request": lead_side and task.status in CONSULT_STATUSES and bool(coordinators),
+        "can_request": lead_side and task.status in rules.CONSULT_STATUSES and bool(coordinators),
         "silent_count": sum(1 for r in rows if r["silent"]),
     }
 
@@ -108,18 +96,23 @@ def guidance_superiors(task: Task) -> list[Unit]:
     return [units[pk] for pk in reversed(ids) if pk in units]
 
 
-def _guidance_panel(task: Task, actor: Person, today: dt.date, lead_side: bool) -> dict[str, Any]:
-    from baro.work.services import default_guidance_superior
+def default_guidance_superior(task: Task) -> Unit | None:
+    """The unit a guidance request goes to by default: the assigning unit when it is above the
+    lead unit, else the lead unit's parent (None for a root lead)."""
+    lead = task.lead_unit
+    if task.assigning_unit_id != lead.pk and task.assigning_unit_id in lead.ancestor_ids:
+        return task.assigning_unit
+    return Unit.objects.filter(pk=lead.parent_id).first() if lead.parent_id else None
 
+
+def _guidance_panel(task: Task, actor: Person, today: dt.date, lead_side: bool) -> dict[str, Any]:
     rows = []
     power: dict[int, bool] = {}
     for row in GuidanceRequest.objects.filter(task=task).select_related(
         "superior_unit", "asking_unit", "asked_by", "answered_by"
     ):
         if row.superior_unit_id not in power:
-            power[row.superior_unit_id] = bool(
-                authority.check(actor, Power.TASK_APPROVE, row.superior_unit)
-            )
+            power[row.superior_unit_id] = permissions.may_answer_guidance(actor, row.superior_unit)
         rows.append(
             {
                 "row": row,
@@ -135,7 +128,7 @@ def _guidance_panel(task: Task, actor: Person, today: dt.date, lead_side: bool) 
         "rows": rows,
         "superiors": superiors,
         "default_superior_id": default.pk if default else None,
-        "can_request": lead_side and task.status in CONSULT_STATUSES and bool(superiors),
+        "can_request": lead_side and task.status in rules.CONSULT_STATUSES and bool(superiors),
     }
 
 
@@ -144,9 +137,9 @@ def _guidance_panel(task: Task, actor: Person, today: dt.date, lead_side: bool) 
 
 
 def _attachments_panel(task: Task, actor: Person) -> dict[str, Any]:
-    from baro.work.services import attachment_max_bytes, attachment_types
-
-    can_add = task.status not in rules.TERMINAL_STATUSES and _participant(actor, task)
+    can_add = task.status not in rules.TERMINAL_STATUSES and permissions.may_attach_to_task(
+        actor, task
+    )
     limit = attachment_max_bytes()
     return {
         "rows": list(
@@ -157,16 +150,6 @@ def _attachments_panel(task: Task, actor: Person) -> dict[str, Any]:
         "types": attachment_types(),
         "accept": ",".join(f".{ext}" for ext in attachment_types()),
     }
-
-
-def _participant(actor: Person, task: Task) -> bool:
-    from baro.work.services import require_task_participant
-
-    try:
-        require_task_participant(actor, task)
-    except AuthorityError:
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -223,9 +206,7 @@ def _subtasks_panel(task: Task, actor: Person, today: dt.date) -> dict[str, Any]
     subtasks = list(
         Task.objects.filter(parent=task).select_related("lead_unit").order_by("deadline", "pk")
     )
-    can_split = task.status == TaskStatus.IN_PROGRESS and bool(
-        authority.check(actor, Power.TASK_ASSIGN, task.lead_unit)
-    )
+    can_split = permissions.may_split(actor, task)
     units: list[Unit] = []
     if can_split:
         units = list(
@@ -247,7 +228,7 @@ def _subtasks_panel(task: Task, actor: Person, today: dt.date) -> dict[str, Any]
 
 def task_extras(*, task: Task, actor: Person, today: dt.date) -> dict[str, Any]:
     """Everything the panels in work/_task_extras.html need, keyed by panel."""
-    lead_side = _lead_side(actor, task)
+    lead_side = permissions.may_act_as_lead(actor, task)
     return {
         "inputs": _inputs_panel(task, actor, today, lead_side),
         "guidance": _guidance_panel(task, actor, today, lead_side),

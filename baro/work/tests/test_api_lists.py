@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 
+from baro.core.paging import MAX_LIMIT
 from baro.core.timeutil import today
 from baro.testing.work import API, WorkWorld, assign, bearer
 from baro.work import services
@@ -82,17 +83,32 @@ def test_filters_timing_text_status_and_deadline(ww: WorkWorld) -> None:
 def test_pagination_and_page_size_limit(ww: WorkWorld) -> None:
     made = [assign(ww, title=f"Việc {n}").pk for n in range(5)]
     client = bearer(ww.city_head)
-    first = client.get(f"{API}/tasks", {"scope": "assigned", "page_size": 2}).json()
-    assert (first["count"], first["pages"], first["page"], first["page_size"]) == (5, 3, 1, 2)
-    last = client.get(f"{API}/tasks", {"scope": "assigned", "page_size": 2, "page": 3}).json()
+    first = client.get(f"{API}/tasks", {"scope": "assigned", "limit": "2"}).json()
+    assert (first["count"], first["limit"], first["offset"]) == (5, 2, 0)
+    last = client.get(f"{API}/tasks", {"scope": "assigned", "limit": "2", "offset": "4"}).json()
     assert len(first["items"]) == 2 and len(last["items"]) == 1
+    windows = [
+        ids(client.get(f"{API}/tasks", {"scope": "assigned", "limit": "2", "offset": n}).json())
+        for n in ("0", "2", "4")
+    ]
+    assert sorted(pk for window in windows for pk in window) == sorted(made)
+    huge = client.get(f"{API}/tasks", {"scope": "assigned", "limit": "5000"}).json()
+    assert huge["limit"] == MAX_LIMIT
+    past = client.get(f"{API}/tasks", {"scope": "assigned", "offset": str(2**63)}).json()
+    assert (past["offset"], past["items"]) == (5, [])
+
+
+def test_the_deprecated_page_and_page_size_still_page(ww: WorkWorld) -> None:
+    made = [assign(ww, title=f"Việc {n}").pk for n in range(5)]
+    client = bearer(ww.city_head)
+    third = client.get(f"{API}/tasks", {"scope": "assigned", "page_size": "2", "page": "3"}).json()
+    assert (third["count"], third["limit"], third["offset"]) == (5, 2, 4)
     pages = [
-        ids(client.get(f"{API}/tasks", {"scope": "assigned", "page_size": 2, "page": n}).json())
-        for n in (1, 2, 3)
+        ids(client.get(f"{API}/tasks", {"scope": "assigned", "page_size": "2", "page": n}).json())
+        for n in ("1", "2", "3")
     ]
     assert sorted(pk for page in pages for pk in page) == sorted(made)
-    huge = client.get(f"{API}/tasks", {"scope": "assigned", "page_size": 5000}).json()
-    assert huge["page_size"] == 200
+    assert "pages" not in third and "page" not in third
 
 
 def test_the_list_costs_the_same_queries_for_2_or_40_tasks(
@@ -140,4 +156,5 @@ def test_the_list_is_in_the_openapi_document_with_its_filters(ww: WorkWorld) -> 
     paths = bearer(ww.city_head).get("/api/v1/openapi.json").json()["paths"]
     operation = paths["/api/v1/work/tasks"]["get"]
     names = {p["name"] for p in operation["parameters"]}
-    assert {"scope", "timing", "not_updated", "q", "page", "page_size", "unit"} <= names
+    assert {"scope", "timing", "not_updated", "q", "limit", "offset", "unit"} <= names
+    assert {"page", "page_size"} <= names  # deprecated, still read

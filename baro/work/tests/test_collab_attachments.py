@@ -17,7 +17,7 @@ from baro.core.errors import AuthorityError, DomainError
 from baro.testing.collab import refused
 from baro.testing.ledger import last_seq, one_new_event
 from baro.testing.work import WorkWorld, assign
-from baro.work import services
+from baro.work import services, uploads
 from baro.work.models import Attachment, Task
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -68,7 +68,7 @@ def test_a_pdf_is_stored_under_its_hash(ww: WorkWorld, data_dir: Path) -> None:
     )
     path = data_dir / "attachments" / sha[:2] / sha
     assert files_under(data_dir) == [path] and path.read_bytes() == PDF
-    assert services.attachment_path(row) == path
+    assert uploads.attachment_path(row) == path
 
 
 def test_the_same_bytes_twice_are_stored_once(ww: WorkWorld, data_dir: Path) -> None:

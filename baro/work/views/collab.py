@@ -3,10 +3,10 @@ it, mark it unclear, ask a superior for guidance, answer it, attach a file, down
 off a subtask.
 
 The task page's panels (work/_task_extras.html) post straight to these views. Each view finds
-the task as the actor may see it (else 404), calls one service and goes back to the task page.
-A refusal for lack of power is the 403 page with the reason; bad input renders the action's
-own form page with the Vietnamese message next to the field (status 400), the same page a GET
-shows.
+the task (request, file) as the actor may see it through its `*_get_for_actor` (else 404), runs
+one command through the page kit (form_command) and goes back to the task page. A refusal for
+lack of power is the 403 page with the reason; bad input renders the action's own form page
+with the Vietnamese message next to the field (status 400), the same page a GET shows.
 """
 
 from __future__ import annotations
@@ -18,27 +18,31 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from baro.core.errors import AuthorityError, DomainError, NotFoundError
-from baro.core.pages import attach_error, person_required
+from baro.core.errors import AuthorityError, DomainError
+from baro.core.pages import attach_error, form_command, person_required
 from baro.org.models import Person, Unit
-from baro.work import services
+from baro.work import services, uploads
 from baro.work.models import (
     Attachment,
     DeadlineRule,
-    GuidanceRequest,
     InputPosition,
-    InputRequest,
     Task,
     TaskCoordinator,
 )
-from baro.work.queries import detail
-from baro.work.queries.extras import guidance_superiors
-from baro.work.views.tasks import visible_task
+from baro.work.queries.detail import (
+    attachment_get_for_actor,
+    directive_get_for_actor,
+    guidance_request_get_for_actor,
+    input_request_get_for_actor,
+    task_get_for_actor,
+)
+from baro.work.queries.extras import default_guidance_superior, guidance_superiors
+from baro.work.views.common import TASK_PAGE_RELATED, task_url
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -105,7 +109,7 @@ class GuidanceRequestForm(forms.Form):
         field.queryset = Unit.objects.filter(  # type: ignore[attr-defined]
             pk__in=[u.pk for u in guidance_superiors(task)]
         ).order_by("-depth")
-        default = services.default_guidance_superior(task)
+        default = default_guidance_superior(task)
         if default is not None:
             field.initial = default.pk
 
@@ -125,8 +129,8 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        types = services.attachment_types()
-        limit = services.attachment_max_bytes() / (1024 * 1024)
+        types = uploads.attachment_types()
+        limit = uploads.attachment_max_bytes() / (1024 * 1024)
         self.fields["file"].widget.attrs["accept"] = ",".join(f".{t}" for t in types)
         self.fields["file"].help_text = _("Nhận %(types)s; tối đa %(mb)s MB.") % {
             "types": ", ".join(t.upper() for t in types),
@@ -157,14 +161,6 @@ class SubtaskForm(forms.Form):
 # helpers
 
 
-def task_url(task_id: int) -> str:
-    """The task page (built in views/tasks.py), where every action returns."""
-    try:
-        return reverse("work:task_detail", args=[task_id])
-    except NoReverseMatch:
-        return f"/nhiem-vu/{task_id}/"
-
-
 def _crumbs(task: Task, title: str) -> list[dict[str, str]]:
     return [
         {"label": _("Trang chủ"), "url": reverse("home")},
@@ -193,12 +189,6 @@ def _page(
     )
 
 
-def _refused(form: forms.Form, error: DomainError) -> None:
-    if isinstance(error, AuthorityError):
-        raise PermissionDenied(error.message)
-    attach_error(form, error)
-
-
 def _done(request: HttpRequest, task_id: int, message: str, anchor: str) -> HttpResponse:
     messages.success(request, message)
     return redirect(f"{task_url(task_id)}#{anchor}")
@@ -211,21 +201,20 @@ def _done(request: HttpRequest, task_id: int, message: str, anchor: str) -> Http
 @person_required
 @require_http_methods(["GET", "POST"])
 def input_request_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = visible_task(person, pk)
+    task = task_get_for_actor(person, pk, related=TASK_PAGE_RELATED)
     form = InputRequestForm(request.POST or None, task=task)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.input_request(
-                actor=person,
-                task=task,
-                unit=data["unit"],
-                question=data["question"],
-                due_on=data["due_on"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        done = form_command(
+            form,
+            services.input_request,
+            actor=person,
+            task=task,
+            unit=data["unit"],
+            question=data["question"],
+            due_on=data["due_on"],
+        )
+        if done is not None:
             return _done(
                 request,
                 task.pk,
@@ -235,29 +224,21 @@ def input_request_view(request: HttpRequest, person: Person, pk: int) -> HttpRes
     return _page(request, form, task, _("Xin ý kiến đơn vị phối hợp"))
 
 
-def _visible_input(person: Person, pk: int) -> InputRequest:
-    row = InputRequest.objects.select_related("task", "unit").filter(pk=pk).first()
-    if row is None or not detail.task_visible(person, row.task):
-        raise Http404(_("Không tìm thấy yêu cầu xin ý kiến."))
-    return row
-
-
 @person_required
 @require_http_methods(["GET", "POST"])
 def input_answer_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    row = _visible_input(person, pk)
+    row = input_request_get_for_actor(person, pk)
     form = InputAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.input_answer(
-                actor=person,
-                input_request=row,
-                position=form.cleaned_data["position"],
-                answer=form.cleaned_data["answer"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        done = form_command(
+            form,
+            services.input_answer,
+            actor=person,
+            input_request=row,
+            position=form.cleaned_data["position"],
+            answer=form.cleaned_data["answer"],
+        )
+        if done is not None:
             return _done(request, row.task_id, _("Đã gửi ý kiến trả lời."), "panel-inputs")
     return _page(
         request,
@@ -272,16 +253,17 @@ def input_answer_view(request: HttpRequest, person: Person, pk: int) -> HttpResp
 @person_required
 @require_http_methods(["GET", "POST"])
 def input_unclear_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    row = _visible_input(person, pk)
+    row = input_request_get_for_actor(person, pk)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.input_mark_unclear(
-                actor=person, input_request=row, note=form.cleaned_data["note"]
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        done = form_command(
+            form,
+            services.input_mark_unclear,
+            actor=person,
+            input_request=row,
+            note=form.cleaned_data["note"],
+        )
+        if done is not None:
             return _done(
                 request, row.task_id, _("Đã ghi nhận ý kiến chưa rõ quan điểm."), "panel-inputs"
             )
@@ -295,21 +277,20 @@ def input_unclear_view(request: HttpRequest, person: Person, pk: int) -> HttpRes
 @person_required
 @require_http_methods(["GET", "POST"])
 def guidance_request_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = visible_task(person, pk)
+    task = task_get_for_actor(person, pk, related=TASK_PAGE_RELATED)
     form = GuidanceRequestForm(request.POST or None, task=task)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.guidance_request(
-                actor=person,
-                task=task,
-                question=data["question"],
-                superior_unit=data["superior_unit"],
-                due_on=data["due_on"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        done = form_command(
+            form,
+            services.guidance_request,
+            actor=person,
+            task=task,
+            question=data["question"],
+            superior_unit=data["superior_unit"],
+            due_on=data["due_on"],
+        )
+        if done is not None:
             return _done(
                 request,
                 task.pk,
@@ -322,21 +303,18 @@ def guidance_request_view(request: HttpRequest, person: Person, pk: int) -> Http
 @person_required
 @require_http_methods(["GET", "POST"])
 def guidance_answer_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    row = GuidanceRequest.objects.select_related("task", "superior_unit").filter(pk=pk).first()
-    if row is None or not detail.task_visible(person, row.task):
-        raise Http404(_("Không tìm thấy yêu cầu xin ý kiến chỉ đạo."))
+    row = guidance_request_get_for_actor(person, pk)
     form = GuidanceAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.guidance_answer(
-                actor=person,
-                guidance=row,
-                answer=form.cleaned_data["answer"],
-                within_unit_authority=form.cleaned_data["within_unit_authority"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        done = form_command(
+            form,
+            services.guidance_answer,
+            actor=person,
+            guidance=row,
+            answer=form.cleaned_data["answer"],
+            within_unit_authority=form.cleaned_data["within_unit_authority"],
+        )
+        if done is not None:
             return _done(
                 request, row.task_id, _("Đã trả lời xin ý kiến chỉ đạo."), "panel-guidance"
             )
@@ -353,20 +331,35 @@ def guidance_answer_view(request: HttpRequest, person: Person, pk: int) -> HttpR
 # attachments
 
 
+def _attach(form: forms.Form, **arguments: Any) -> Attachment | None:
+    """form_command for attachment_add, the one command that owns its commit (it removes its
+    file if the commit fails), so it is called directly rather than through run_command:
+    the new row, or None with the refusal next to the file field; a refusal of authority is
+    the 403 page, as the kit does."""
+    try:
+        return services.attachment_add(**arguments)
+    except AuthorityError as error:
+        raise PermissionDenied(error.message) from error
+    except DomainError as error:
+        attach_error(form, error)
+        return None
+
+
 @person_required
 @require_http_methods(["GET", "POST"])
 def attachment_add_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = visible_task(person, pk)
+    task = task_get_for_actor(person, pk, related=TASK_PAGE_RELATED)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            row = services.attachment_add(
-                actor=person, task=task, name=upload.name or "", content=upload
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        row = _attach(
+            form,
+            actor=person,
+            task=task,
+            name=upload.name or "",
+            content=upload,
+        )
+        if row is not None:
             return _done(
                 request,
                 task.pk,
@@ -376,32 +369,21 @@ def attachment_add_view(request: HttpRequest, person: Person, pk: int) -> HttpRe
     return _page(request, form, task, _("Đính kèm tệp"))
 
 
-def _may_download(person: Person, row: Attachment) -> bool:
-    """A task's file goes to who may see the task; a directive's to who may read it."""
-    if row.task is not None:
-        return detail.task_visible(person, row.task)
-    if row.directive_id is not None:
-        return detail.directives_visible_to(person).filter(pk=row.directive_id).exists()
-    return False
-
-
 @person_required
 @require_http_methods(["GET", "POST"])
 def directive_attachment_add_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    try:
-        directive = detail.directive_get(actor=person, pk=pk)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    directive = directive_get_for_actor(person, pk)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            row = services.attachment_add(
-                actor=person, directive=directive, name=upload.name or "", content=upload
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        row = _attach(
+            form,
+            actor=person,
+            directive=directive,
+            name=upload.name or "",
+            content=upload,
+        )
+        if row is not None:
             messages.success(
                 request, _("Đã đính kèm tệp “%(name)s”.") % {"name": row.original_name}
             )
@@ -433,10 +415,8 @@ def directive_attachment_add_view(request: HttpRequest, person: Person, pk: int)
 @person_required
 @require_http_methods(["GET"])
 def attachment_download(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    row = Attachment.objects.select_related("task", "directive").filter(pk=pk).first()
-    if row is None or not _may_download(person, row):
-        raise Http404(_("Không tìm thấy tệp."))
-    file_path = services.attachment_path(row)
+    row = attachment_get_for_actor(person, pk)
+    file_path = uploads.attachment_path(row)
     if not file_path.is_file():
         raise Http404(_("Tệp không còn trên máy chủ; báo quản trị viên."))
     # Always a download with the type Baro determined, never rendered inline in Baro's origin.
@@ -457,23 +437,22 @@ def attachment_download(request: HttpRequest, person: Person, pk: int) -> HttpRe
 @person_required
 @require_http_methods(["GET", "POST"])
 def subtask_assign_view(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
-    task = visible_task(person, pk)
+    task = task_get_for_actor(person, pk, related=TASK_PAGE_RELATED)
     form = SubtaskForm(request.POST or None, task=task)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            sub = services.subtask_assign(
-                actor=person,
-                parent=task,
-                title=data["title"],
-                lead_unit=data["lead_unit"],
-                deadline_rule=DeadlineRule.DATE,
-                deadline=data["deadline"],
-                expected_output=data["expected_output"],
-            )
-        except DomainError as error:
-            _refused(form, error)
-        else:
+        sub = form_command(
+            form,
+            services.subtask_assign,
+            actor=person,
+            parent=task,
+            title=data["title"],
+            lead_unit=data["lead_unit"],
+            deadline_rule=DeadlineRule.DATE,
+            deadline=data["deadline"],
+            expected_output=data["expected_output"],
+        )
+        if sub is not None:
             return _done(
                 request,
                 task.pk,
