@@ -2,7 +2,7 @@
 
 `tell_story()` runs after the registry is built: the Secretary's directive, the People's
 Committee's and the Finance Department's plans, and about thirty tasks living through every
-state of the workflow over the last five months (see plots.py), so that a new user finds
+state of the workflow over the last five months (see plots/), so that a new user finds
 meaningful data on every screen. Scenes are played in time order on the story clock
 (clock.py), each through one service command, so the ledger records them like real work.
 """

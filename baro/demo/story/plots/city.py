@@ -1,311 +1,21 @@
-"""The plots of the 24-CT/TU story, each one document's or one task's life, scene by scene.
-
-Directive 24-CT/TU of the Hà Nội Party Committee asks for "3 rõ": clear process, progress,
-quality and effectiveness; clear authority and responsibility; clear results of inspection,
-urging and handling of heads. The story follows it from the Secretary's signature (about five
-months ago) through the People's Committee's plan and the Finance Department's own plan down to
-departments, wards and communes, so that every state of a task and every cell of the timing
-grid appears: waiting for acceptance (one for a month), in progress on time and overdue (some
-silent for weeks), at 0% past half its time, submitted, returned twice, completed on time and
-late with grades, cancelled, extended three times, an extension refused and one pending, a
-task bounced between two departments and decided by the Chairman, and open disputes.
-
-Days are counted from today (negative: in the past) and every scene happens no later than
-yesterday, so the story reads the same whenever the demo is loaded. Names of people are the
-demo city's (fictional); document numbers are invented.
-"""
+"""The city's plan: tasks the Chairman and the Vice-Chairman give departments and communes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from baro.core.timeutil import format_date
 from baro.demo.story.documents import (
     CITY_PLAN,
-    CITY_PLAN_NUMBER,
-    D24,
-    FINANCE_PLAN,
-    FINANCE_PLAN_NUMBER,
 )
-from baro.demo.story.stage import At, Plot, Stage
-from baro.work import services
+from baro.demo.story.plots.common import E, by_date, this_period
+from baro.demo.story.stage import At, Stage
 from baro.work.models import (
     DeadlineRule,
-    DirectiveKind,
-    EffectivenessGrade,
-    InputPosition,
     Priority,
 )
 from baro.work.models import QualityGrade as Q
 from baro.workdays.calendar import PeriodKind
 
-E = EffectivenessGrade
-
-
-def _date(stage: Stage, days: int) -> dict[str, object]:
-    return {"deadline_rule": DeadlineRule.DATE, "deadline": stage.due(days)}
-
-
-def _this(stage: Stage, kind: str) -> dict[str, object]:
-    """A period deadline for the month or quarter containing today ("trong tháng 11/2026")."""
-    number = stage.today.month if kind == PeriodKind.MONTH else (stage.today.month - 1) // 3 + 1
-    return {
-        "deadline_rule": DeadlineRule.PERIOD,
-        "deadline_period_kind": kind,
-        "deadline_period_year": stage.today.year,
-        "deadline_period_number": number,
-    }
-
-
-# --------------------------------------------------------------------------------------------
-# the documents
-
-
-def documents(stage: Stage) -> Iterator[At]:
-    yield At(-150, 7, 30)
-    secretary = stage.person("bithu")
-    signed = stage.day(-150)
-    # The Party Committee has no secretariat position holding directive.register over it in
-    # the demo city (its Office's clerk acts for the Office only), so the Secretary, who holds
-    # directive.issue, enters his own directive.
-    stage.register(
-        D24,
-        actor=secretary,
-        number_symbol=D24,
-        kind=DirectiveKind.DIRECTIVE,
-        issuing_unit=stage.unit("HN-TU"),
-        signer=secretary,
-        signed_on=signed,
-        title=(
-            "Về tăng cường kỷ luật, kỷ cương, trách nhiệm trong giải quyết công việc của hệ "
-            "thống chính trị Thành phố"
-        ),
-        summary=(
-            "Ban Thường vụ Thành ủy yêu cầu các cấp ủy, tổ chức đảng, chính quyền, Mặt trận Tổ "
-            "quốc và các đoàn thể thực hiện phương châm “3 rõ”: rõ quy trình giải quyết, tiến độ, "
-            "chất lượng, hiệu quả công việc; rõ thẩm quyền, trách nhiệm; rõ kết quả kiểm tra, "
-            "đôn đốc, xử lý trách nhiệm người đứng đầu. Phân công rõ ràng, không chồng chéo; "
-            "tập trung giải quyết việc mới, việc khó, tồn đọng kéo dài; người đứng đầu gương "
-            "mẫu; phát huy vai trò giám sát của Mặt trận và Nhân dân. Các đơn vị ban hành kế "
-            "hoạch thực hiện trong 07 ngày và quán triệt đến từng đảng viên trong 14 ngày."
-        ),
-        requires_cascade=True,
-        plan_days=7,
-        deploy_days=14,
-        groups=[
-            "I. Rõ quy trình giải quyết, tiến độ, chất lượng, hiệu quả công việc",
-            "II. Rõ thẩm quyền, trách nhiệm của tập thể, cá nhân",
-            "III. Rõ kết quả kiểm tra, đôn đốc, xử lý trách nhiệm người đứng đầu",
-        ],
-    )
-    # 24-CT/TU then goes to the People's Committee, the departments, wards and communes, and
-    # each receiving unit's plan, deployment and members' acknowledgements follow as scenes of
-    # their own (story/cascade.py), played in the same `direct` call so the ledger stays in
-    # time order (story/__init__.py puts every plot together).
-
-    yield At(-144, 7, 30)
-    chairman = stage.person("chutich")
-    directive = stage.directive(D24)
-    stage.register(
-        CITY_PLAN,
-        actor=chairman,
-        number_symbol=CITY_PLAN_NUMBER,
-        kind=DirectiveKind.PLAN,
-        issuing_unit=stage.unit("HN-UBND"),
-        signer=chairman,
-        signed_on=stage.day(-144),
-        title=(
-            f"Thực hiện Chỉ thị số {D24} ngày {format_date(directive.signed_on)} của Ban "
-            "Thường vụ Thành ủy về tăng cường kỷ luật, kỷ cương, trách nhiệm trong giải quyết "
-            "công việc"
-        ),
-        summary=(
-            "Cụ thể hóa Chỉ thị thành nhiệm vụ có một đơn vị chủ trì, đơn vị phối hợp, sản phẩm "
-            "và thời hạn rõ ràng; theo dõi, đôn đốc trên Hệ thống theo dõi nhiệm vụ; đơn vị "
-            "chậm tiến độ phải báo cáo rõ nguyên nhân và trách nhiệm người đứng đầu."
-        ),
-        requires_cascade=True,
-        groups=[
-            "1. Cải cách thủ tục hành chính, nâng cao chất lượng phục vụ người dân, doanh nghiệp",
-            "2. Giải quyết tồn đọng, kéo dài; khiếu nại, tố cáo, phản ánh, kiến nghị của công dân",
-            "3. Giải phóng mặt bằng, tháo gỡ vướng mắc các dự án",
-            "4. Chuyển đổi số, chế độ báo cáo và theo dõi nhiệm vụ",
-            "5. Kỷ luật, kỷ cương công vụ; trách nhiệm người đứng đầu",
-        ],
-    )
-
-    yield At(-138, 7, 30)
-    stage.register(
-        FINANCE_PLAN,
-        actor=stage.person("vanthu.stc"),  # the Department's clerk enters it (directive.register)
-        number_symbol=FINANCE_PLAN_NUMBER,
-        kind=DirectiveKind.PLAN,
-        issuing_unit=stage.unit("HN-STC"),
-        signer=stage.person("giamdoc.stc"),
-        signed_on=stage.day(-139),
-        title=(
-            f"Triển khai Kế hoạch số {CITY_PLAN_NUMBER} của UBND Thành phố thực hiện Chỉ thị số "
-            f"{D24} tại Sở Tài chính"
-        ),
-        groups=[
-            "1. Kỷ luật, kỷ cương trong tham mưu tài chính - ngân sách",
-            "2. Giải ngân vốn đầu tư công, tháo gỡ vướng mắc dự án",
-        ],
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# 24-CT/TU: tasks the Secretary gives (through the city, or the Party Committee)
-
-
-def city_plan_ordered(stage: Stage) -> Iterator[At]:
-    """The People's Committee issues its plan on time: completed, graded excellent."""
-    yield At(-150, 9)
-    stage.assign(
-        "B1",
-        actor="bithu",
-        assigning="HN",
-        lead="HN-UBND",
-        directive=D24,
-        group=1,
-        officer=stage.officer("HN-VPUB-TH"),
-        title="Ban hành kế hoạch của UBND Thành phố thực hiện Chỉ thị số 24-CT/TU",
-        description="Cụ thể hóa từng nội dung của Chỉ thị thành nhiệm vụ giao các sở, ngành, "
-        "xã, phường; mỗi nhiệm vụ một đơn vị chủ trì, có sản phẩm và thời hạn.",
-        expected_output="Kế hoạch của UBND Thành phố, kèm danh mục nhiệm vụ giao từng đơn vị.",
-        quality_criteria="Không giao trùng nhiệm vụ cho hai đơn vị chủ trì; thời hạn cụ thể.",
-        priority=Priority.URGENT,
-        deadline_rule=DeadlineRule.WORKING_DAYS,
-        deadline_days=10,
-    )
-    yield At(-149, 8, 30)
-    stage.accept("B1")
-    yield At(-147, 15)
-    stage.progress(
-        "B1", 60, "Văn phòng UBND Thành phố đã dự thảo kế hoạch, xin ý kiến các sở, ngành."
-    )
-    yield At(-144, 10)
-    stage.submit("B1", f"Kế hoạch số {CITY_PLAN_NUMBER} đã được Chủ tịch ký ban hành.")
-    yield At(-143, 9)
-    stage.approve(
-        "B1", Q.EXCELLENT, E.HIGH, "Ban hành đúng hạn, nhiệm vụ phân công rõ, không chồng chéo."
-    )
-
-
-def head_responsibility_rule(stage: Stage) -> Iterator[At]:
-    """Bounced by the Party's Organisation Board to the Home Affairs Department: open, for the
-    Secretary (head of the city, their lowest common superior) to decide."""
-    yield At(-20, 9)
-    stage.assign(
-        "B2",
-        actor="bithu",
-        assigning="HN",
-        lead="HN-TU-BTC",
-        directive=D24,
-        group=2,
-        title="Rà soát, sửa đổi quy định về xử lý trách nhiệm người đứng đầu khi để xảy ra chậm "
-        "trễ, né tránh, đùn đẩy trong giải quyết công việc",
-        expected_output="Dự thảo quy định sửa đổi, trình Ban Thường vụ Thành ủy.",
-        priority=Priority.HIGH,
-        is_new_difficult=True,
-        **_date(stage, 40),
-    )
-    yield At(-1, 10)
-    stage.refuse(
-        "B2",
-        proposed="HN-SNV",
-        reason="Việc đánh giá, xếp loại và xử lý trách nhiệm công chức, viên chức thuộc chức "
-        "năng tham mưu của Sở Nội vụ (Nghị định 335/2025/NĐ-CP); Ban Tổ chức Thành ủy chỉ tham "
-        "mưu đối với cán bộ thuộc diện Ban Thường vụ Thành ủy quản lý.",
-    )
-
-
-def inspection_of_heads(stage: Stage) -> Iterator[At]:
-    """The Inspection Committee inspects, officer `kiemtra`: in progress within the quarter."""
-    yield At(-100, 9)
-    stage.assign(
-        "B3",
-        actor="bithu",
-        assigning="HN-TU",
-        lead="HN-TU-UBKT",
-        directive=D24,
-        group=3,
-        officer=stage.person("kiemtra"),
-        title="Kiểm tra việc thực hiện Chỉ thị số 24-CT/TU tại 5 sở và 10 xã, phường; làm rõ "
-        "trách nhiệm người đứng đầu nơi có nhiệm vụ quá hạn kéo dài",
-        expected_output="Thông báo kết luận kiểm tra đối với từng đơn vị.",
-        priority=Priority.HIGH,
-        **_this(stage, PeriodKind.QUARTER),
-    )
-    yield At(-98, 10)
-    stage.accept("B3")
-    yield At(-70, 14)
-    stage.progress("B3", 30, "Đã ban hành quyết định kiểm tra, thành lập 02 đoàn kiểm tra.")
-    yield At(-30, 14)
-    stage.progress(
-        "B3",
-        60,
-        "Đã kiểm tra 3 sở, 6 phường; phát hiện 41 nhiệm vụ quá hạn chưa cập nhật tiến độ.",
-    )
-    yield At(-4, 16)
-    stage.progress("B3", 75, "Đang dự thảo thông báo kết luận; đã làm việc với 2 người đứng đầu.")
-
-
-def half_year_review(stage: Stage) -> Iterator[At]:
-    """The city's half-year review of the directive: submitted, waiting for the Secretary."""
-    yield At(-40, 9)
-    stage.assign(
-        "B4",
-        actor="bithu",
-        assigning="HN",
-        lead="HN-UBND",
-        directive=D24,
-        group=3,
-        officer=stage.officer("HN-VPUB-TH"),
-        title="Báo cáo sơ kết 6 tháng thực hiện Chỉ thị số 24-CT/TU trong khối chính quyền",
-        expected_output="Báo cáo sơ kết kèm phụ lục số liệu nhiệm vụ quá hạn, gia hạn, từ chối "
-        "theo từng đơn vị; phân tích rõ nguyên nhân chủ quan, khách quan.",
-        deadline_rule=DeadlineRule.CALENDAR_DAYS,
-        deadline_days=45,
-        coordinators=(
-            ("HN-SNV", "Số liệu đánh giá, xếp loại công chức theo tháng", -15),
-            ("HN-TTTP", "Kết quả thanh tra công vụ, xử lý trách nhiệm", -15),
-        ),
-    )
-    yield At(-39, 9)
-    stage.accept("B4")
-    yield At(-20, 15)
-    stage.progress("B4", 50, "Đã tổng hợp số liệu của 15 sở; còn 6 xã chưa gửi báo cáo.")
-    yield At(-3, 16)
-    stage.submit("B4", "Trình Thường trực Thành ủy báo cáo sơ kết và phụ lục số liệu.")
-
-
-def front_supervision(stage: Stage) -> Iterator[At]:
-    """The Fatherland Front supervises officials' conduct, officer `mttq`."""
-    yield At(-25, 9)
-    stage.assign(
-        "B5",
-        actor="bithu",
-        assigning="HN",
-        lead="HN-MTTQ",
-        directive=D24,
-        group=3,
-        officer=stage.person("mttq"),
-        title="Giám sát việc giải quyết phản ánh, kiến nghị của Nhân dân về cán bộ, công chức có "
-        "biểu hiện né tránh, đùn đẩy, gây phiền hà",
-        expected_output="Báo cáo kết quả giám sát và kiến nghị gửi các đơn vị liên quan.",
-        deadline_rule=DeadlineRule.CALENDAR_DAYS,
-        deadline_days=60,
-    )
-    yield At(-24, 10)
-    stage.accept("B5")
-    yield At(-4, 15)
-    stage.progress(
-        "B5", 30, "Đã tiếp nhận 27 phản ánh qua iHanoi và đường dây nóng; giám sát 4 vụ."
-    )
-
-
-# --------------------------------------------------------------------------------------------
 # the city's plan: tasks the Chairman and the Vice-Chairman give departments and communes
 
 
@@ -327,7 +37,7 @@ def internal_procedures(stage: Stage) -> Iterator[At]:
             ("HN-STP", "Thẩm định tính hợp pháp của phương án cắt giảm", -110),
             ("HN-SNV", "Rà soát quy trình nội bộ về tổ chức, công vụ", -110),
         ),
-        **_date(stage, -80),
+        **by_date(stage, -80),
     )
     yield At(-138, 9)
     stage.accept("U1")
@@ -394,7 +104,7 @@ def one_stop_anywhere(stage: Stage) -> Iterator[At]:
         "chính tại Trung tâm phục vụ hành chính công phường",
         expected_output="Ít nhất 90% hồ sơ được tiếp nhận không phụ thuộc địa giới hành chính.",
         coordinators=(("HN-SKHCN", "Kết nối hệ thống một cửa điện tử với Cổng dịch vụ công", 20),),
-        **_date(stage, 45),
+        **by_date(stage, 45),
     )
 
 
@@ -417,7 +127,7 @@ def long_complaints(stage: Stage) -> Iterator[At]:
             ("HN-SNNMT", "Cung cấp hồ sơ địa chính, nguồn gốc đất của từng vụ việc", -100),
             ("HN-X-DONGANH", "Tổ chức đối thoại với công dân tại địa phương", -90),
         ),
-        **_date(stage, -20),
+        **by_date(stage, -20),
     )
     yield At(-128, 9)
     stage.accept("U4")
@@ -476,7 +186,7 @@ def citizen_reception(stage: Stage) -> Iterator[At]:
         title="Người đứng đầu tiếp công dân định kỳ; công khai lịch tiếp và kết quả giải quyết "
         "kiến nghị hằng tháng",
         expected_output="Lịch tiếp công dân, biên bản tiếp và thông báo kết quả được công khai.",
-        **_this(stage, PeriodKind.MONTH),
+        **this_period(stage, PeriodKind.MONTH),
     )
     yield At(-18, 9)
     stage.accept("U5")
@@ -500,7 +210,7 @@ def land_certificates_backlog(stage: Stage) -> Iterator[At]:
         "sơ.",
         priority=Priority.HIGH,
         coordinators=(("HN-SNNMT", "Hướng dẫn nghiệp vụ, xử lý hồ sơ vướng quy hoạch", -90),),
-        **_date(stage, -30),
+        **by_date(stage, -30),
     )
     yield At(-118, 9)
     stage.accept("U6")
@@ -539,7 +249,7 @@ def land_price_bounced(stage: Stage) -> Iterator[At]:
         coordinators=(
             ("HN-X-SOCSON", "Cung cấp hồ sơ thửa đất, phương án bồi thường dự kiến", -75),
         ),
-        **_date(stage, -45),
+        **by_date(stage, -45),
     )
     yield At(-99, 10)
     stage.refuse(
@@ -586,7 +296,7 @@ def road_clearance(stage: Stage) -> Iterator[At]:
             ("HN-SNNMT", "Thẩm định phương án bồi thường, hỗ trợ, tái định cư", -60),
             ("HN-P-VINHTUY", "Vận động, tổ chức cưỡng chế thu hồi đất theo quy định", -30),
         ),
-        **_date(stage, -15),
+        **by_date(stage, -15),
     )
     yield At(-108, 9)
     stage.accept("U8")
@@ -625,7 +335,7 @@ def slow_projects_disputed(stage: Stage) -> Iterator[At]:
         "Luật Đất đai 2024",
         expected_output="Danh mục dự án chậm triển khai và phương án xử lý từng dự án.",
         priority=Priority.HIGH,
-        **_date(stage, 60),
+        **by_date(stage, 60),
     )
     yield At(-1, 9)
     stage.refuse(
@@ -656,7 +366,7 @@ def ai_pilot(stage: Stage) -> Iterator[At]:
         coordinators=(
             ("HN-VPUB", "Cung cấp dữ liệu phản ánh đã xử lý, quy trình chuyển xử lý", -60),
         ),
-        **_this(stage, PeriodKind.QUARTER),
+        **this_period(stage, PeriodKind.QUARTER),
     )
     yield At(-88, 9)
     stage.accept("U10")
@@ -687,7 +397,7 @@ def health_records_stalled(stage: Stage) -> Iterator[At]:
         officer=stage.officer("HN-SYT"),
         title="Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính lĩnh vực y tế còn hiệu lực",
         expected_output="100% hồ sơ còn hiệu lực được số hóa, kết nối kho dữ liệu Thành phố.",
-        **_date(stage, 20),
+        **by_date(stage, 20),
     )
     yield At(-58, 9)
     stage.accept("U11")
@@ -749,7 +459,7 @@ def separate_software_cancelled(stage: Stage) -> Iterator[At]:
         group=4,
         title="Xây dựng phần mềm theo dõi, đánh giá nhiệm vụ riêng cho khối các sở",
         expected_output="Phần mềm đưa vào vận hành.",
-        **_date(stage, 30),
+        **by_date(stage, 30),
     )
     yield At(-98, 9)
     stage.accept("U13")
@@ -821,7 +531,7 @@ def one_stop_staffing(stage: Stage) -> Iterator[At]:
         "sau sắp xếp đơn vị hành chính",
         expected_output="Quyết định kiện toàn bộ phận một cửa của 126 xã, phường.",
         coordinators=(("HN-P-BADINH", "Báo cáo nhu cầu biên chế bộ phận một cửa", -100),),
-        **_date(stage, -75),
+        **by_date(stage, -75),
     )
     yield At(-118, 9)
     stage.accept("U15")
@@ -879,7 +589,7 @@ def advances_recovery(stage: Stage) -> Iterator[At]:
         officer=stage.person("chuyenvien.stc"),
         title="Rà soát, đôn đốc thu hồi các khoản tạm ứng vốn đầu tư quá hạn của các chủ đầu tư",
         expected_output="Báo cáo kết quả thu hồi, danh sách chủ đầu tư chưa hoàn trả.",
-        **_date(stage, -10),
+        **by_date(stage, -10),
     )
     yield At(-78, 9)
     stage.accept("U17")
@@ -911,7 +621,7 @@ def investment_allocation(stage: Stage) -> Iterator[At]:
         title="Thẩm định phương án phân bổ vốn đầu tư công trung hạn cho các xã, phường theo mô "
         "hình chính quyền địa phương hai cấp",
         expected_output="Báo cáo thẩm định, dự thảo tờ trình HĐND Thành phố.",
-        **_date(stage, 10),
+        **by_date(stage, 10),
     )
     yield At(-34, 9)
     stage.accept("U18")
@@ -935,7 +645,7 @@ def dyke_clearance_unaccepted(stage: Stage) -> Iterator[At]:
         "bởi dự án cải tạo đê tả sông Đà",
         expected_output="Phương án bồi thường, hỗ trợ được niêm yết công khai.",
         priority=Priority.HIGH,
-        **_date(stage, -5),
+        **by_date(stage, -5),
     )
 
 
@@ -953,7 +663,7 @@ def old_quarter_sidewalks(stage: Stage) -> Iterator[At]:
         title="Lập lại trật tự vỉa hè, lòng đường tại các tuyến phố khu phố cổ; xử lý dứt điểm "
         "điểm trông giữ xe trái phép",
         expected_output="Báo cáo kết quả, danh sách tuyến phố đạt chuẩn văn minh đô thị.",
-        **_date(stage, -7),
+        **by_date(stage, -7),
     )
     yield At(-68, 9)
     stage.accept("U20")
@@ -983,232 +693,3 @@ def ward_building_checks(stage: Stage) -> Iterator[At]:
 
 
 # --------------------------------------------------------------------------------------------
-# the Finance Department's own plan: the Director and his deputy assign to its divisions
-
-
-def monthly_disbursement(stage: Stage) -> Iterator[At]:
-    yield At(-20, 10)
-    stage.assign(
-        "S1",
-        actor="giamdoc.stc",
-        assigning="HN-STC",
-        lead="HN-STC-NS",
-        directive=FINANCE_PLAN,
-        group=2,
-        officer=stage.person("chuyenvien.stc"),
-        title="Tổng hợp, báo cáo tình hình giải ngân vốn đầu tư công hằng tháng",
-        expected_output="Báo cáo tháng gửi UBND Thành phố, nêu rõ đơn vị giải ngân chậm.",
-        **_this(stage, PeriodKind.MONTH),
-    )
-    yield At(-19, 9)
-    stage.accept("S1")
-    yield At(-2, 15)
-    stage.progress("S1", 60, "Đã tổng hợp số liệu giải ngân của 15 sở, 98 xã, phường.")
-
-
-def stalled_private_projects(stage: Stage) -> Iterator[At]:
-    yield At(-60, 10)
-    stage.assign(
-        "S2",
-        actor="giamdoc.stc",
-        assigning="HN-STC",
-        lead="HN-STC-DT",
-        directive=FINANCE_PLAN,
-        group=2,
-        title="Rà soát hồ sơ các dự án đầu tư ngoài ngân sách chậm tiến độ, đề xuất chấm dứt "
-        "hoạt động dự án",
-        expected_output="Danh mục dự án đề xuất chấm dứt, kèm căn cứ pháp lý.",
-        **_date(stage, 5),
-    )
-    yield At(-58, 9)
-    stage.accept("S2")
-    yield At(-30, 15)
-    stage.progress("S2", 50, "Đã rà soát 38/74 dự án.")
-    yield At(-2, 15)
-    stage.submit("S2", "Trình danh mục 11 dự án đề xuất chấm dứt hoạt động.")
-
-
-def commune_budget_guidance(stage: Stage) -> Iterator[At]:
-    """Assigned by the Deputy Director, approved on time, graded excellent."""
-    yield At(-45, 10)
-    stage.assign(
-        "S3",
-        actor="phogiamdoc.stc",
-        assigning="HN-STC",
-        lead="HN-STC-NS",
-        directive=FINANCE_PLAN,
-        group=1,
-        officer=stage.person("chuyenvien.stc"),
-        title="Hướng dẫn các xã, phường lập, giao dự toán ngân sách theo mô hình chính quyền địa "
-        "phương hai cấp",
-        expected_output="Công văn hướng dẫn kèm biểu mẫu dự toán.",
-        deadline_rule=DeadlineRule.WORKING_DAYS,
-        deadline_days=15,
-    )
-    yield At(-44, 9)
-    stage.accept("S3")
-    yield At(-35, 15)
-    stage.progress("S3", 50, "Đã dự thảo hướng dẫn, lấy ý kiến 5 xã, phường.")
-    yield At(-30, 10)
-    stage.submit("S3", "Trình dự thảo công văn hướng dẫn.")
-    yield At(-28, 9)
-    stage.approve("S3", Q.EXCELLENT, E.HIGH, "Hướng dẫn rõ, ban hành sớm hơn hạn.")
-
-
-def incoming_mail_procedure(stage: Stage) -> Iterator[At]:
-    """An extension request waiting for the Director."""
-    yield At(-40, 10)
-    stage.assign(
-        "S4",
-        actor="giamdoc.stc",
-        assigning="HN-STC",
-        lead="HN-STC-VP",
-        directive=FINANCE_PLAN,
-        group=1,
-        title="Chuẩn hóa quy trình tiếp nhận, xử lý văn bản đến, bảo đảm không văn bản nào quá hạn",
-        expected_output="Quy trình nội bộ được Giám đốc ban hành.",
-        **_date(stage, 3),
-    )
-    yield At(-39, 9)
-    stage.accept("S4")
-    yield At(-20, 15)
-    stage.progress("S4", 40, "Đã dự thảo quy trình.")
-    yield At(-4, 15)
-    stage.progress("S4", 60, "Đã lấy ý kiến các phòng; chờ kết nối phần mềm.")
-    yield At(-3, 10)
-    stage.ask_extension(
-        "S4", days=17, reason="Chờ kết nối phần mềm quản lý văn bản với Hệ thống theo dõi nhiệm vụ."
-    )
-
-
-def road_clearance_consultations(stage: Stage) -> Iterator[At]:
-    """Around U8 (Tam Trinh road): the coordinators are asked for input (one answers with
-    changes, one ward stays silent past its sub-deadline), the Department asks the Chairman for
-    guidance on a matter that was its own to decide, splits off a subtask for its division (now
-    overdue), and attaches the handover record to its report."""
-    yield At(-100, 9)
-    task = stage.task("U8")
-    lead_side = stage.worker("U8")
-    asked = services.input_request(
-        actor=lead_side,
-        task=task,
-        unit=stage.unit("HN-SNNMT"),
-        question="Đề nghị Sở cho ý kiến về đơn giá bồi thường cây trồng, vật kiến trúc áp dụng "
-        "cho 126 hộ trong phạm vi dự án.",
-    )
-    services.input_request(
-        actor=lead_side,
-        task=task,
-        unit=stage.unit("HN-P-VINHTUY"),
-        question="Đề nghị phường cho ý kiến về kế hoạch vận động, thời điểm tổ chức cưỡng chế "
-        "đối với các hộ chưa bàn giao mặt bằng.",
-    )
-    yield At(-66, 14)
-    services.input_answer(
-        actor=stage.head("HN-SNNMT"),
-        input_request=asked,
-        position=InputPosition.AGREE_WITH_CHANGES,
-        answer="Thống nhất đơn giá; đề nghị bổ sung hỗ trợ di chuyển mồ mả theo Quyết định "
-        "của UBND Thành phố.",
-    )
-    yield At(-50, 10)
-    guidance = services.guidance_request(
-        actor=stage.lead_head("U8"),
-        task=stage.task("U8"),
-        question="Xin ý kiến chỉ đạo về việc áp dụng đơn giá hỗ trợ di chuyển mồ mả cho các hộ "
-        "có mồ mả trong phạm vi thu hồi.",
-    )
-    yield At(-47, 16)
-    services.guidance_answer(
-        actor=stage.person("chutich"),
-        guidance=guidance,
-        answer="Việc áp dụng đơn giá đã được quy định tại quyết định của UBND Thành phố; Sở Xây "
-        "dựng chủ động thực hiện, không phải xin ý kiến.",
-        within_unit_authority=True,
-    )
-    yield At(-40, 9)
-    sub = services.subtask_assign(
-        actor=stage.lead_head("U8"),
-        parent=stage.task("U8"),
-        title="Lập hồ sơ cưỡng chế thu hồi đất đối với 7 hộ chưa bàn giao mặt bằng",
-        lead_unit=stage.unit("HN-SXD-GT"),
-        deadline_rule=DeadlineRule.DATE,
-        deadline=stage.due(-20),
-        expected_output="Hồ sơ cưỡng chế trình UBND phường Vĩnh Tuy.",
-    )
-    stage.tasks["U8.1"] = sub.pk
-    yield At(-39, 9)
-    stage.accept("U8.1")
-    yield At(-22, 15)
-    stage.progress("U8.1", 60, "Đã lập xong hồ sơ 4/7 hộ.")
-    yield At(-4, 15, 30)
-    services.attachment_add(
-        actor=stage.worker("U8"),
-        task=stage.task("U8"),
-        name="bien-ban-ban-giao-mat-bang-dot-3.pdf",
-        content=_demo_pdf("Bien ban ban giao mat bang dot 3 - duong Tam Trinh"),
-    )
-
-
-def _demo_pdf(text: str) -> bytes:
-    """A small, valid one-page PDF holding `text` (ASCII), for the demo's attachments."""
-    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
-PLOTS: list[Plot] = [
-    documents,
-    road_clearance_consultations,
-    city_plan_ordered,
-    head_responsibility_rule,
-    inspection_of_heads,
-    half_year_review,
-    front_supervision,
-    internal_procedures,
-    outdated_regulations,
-    one_stop_anywhere,
-    long_complaints,
-    citizen_reception,
-    land_certificates_backlog,
-    land_price_bounced,
-    road_clearance,
-    slow_projects_disputed,
-    ai_pilot,
-    health_records_stalled,
-    reporting_discipline,
-    separate_software_cancelled,
-    monthly_grading,
-    one_stop_staffing,
-    digitisation_budget,
-    advances_recovery,
-    investment_allocation,
-    dyke_clearance_unaccepted,
-    old_quarter_sidewalks,
-    ward_building_checks,
-    monthly_disbursement,
-    stalled_private_projects,
-    commune_budget_guidance,
-    incoming_mail_procedure,
-]
-
