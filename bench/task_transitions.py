@@ -76,8 +76,7 @@ def _install_timers(timers: Timers) -> Callable[[], None]:
     from django.db import connection
 
     from baro.ledger import services as ledger_services
-    from baro.org import authority, commands
-    from baro.work.models import ProgressReport
+    from baro.org import authority
     from baro.work.services import assigner, common, lead
 
     patched: list[tuple[Any, str, Any]] = []
@@ -100,8 +99,8 @@ def _install_timers(timers: Timers) -> Callable[[], None]:
     patch_commands("locked_task", "locked re-read of the task")
     patch_commands("clean", "full_clean (inside the update)")
     patch_commands("save_task", "update of the task (with full_clean)")
-    patch(ProgressReport.objects, "create", "insert of the progress report")
-    patch(commands, "record_event", "record_event")
+    patch(lead, "insert_row", "insert of the progress report")
+    patch(ledger_services, "record_event", "record_event")
     patch(ledger_services, "event_body", "  canonical JSON of the event")
     patch(ledger_services, "event_hash", "  SHA-256 of the event")
     patch(connection, "commit", "COMMIT")
@@ -205,21 +204,26 @@ def _assign(tasks: int, root: Any, dept: Any, city_head: Any, officer: Any) -> l
 
 
 def _transitions(city_head: Any, dept_head: Any, officer: Any) -> dict[str, Callable[[Any], Any]]:
+    """Each transition as the API and the pages give it: one command through run_command (its
+    own durable transaction, the command's atomic a savepoint inside it)."""
+    from baro.core.run import run_command
     from baro.work import services
     from baro.work.models import EffectivenessGrade, QualityGrade
 
     return {
-        "accept": lambda task: services.task_accept(actor=dept_head, task=task),
-        "progress": lambda task: services.task_report_progress(
+        "accept": lambda task: run_command(services.task_accept, actor=dept_head, task=task),
+        "progress": lambda task: run_command(
+            services.task_report_progress,
             actor=officer,
             task=task,
             percent=60,
             text="Đã rà soát 42/70 thủ tục; đang lấy ý kiến các phòng chuyên môn.",
         ),
-        "submit": lambda task: services.task_submit(
-            actor=officer, task=task, note="Gửi báo cáo kết quả rà soát."
+        "submit": lambda task: run_command(
+            services.task_submit, actor=officer, task=task, note="Gửi báo cáo kết quả rà soát."
         ),
-        "approve": lambda task: services.task_approve(
+        "approve": lambda task: run_command(
+            services.task_approve,
             actor=city_head,
             task=task,
             quality_grade=QualityGrade.GOOD,

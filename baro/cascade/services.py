@@ -1,9 +1,9 @@
 """Commands of the cascade: the only code that changes receipts and acknowledgements.
 
-Like baro.work.services, every command is keyword-only and takes the acting `actor`; it runs
-in plain atomic, inside the transaction its entry point begins (baro.core.run.run_command), so
-the demo or a later importer may compose several in one. It authorises first
-(baro.cascade.permissions), re-reads the row it decides on with select_for_update, validates
+Like baro.work.services, every command is keyword-only and takes the acting `actor`; it is a
+`@command` (transaction.atomic), run inside the transaction its entry point begins
+(baro.core.run.run_command), so the demo or a later importer may compose several in one. It
+authorises first (baro.cascade.permissions), re-reads the row it decides on with select_for_update, validates
 (DomainError with a stable `cascade.*` code, a Vietnamese message and the field at fault),
 writes, and appends exactly one ledger event with the before/after of the change.
 
@@ -37,6 +37,7 @@ from baro.cascade.members import unit_members
 from baro.cascade.models import Acknowledgement, DeploymentForm, DirectiveReceipt
 from baro.cascade.permissions import require_can_acknowledge, require_can_act_on
 from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.run import command
 from baro.core.timeutil import format_date, now, today
 from baro.core.validation import clean_fields, required_text
 from baro.ledger.services import record_action
@@ -187,7 +188,7 @@ def _create_receipts(
 # send and forward
 
 
-@transaction.atomic
+@command
 def directive_send(
     *,
     actor: Person,
@@ -256,7 +257,7 @@ def directive_send(
     return receipts
 
 
-@transaction.atomic
+@command
 def receipt_forward(
     *,
     actor: Person,
@@ -319,7 +320,7 @@ def receipt_forward(
 # plan and deployment
 
 
-@transaction.atomic
+@command
 def plan_issue(
     *,
     actor: Person,
@@ -375,7 +376,7 @@ def plan_issue(
     return receipt
 
 
-@transaction.atomic
+@command
 def deployment_record(
     *,
     actor: Person,
@@ -450,7 +451,7 @@ def deployment_record(
 # acknowledgement
 
 
-@transaction.atomic
+@command
 def receipt_acknowledge(*, actor: Person, receipt: DirectiveReceipt) -> Acknowledgement:
     """ "Đã quán triệt": a current member of the receiving unit acknowledges, in one click.
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from baro.core.errors import ConflictError, DomainError
+from baro.core.run import command
 from baro.core.timeutil import format_date, now
 from baro.ledger.services import record_action
 from baro.org.authority import Decision
@@ -100,7 +101,7 @@ def _label(day: dt.date) -> str:
     return f"{calendar.WEEKDAY_NAMES[day.weekday()]} {format_date(day)}"
 
 
-@transaction.atomic
+@command
 def calendar_override_set(
     *,
     actor: Person,
@@ -174,7 +175,7 @@ def calendar_override_set(
     return override
 
 
-@transaction.atomic
+@command
 def calendar_override_remove(*, actor: Person, day: dt.date, reason: str) -> CalendarOverride:
     """Remove the active override of `day`: it falls back to the package and weekends.
 

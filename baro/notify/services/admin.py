@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
 
 from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.run import command
 from baro.core.timeutil import now as _now
 from baro.core.validation import clean_fields
 from baro.ledger.services import record_action
@@ -81,7 +81,7 @@ def _endpoint_state(endpoint: WebhookEndpoint) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@command
 def webhook_register(
     *, actor: Person, url: str, description: str = "", secret: str = ""
 ) -> WebhookEndpoint:
@@ -121,7 +121,7 @@ def webhook_register(
     return endpoint
 
 
-@transaction.atomic
+@command
 def webhook_disable(*, actor: Person, endpoint: WebhookEndpoint) -> WebhookEndpoint:
     """Stop sending to `endpoint`; its deliveries still waiting are given up (failed).
 
@@ -160,7 +160,7 @@ def webhook_disable(*, actor: Person, endpoint: WebhookEndpoint) -> WebhookEndpo
     return endpoint
 
 
-@transaction.atomic
+@command
 def delivery_requeue(*, actor: Person, delivery: Delivery) -> Delivery:
     """Put a failed delivery back in the outbox, due now, with all its attempts again.
 

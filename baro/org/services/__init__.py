@@ -13,9 +13,10 @@ baro.org.permissions), re-reads the rows its decision depends on with select_for
 validates (DomainError with a stable code, a Vietnamese message and the field at fault), writes,
 and appends exactly one ledger event with the before/after of the change.
 
-A command runs in a plain `transaction.atomic`: the transaction begins at the entry point (a page
-through form_command, the API, the CLI and the demo through run_command), so a command built from
-others' parts (head_replace, unit_merge, bootstrap_installation) stays one transaction. The parts
+A command is a `@command` (baro.core.run: transaction.atomic); the transaction begins at the
+entry point (a page through form_command, the API, the CLI and the demo through run_command),
+so a command built from others' parts (head_replace, unit_merge, bootstrap_installation) stays
+one transaction. The parts
 they share are the `new_*_row` / `end_position_row` helpers, which check and write rows but
 neither ask for authority nor record an event: the command that calls them does both, once.
 """

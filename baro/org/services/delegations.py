@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db import transaction
 from django.utils import timezone
 
 from baro.core.errors import DomainError
+from baro.core.run import command
 from baro.core.timeutil import format_date, now
 from baro.ledger.services import record_action
 from baro.org import authority
@@ -29,7 +29,7 @@ from baro.org.services._shared import (
 )
 
 
-@transaction.atomic
+@command
 def delegation_grant(
     *,
     actor: Person,
@@ -123,7 +123,7 @@ def delegation_grant(
     return delegation
 
 
-@transaction.atomic
+@command
 def delegation_revoke(*, actor: Person, delegation: Delegation, reason: str) -> Delegation:
     """Revoke a delegation now (the delegator, or registry.manage over its unit)."""
     delegation = Delegation.objects.select_for_update().select_related("unit").get(pk=delegation.pk)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db import transaction
-
 from baro.core.errors import DomainError
+from baro.core.run import command
 from baro.core.timeutil import today
 from baro.ledger.services import record_event
 from baro.org import authority
@@ -87,7 +86,7 @@ def _import_write(plan: ImportPlan, parent: Unit | None) -> tuple[list[Unit], li
     return created, persons, len(positions)
 
 
-@transaction.atomic
+@command
 def org_import(
     *, actor: Person, data: bytes, filename: str, parent: Unit | None = None
 ) -> ImportResult:

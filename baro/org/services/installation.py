@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
+from baro.core.run import command
 from baro.ledger.services import record_action
 from baro.org.models import Person, Role, UnitKind, system_person
 from baro.org.services._shared import OBJ_UNIT, person_state, position_state, unit_state
@@ -13,7 +12,7 @@ from baro.org.services.people import new_person_row
 from baro.org.services.units import new_unit_row
 
 
-@transaction.atomic
+@command
 def bootstrap_installation(
     *,
     root_name: str,

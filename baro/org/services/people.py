@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from baro.core.errors import ConflictError, DomainError
+from baro.core.run import command
 from baro.core.timeutil import format_date, today
 from baro.ledger.services import record_action
 from baro.org.models import Person, Position, Role, Unit
@@ -158,7 +159,7 @@ def new_person_row(
     return person, position
 
 
-@transaction.atomic
+@command
 def person_create(
     *,
     actor: Person,
@@ -210,7 +211,7 @@ def person_create(
     return person
 
 
-@transaction.atomic
+@command
 def person_update(
     *,
     actor: Person,
@@ -258,7 +259,7 @@ def person_update(
     return person
 
 
-@transaction.atomic
+@command
 def position_appoint(
     *,
     actor: Person,
@@ -315,7 +316,7 @@ def end_position_row(*, position: Position, on: dt.date, reason: str) -> dict[st
     return before
 
 
-@transaction.atomic
+@command
 def position_end(*, actor: Person, position: Position, on: dt.date, reason: str) -> Position:
     """End a position on `on` (kept in history, never deleted)."""
     decision = require_manage(actor, position.unit)
@@ -333,7 +334,7 @@ def position_end(*, actor: Person, position: Position, on: dt.date, reason: str)
     return position
 
 
-@transaction.atomic
+@command
 def head_replace(
     *,
     actor: Person,

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.db import transaction
-
 from baro.core.errors import DomainError
+from baro.core.run import command
 from baro.core.timeutil import now
 from baro.ledger.services import record_action
 from baro.org.api_auth import hash_token
@@ -16,7 +15,7 @@ from baro.org.permissions import require_token_authority
 from baro.org.services._shared import OBJ_TOKEN, aware, clean, required
 
 
-@transaction.atomic
+@command
 def api_token_issue(
     *, actor: Person, person: Person, name: str, expires_at: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
@@ -54,7 +53,7 @@ def api_token_issue(
     return token, raw
 
 
-@transaction.atomic
+@command
 def api_token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
     """Revoke a token now."""
     token = ApiToken.objects.select_for_update().select_related("person").get(pk=token.pk)

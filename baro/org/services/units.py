@@ -16,6 +16,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 
 from baro.core.errors import ConflictError, DomainError
+from baro.core.run import command
 from baro.core.timeutil import format_date, today
 from baro.ledger.services import record_action
 from baro.org import authority
@@ -95,7 +96,7 @@ def new_unit_row(
     return unit
 
 
-@transaction.atomic
+@command
 def unit_create(
     *,
     actor: Person,
@@ -135,7 +136,7 @@ def unit_create(
     return unit
 
 
-@transaction.atomic
+@command
 def unit_update(
     *,
     actor: Person,
@@ -181,7 +182,7 @@ def unit_update(
     return unit
 
 
-@transaction.atomic
+@command
 def unit_move(*, actor: Person, unit: Unit, new_parent: Unit) -> Unit:
     """Move `unit` (and its whole subtree) under `new_parent`.
 
@@ -328,7 +329,7 @@ def _close_one(
     return decision, change
 
 
-@transaction.atomic
+@command
 def unit_close(
     *,
     actor: Person,
@@ -365,7 +366,7 @@ def unit_close(
     return unit
 
 
-@transaction.atomic
+@command
 def unit_merge(
     *, actor: Person, units: Sequence[Unit], into: Unit, on: dt.date, decision_ref: str = ""
 ) -> Unit:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.run import command
 from baro.core.sql import insert_row
 from baro.core.timeutil import now, today
 from baro.ledger.services import record_action
@@ -77,7 +78,7 @@ def insert_flag(
     return flag
 
 
-@transaction.atomic
+@command
 def flag_raise(
     *,
     actor: Person,
@@ -141,7 +142,7 @@ def flag_raise(
     return flag
 
 
-@transaction.atomic
+@command
 def flag_decide(*, actor: Person, flag: Flag, confirm: bool, reason: str) -> Flag:
     """Confirm (xác nhận) or dismiss (bác bỏ) an open flag, with a reason."""
     try:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-
 from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.run import command
 from baro.core.timeutil import format_date, now, today
 from baro.ledger.services import record_action
 from baro.notify.services import notify
@@ -46,7 +45,7 @@ def _still_open(inspection: Inspection) -> None:
         )
 
 
-@transaction.atomic
+@command
 def inspection_open(
     *,
     actor: Person,
@@ -103,7 +102,7 @@ def inspection_open(
     return inspection
 
 
-@transaction.atomic
+@command
 def inspection_add_evidence(
     *,
     actor: Person,
@@ -159,7 +158,7 @@ def inspection_add_evidence(
     return evidence
 
 
-@transaction.atomic
+@command
 def inspection_record_findings(
     *, actor: Person, inspection: Inspection, findings: str
 ) -> Inspection:
@@ -182,7 +181,7 @@ def inspection_record_findings(
     return inspection
 
 
-@transaction.atomic
+@command
 def inspection_conclude(*, actor: Person, inspection: Inspection, conclusion: str) -> Inspection:
     """Conclude an inspection (kết luận kiểm tra): final, the findings must be recorded."""
     inspection = _locked_inspection(inspection)
@@ -224,7 +223,7 @@ def inspection_conclude(*, actor: Person, inspection: Inspection, conclusion: st
     return inspection
 
 
-@transaction.atomic
+@command
 def handling_decide(
     *,
     actor: Person,

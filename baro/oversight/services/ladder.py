@@ -16,6 +16,7 @@ from django.db import transaction
 
 from baro.core import sql
 from baro.core.errors import DomainError
+from baro.core.run import command
 from baro.core.sql import loaded, statements
 from baro.core.timeutil import format_date, now
 from baro.ledger.services import record_action
@@ -32,7 +33,7 @@ from baro.work.models import Directive, Task
 # the ladder's configuration
 
 
-@transaction.atomic
+@command
 def ladder_configure(
     *, actor: Person, directive: Directive | None = None, values: dict[str, Any]
 ) -> LadderConfig:
@@ -146,7 +147,7 @@ def step_statements(alias: str) -> tuple[str, str]:
     return lock, insert
 
 
-@transaction.atomic
+@command
 def ladder_step_record(
     *,
     actor: Person,

@@ -7,9 +7,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.run import command
 from baro.core.sql import insert_row
 from baro.core.timeutil import format_date, now, today
 from baro.ledger.services import record_action
@@ -53,7 +52,7 @@ def _manual_recipients(tasks: Iterable[Task], day: dt.date) -> list[Person]:
     return list(found.values())
 
 
-@transaction.atomic
+@command
 def task_urge(*, actor: Person, task: Task, note: str) -> Urging:
     """A leader urges a task by hand (đôn đốc trực tiếp), with what is asked."""
     decision = require_urger(actor, task)
@@ -113,7 +112,7 @@ class LetterDraft:
     recipients: str = ""
 
 
-@transaction.atomic
+@command
 def urging_letter_issue(
     *, actor: Person, draft: LetterDraft, tasks: Sequence[Task]
 ) -> UrgingLetter:

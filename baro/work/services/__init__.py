@@ -1,7 +1,7 @@
 """Commands of directives and tasks: the only code that changes them.
 
 Like baro.org.services, every command is keyword-only, takes the acting `actor: Person`, runs
-in plain `transaction.atomic` (the entry point begins the transaction: baro.core.run
+as a `@command` (transaction.atomic; the entry point begins the transaction: baro.core.run
 .run_command; one command may call another and stay one transaction), authorises first,
 re-reads the task with select_for_update, checks the transitions map (baro.work.rules),
 validates (DomainError with a stable code, a Vietnamese message and the field at fault),

@@ -5,9 +5,8 @@ Who: the assigner, or task.approve (task.assign to cancel) over the assigning un
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
+from baro.core.run import command
 from baro.core.timeutil import now, today
 from baro.ledger.services import record_action
 from baro.org.authority import Power
@@ -36,7 +35,7 @@ from baro.work.services.common import (
 )
 
 
-@transaction.atomic
+@command
 def task_approve(
     *, actor: Person, task: Task, quality_grade: str, effectiveness_grade: str, note: str = ""
 ) -> Task:
@@ -66,7 +65,7 @@ def task_approve(
     return task
 
 
-@transaction.atomic
+@command
 def task_return(*, actor: Person, task: Task, reason: str) -> Task:
     """Send a submitted result back for rework (trả lại), with the reason; counted."""
     task, decision = locked_for(actor, task, require_assigner_side)
@@ -87,7 +86,7 @@ def task_return(*, actor: Person, task: Task, reason: str) -> Task:
     return task
 
 
-@transaction.atomic
+@command
 def task_cancel(*, actor: Person, task: Task, reason: str) -> Task:
     """Cancel an unfinished task (not while disputed), with the reason: the assigner, or
     task.assign over the assigning unit."""
@@ -122,7 +121,7 @@ def task_cancel(*, actor: Person, task: Task, reason: str) -> Task:
     return task
 
 
-@transaction.atomic
+@command
 def extension_decide(
     *, actor: Person, extension: Extension, approve: bool, note: str = ""
 ) -> Extension:

@@ -6,9 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from baro.core.errors import AuthorityError, DomainError
+from baro.core.run import command
 from baro.core.sql import insert_row
 from baro.core.timeutil import format_date, today
 from baro.ledger.services import record_action
@@ -96,7 +95,7 @@ def _coordinator_specs(
     return [item if isinstance(item, CoordinatorSpec) else CoordinatorSpec(*item) for item in items]
 
 
-@transaction.atomic
+@command
 def task_assign(
     *,
     actor: Person,
@@ -264,7 +263,7 @@ def task_assign(
     return task
 
 
-@transaction.atomic
+@command
 def subtask_assign(
     *,
     actor: Person,

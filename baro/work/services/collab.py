@@ -16,9 +16,8 @@ import hashlib
 import unicodedata
 from typing import Any
 
-from django.db import transaction
-
 from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.run import command
 from baro.core.timeutil import format_date, now, today
 from baro.ledger.services import record_action
 from baro.org.models import Person, Unit
@@ -89,7 +88,7 @@ def _locked_input(row: InputRequest) -> InputRequest:
         raise NotFoundError("Không tìm thấy yêu cầu xin ý kiến.") from exc
 
 
-@transaction.atomic
+@command
 def input_request(
     *, actor: Person, task: Task, unit: Unit, question: str, due_on: dt.date | None = None
 ) -> InputRequest:
@@ -149,7 +148,7 @@ def input_request(
     return row
 
 
-@transaction.atomic
+@command
 def input_answer(
     *, actor: Person, input_request: InputRequest, position: str, answer: str = ""
 ) -> InputRequest:
@@ -205,7 +204,7 @@ def input_answer(
     return row
 
 
-@transaction.atomic
+@command
 def input_mark_unclear(*, actor: Person, input_request: InputRequest, note: str) -> InputRequest:
     """Record that a coordinator's answer gives no clear position (the lead side), with why."""
     require_lead_side(actor, input_request.task)
@@ -252,7 +251,7 @@ def _guidance_state(row: GuidanceRequest) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@command
 def guidance_request(
     *,
     actor: Person,
@@ -322,7 +321,7 @@ def guidance_request(
     return row
 
 
-@transaction.atomic
+@command
 def guidance_answer(
     *, actor: Person, guidance: GuidanceRequest, answer: str, within_unit_authority: bool = False
 ) -> GuidanceRequest:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from baro.core.errors import ConflictError, DomainError
+from baro.core.run import command
 from baro.core.timeutil import today
 from baro.ledger.services import record_action
 from baro.org.models import Person, Unit
@@ -45,7 +46,7 @@ def _directive_state(directive: Directive, groups: Sequence[TaskGroup]) -> dict[
     }
 
 
-@transaction.atomic
+@command
 def directive_register(
     *,
     actor: Person,

@@ -5,9 +5,8 @@ dispute.decide to (the event then names the head as on_behalf_of)."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from baro.core.errors import DomainError, NotFoundError
+from baro.core.run import command
 from baro.core.timeutil import now, today
 from baro.ledger.services import record_action
 from baro.org.models import Person, Unit, system_person
@@ -34,7 +33,7 @@ from baro.work.services.common import (
 )
 
 
-@transaction.atomic
+@command
 def dispute_decide(*, actor: Person, dispute: Dispute, unit: Unit, reason: str) -> Dispute:
     """Decide which unit leads the disputed task; binding (that unit cannot refuse it again).
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 
 from baro.core.errors import ConflictError, DomainError
+from baro.core.run import command
 from baro.core.sql import insert_row
 from baro.core.timeutil import format_date, today
 from baro.ledger.services import record_action
@@ -55,7 +55,7 @@ def dispute_decision_working_days() -> int:
     )
 
 
-@transaction.atomic
+@command
 def task_accept(*, actor: Person, task: Task) -> Task:
     """Accept (tiếp nhận) a task waiting for its lead: task.handle over the lead unit."""
     # Again on the locked row: a dispute decision may have moved the lead meanwhile.
@@ -75,7 +75,7 @@ def task_accept(*, actor: Person, task: Task) -> Task:
     return task
 
 
-@transaction.atomic
+@command
 def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit | None) -> Task:
     """Refuse a task as not the lead unit's own, naming the unit that should lead it.
 
@@ -150,7 +150,7 @@ def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit |
     return task
 
 
-@transaction.atomic
+@command
 def task_report_progress(
     *, actor: Person, task: Task, percent: int, text: str, blocker: str = ""
 ) -> ProgressReport:
@@ -185,7 +185,7 @@ def task_report_progress(
     return report
 
 
-@transaction.atomic
+@command
 def task_submit(*, actor: Person, task: Task, note: str = "") -> Task:
     """Submit the result of a task in progress for the assigner's approval."""
     task, decision = locked_for(actor, task, require_lead_side)
@@ -204,7 +204,7 @@ def task_submit(*, actor: Person, task: Task, note: str = "") -> Task:
     return task
 
 
-@transaction.atomic
+@command
 def extension_request(
     *, actor: Person, task: Task, new_deadline: dt.date, reason: str
 ) -> Extension:
