@@ -5,7 +5,8 @@ Like baro.work.services, every command is keyword-only and takes the acting `act
 (baro.core.run.run_command), so the demo or a later importer may compose several in one. It
 authorises first (baro.cascade.permissions), re-reads the row it decides on with
 select_for_update, validates (DomainError with a stable `cascade.*` code, a Vietnamese message
-and the field at fault), writes, and appends exactly one ledger event with the before/after of the change.
+and the field at fault), writes, and appends exactly one ledger event with the before/after of
+the change.
 
 Who may do what:
 - send a directive to units: directive.issue or directive.register over its issuing unit
