@@ -10,6 +10,7 @@ export BARO_DATA_DIR
 export BARO_CHROMIUM="${BARO_CHROMIUM:-/usr/bin/chromium}"
 trap 'rm -rf "$BARO_DATA_DIR"' EXIT
 .venv/bin/ruff check --quiet baro bench tests conftest.py
+types=$(sh scripts/typecheck.sh 2>&1) || { printf '%s\n' "$types" >&2; exit 1; }
 .venv/bin/python -m baro manage makemigrations --check --dry-run >/dev/null || {
   echo "Lỗi: mô hình đã đổi mà chưa có migration (baro manage makemigrations)." >&2; exit 1; }
 .venv/bin/python -m pytest "$@"

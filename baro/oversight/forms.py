@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,9 @@ from baro.oversight.models import (
 from baro.oversight.queries import FlagFilters, InspectionFilters, LetterFilters
 from baro.work.models import Task
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ALL = ("", _("Tất cả"))
 
 
@@ -34,7 +37,9 @@ def _indented(units: Sequence[Unit], base_depth: int | None = None) -> list[tupl
     return [(str(u.pk), f"{'· ' * max(u.depth - depth, 0)}{u.name}") for u in units]
 
 
-def _text(label: str, missing: str, *, rows: int = 3, **kwargs: Any) -> forms.CharField:
+def _text(
+    label: StrOrPromise, missing: StrOrPromise, *, rows: int = 3, **kwargs: Any
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         widget=forms.Textarea(attrs={"rows": rows}),
@@ -43,7 +48,7 @@ def _text(label: str, missing: str, *, rows: int = 3, **kwargs: Any) -> forms.Ch
     )
 
 
-def _required_date(label: str, missing: str, **kwargs: Any) -> forms.DateField:
+def _required_date(label: StrOrPromise, missing: StrOrPromise, **kwargs: Any) -> forms.DateField:
     field = _date(label, required=True, **kwargs)
     field.error_messages["required"] = missing
     return field
@@ -449,7 +454,7 @@ class LetterForm(forms.Form):
         return f"{mark} {who}".strip() if mark else ""
 
 
-def _ladder_field(label: str, help_text: str) -> forms.CharField:
+def _ladder_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
     # Text, not IntegerField: the ladder's own rule (validated_ladder) says what is wrong, with
     # the same message the API gives.
     return forms.CharField(

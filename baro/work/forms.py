@@ -8,7 +8,7 @@ pick (units where they hold the power, people of the lead unit); the services re
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -26,10 +26,15 @@ from baro.work.models import (
 )
 from baro.workdays.calendar import PeriodKind
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE_ERRORS = {"invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")}
 
 
-def _date(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
+def _date(
+    label: StrOrPromise, *, required: bool = False, help_text: StrOrPromise = ""
+) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
@@ -39,7 +44,9 @@ def _date(label: str, *, required: bool = False, help_text: str = "") -> forms.D
     )
 
 
-def _text(label: str, *, required: bool = False, rows: int = 3, **kwargs: Any) -> forms.CharField:
+def _text(
+    label: StrOrPromise, *, required: bool = False, rows: int = 3, **kwargs: Any
+) -> forms.CharField:
     return forms.CharField(
         label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
     )
@@ -314,7 +321,7 @@ CoordinatorFormSet = forms.formset_factory(CoordinatorForm, extra=3, max_num=20)
 # transitions
 
 
-def _reason(label: str, missing: str, rows: int = 3) -> forms.CharField:
+def _reason(label: StrOrPromise, missing: StrOrPromise, rows: int = 3) -> forms.CharField:
     return _text(label, required=True, rows=rows, error_messages={"required": missing})
 
 

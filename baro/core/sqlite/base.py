@@ -11,23 +11,30 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from django.db.backends.sqlite3 import base
 
 from baro.core.text import sqlite_fold
 
+# What Django's SQLite cursor converts (its FORMAT_QMARK_REGEX): a %s not after another %.
+_FORMAT = re.compile(r"(?<!%)%s")
+
 
 @functools.lru_cache(maxsize=1024)
 def _qmark(query: str) -> str:
-    return base.FORMAT_QMARK_REGEX.sub("?", query).replace("%%", "%")
+    return _FORMAT.sub("?", query).replace("%%", "%")
 
 
 class CursorWrapper(base.SQLiteCursorWrapper):
     def convert_query(self, query: str, *, param_names: list[str] | None = None) -> str:
+        """Django's conversion ("format" to "qmark", "pyformat" to "named"), the first one
+        kept per statement text."""
         if param_names is None:
             return _qmark(query)
-        return super().convert_query(query, param_names=param_names)  # type: ignore[no-any-return]
+        named: str = query % {name: f":{name}" for name in param_names}
+        return named
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

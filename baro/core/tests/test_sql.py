@@ -64,3 +64,19 @@ def test_loaded_is_the_row_a_query_loads() -> None:
         f.attname: getattr(queried, f.attname) for f in ChainHead._meta.concrete_fields
     }
     row.full_clean()  # its key is its own, as for a loaded row (not a second row)
+
+
+def test_the_sqlite_cursor_converts_placeholders_as_djangos_does() -> None:
+    # The conversion itself, whichever engine the suite runs on.
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    from baro.core.sqlite.base import CursorWrapper
+
+    for query, names in [
+        ('SELECT %s, \'100%%\' FROM "t" WHERE "a" = %s', None),
+        ("SELECT %(a)s, %(b)s", ["a", "b"]),
+        ("SELECT '%%s'", None),
+    ]:
+        ours = CursorWrapper.convert_query(None, query, param_names=names)  # type: ignore[arg-type]
+        django = SQLiteCursorWrapper.convert_query(None, query, param_names=names)  # type: ignore[arg-type]
+        assert ours == django, query
