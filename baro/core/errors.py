@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import Http404
@@ -65,3 +67,18 @@ class ConflictError(DomainError):
     """The change clashes with the current state (a second head, a duplicate code)."""
 
     http_status = 409
+
+
+@contextmanager
+def state_conflicts(codes: frozenset[str]) -> Iterator[None]:
+    """Answer a command's refusal because of the current state (its code one of `codes`) as a
+    conflict (409) over HTTP. Commands raise those as plain DomainErrors (400), the code pages
+    and tests match on; only the status changes here, never the code or the message."""
+    try:
+        yield
+    except ConflictError:
+        raise
+    except DomainError as exc:
+        if exc.code not in codes:
+            raise
+        raise ConflictError(exc.code, exc.message, field=exc.field, details=exc.details) from exc

@@ -15,14 +15,12 @@ parse. Lists page as every list of /api/v1/ does (baro.core.paging: `limit`/`off
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.errors import DomainError, NotFoundError, state_conflicts
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
 from baro.org.api_auth import request_person
@@ -71,19 +69,6 @@ router = Router(tags=["Giám sát: đôn đốc, kiểm tra, xử lý"])
 # Refused because of the current state, raised by the services as a plain DomainError (400):
 # over HTTP a conflict (409), same code and message.
 STATE_CONFLICT_CODES = frozenset({"oversight.task_closed"})
-
-
-@contextmanager
-def _state_conflicts() -> Iterator[None]:
-    """Answer a command's refusal because of the current state (STATE_CONFLICT_CODES) as 409."""
-    try:
-        yield
-    except ConflictError:
-        raise
-    except DomainError as exc:
-        if exc.code not in STATE_CONFLICT_CODES:
-            raise
-        raise ConflictError(exc.code, exc.message, field=exc.field, details=exc.details) from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -494,7 +479,7 @@ def task_urgings(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
 def task_urge(request: HttpRequest, task_id: int, body: UrgeIn) -> tuple[int, dict[str, Any]]:
     actor = request_person(request)
     task = _visible_task(actor, task_id)
-    with _state_conflicts():
+    with state_conflicts(STATE_CONFLICT_CODES):
         urging = run_command(services.task_urge, actor=actor, task=task, note=body.note)
     urging = Urging.objects.select_related("target_unit", "target_person").get(pk=urging.pk)
     return Status(201, _urging(urging))
@@ -524,7 +509,7 @@ def letter_issue(request: HttpRequest, body: LetterIn) -> tuple[int, dict[str, A
         signer_position=body.signer_position,
         recipients=body.recipients,
     )
-    with _state_conflicts():
+    with state_conflicts(STATE_CONFLICT_CODES):
         letter = run_command(services.urging_letter_issue, actor=actor, draft=draft, tasks=tasks)
     return Status(201, _letter(permissions.letter_get_for_actor(actor, letter.pk)))
 

@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
 
-from baro.core.errors import ConflictError, DomainError, NotFoundError
+from baro.core.errors import NotFoundError, state_conflicts
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
 from baro.core.sql import row_by
@@ -94,12 +94,8 @@ T = TypeVar("T")
 def _run(command: Callable[..., T], /, **arguments: Any) -> T:
     """Run one command in its own transaction (run_command); a refusal because of the current
     state becomes 409, every other DomainError passes through."""
-    try:
+    with state_conflicts(STATE_CONFLICT_CODES):
         return run_command(command, **arguments)
-    except DomainError as exc:
-        if exc.code not in STATE_CONFLICT_CODES or isinstance(exc, ConflictError):
-            raise
-        raise ConflictError(exc.code, exc.message, field=exc.field, details=exc.details) from exc
 
 
 # --------------------------------------------------------------------------------------------
