@@ -61,8 +61,8 @@ from baro.oversight.schemas import (
     UrgeIn,
     UrgingOut,
 )
+from baro.work import permissions as work_permissions
 from baro.work.models import Task
-from baro.work.queries import detail
 
 router = Router(tags=["Giám sát: đôn đốc, kiểm tra, xử lý"])
 
@@ -229,7 +229,9 @@ def _person_row(person_id: int) -> Person:
 
 
 def _visible_task(actor: Person, task_id: int) -> Task:
-    return detail.task_get_for_actor(actor=actor, pk=task_id, related=("officer", "directive"))
+    return work_permissions.task_get_for_actor(
+        actor=actor, pk=task_id, related=("officer", "directive")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,7 +387,7 @@ def inspection_evidence(
     flag = permissions.flag_get_for_actor(actor, body.flag_id) if body.flag_id else None
     task = None
     if body.task_id:
-        task = detail.task_get_for_actor(actor=actor, pk=body.task_id)
+        task = work_permissions.task_get_for_actor(actor=actor, pk=body.task_id)
     run_command(
         services.inspection_add_evidence,
         actor=actor,
@@ -574,7 +576,7 @@ def ladder_installation_set(request: HttpRequest, body: LadderIn) -> dict[str, A
 )
 def ladder_directive(request: HttpRequest, directive_id: int) -> dict[str, Any]:
     actor = request_person(request)
-    directive = detail.directive_get_for_actor(actor=actor, pk=directive_id)
+    directive = work_permissions.directive_get_for_actor(actor=actor, pk=directive_id)
     ladder, config = queries.ladder_of_directive(directive)
     return _ladder(ladder, config, f"directive:{directive.pk}", directive.pk)
 
@@ -586,7 +588,7 @@ def ladder_directive(request: HttpRequest, directive_id: int) -> dict[str, Any]:
 )
 def ladder_directive_set(request: HttpRequest, directive_id: int, body: LadderIn) -> dict[str, Any]:
     actor = request_person(request)
-    directive = detail.directive_get_for_actor(actor=actor, pk=directive_id)
+    directive = work_permissions.directive_get_for_actor(actor=actor, pk=directive_id)
     run_command(
         services.ladder_configure, actor=actor, directive=directive, values=body.model_dump()
     )

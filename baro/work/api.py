@@ -46,14 +46,14 @@ from baro.work.models import (
     TaskGroup,
     TaskStatus,
 )
-from baro.work.queries import detail, lists
-from baro.work.queries.detail import (
-    DISPUTE_UNITS,
+from baro.work.permissions import (
     directive_get_for_actor,
     dispute_get_for_actor,
     extension_get_for_actor,
     task_get_for_actor,
 )
+from baro.work.queries import lists
+from baro.work.queries.detail import DISPUTE_UNITS
 from baro.work.queries.lists import Scope
 from baro.work.rules import TimingStatus
 from baro.work.schemas import (
@@ -243,7 +243,7 @@ class DirectiveListQuery(PageQuery):
 
 @router.get("/directives", response=DirectivePage, summary="Danh sách văn bản chỉ đạo")
 def directive_list(request: HttpRequest, filters: Query[DirectiveListQuery]) -> dict[str, Any]:
-    qs = detail.directives_visible_to(request_person(request))
+    qs = permissions.directives_visible_to(request_person(request))
     text = filters.q.strip()
     if text:
         qs = qs.filter(Q(number_symbol__icontains=text) | Q(title__icontains=text))

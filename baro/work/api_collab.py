@@ -24,7 +24,7 @@ from baro.org.api_auth import request_person
 from baro.org.models import Unit
 from baro.work import services, uploads
 from baro.work.models import Attachment, DeadlineRule, GuidanceRequest, InputRequest, Task
-from baro.work.queries.detail import (
+from baro.work.permissions import (
     attachment_get_for_actor,
     guidance_request_get_for_actor,
     input_request_get_for_actor,

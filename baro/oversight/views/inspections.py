@@ -24,7 +24,7 @@ from baro.org.models import Person, Unit
 from baro.oversight import forms, permissions, queries, services
 from baro.oversight.models import HandlingMeasure, Inspection, InspectionStatus
 from baro.oversight.views.common import confirm_page, crumbs, page_size
-from baro.work.queries import detail
+from baro.work import permissions as work_permissions
 
 
 @person_required
@@ -217,7 +217,7 @@ def inspection_evidence(request: HttpRequest, person: Person, pk: int) -> HttpRe
         task_id = form.cleaned_data.get("task")
         if task_id is not None:
             try:
-                task = detail.task_get_for_actor(
+                task = work_permissions.task_get_for_actor(
                     actor=person, pk=task_id, related=("assigning_unit", "lead_unit")
                 )
             except NotFoundError:  # a number typed in the form: said next to it, not a 404

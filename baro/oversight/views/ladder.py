@@ -18,8 +18,8 @@ from baro.oversight import forms, permissions, queries, services
 from baro.oversight.ladder import DEFAULT_LADDER, Ladder
 from baro.oversight.models import LadderStep
 from baro.oversight.views.common import crumbs
+from baro.work import permissions as work_permissions
 from baro.work.models import Directive
-from baro.work.queries import detail
 
 
 def _ladder_rows(ladder: Ladder) -> list[dict[str, Any]]:
@@ -106,7 +106,7 @@ def ladder_installation(request: HttpRequest, person: Person) -> HttpResponse:
 
 @person_required
 def ladder_directive(request: HttpRequest, person: Person, directive_id: int) -> HttpResponse:
-    directive = detail.directive_get_for_actor(actor=person, pk=directive_id)
+    directive = work_permissions.directive_get_for_actor(actor=person, pk=directive_id)
     if not permissions.can_configure_directive_ladder(person, directive):
         raise PermissionDenied(
             _("Chỉ lãnh đạo, văn thư của %(unit)s được đặt thang đôn đốc cho văn bản này.")

@@ -16,12 +16,14 @@ from baro.core.timeutil import format_date, today
 from baro.org.models import Person
 from baro.oversight import forms, permissions, queries, services
 from baro.oversight.views.common import crumbs, task_url
+from baro.work import permissions as work_permissions
 from baro.work.models import Task
-from baro.work.queries import detail
 
 
 def _visible_task(person: Person, task_id: int) -> Task:
-    return detail.task_get_for_actor(actor=person, pk=task_id, related=("officer", "directive"))
+    return work_permissions.task_get_for_actor(
+        actor=person, pk=task_id, related=("officer", "directive")
+    )
 
 
 @require_GET

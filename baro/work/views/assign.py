@@ -22,7 +22,7 @@ from baro.org.authority import Power
 from baro.org.models import Person, Unit
 from baro.work import forms, permissions, services
 from baro.work.models import DeadlineRule, Task
-from baro.work.queries.detail import directive_get_for_actor
+from baro.work.permissions import directive_get_for_actor
 from baro.work.views.common import active_subtree_of, crumbs, day_label, task_url
 
 # Refusals of authority that are really a wrong choice on the assign form: a lead or a

@@ -34,7 +34,7 @@ from baro.work.models import (
     Task,
     TaskCoordinator,
 )
-from baro.work.queries.detail import (
+from baro.work.permissions import (
     attachment_get_for_actor,
     directive_get_for_actor,
     guidance_request_get_for_actor,

@@ -26,8 +26,7 @@ from baro.core.timeutil import format_date
 from baro.org.models import Person
 from baro.work import forms, permissions, services
 from baro.work.models import Task
-from baro.work.permissions import TaskState
-from baro.work.queries.detail import task_get_for_actor
+from baro.work.permissions import TaskState, task_get_for_actor
 from baro.work.rules import TaskCommand
 from baro.work.views.common import (
     TASK_PAGE_RELATED,

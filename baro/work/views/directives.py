@@ -20,7 +20,7 @@ from baro.org.authority import Power
 from baro.org.models import Person, Unit
 from baro.work import forms, permissions, rules, services
 from baro.work.models import Attachment, Task, TaskGroup
-from baro.work.queries.detail import directive_get_for_actor, directives_visible_to
+from baro.work.permissions import directive_get_for_actor, directives_visible_to
 from baro.work.views.common import crumbs
 
 PAGE_SIZE = 25

@@ -25,8 +25,8 @@ from baro.org.history import readable
 from baro.org.models import Person, Position
 from baro.work import permissions, rules
 from baro.work.models import DeadlineRule, ProgressReport, Task, TaskStatus
-from baro.work.permissions import TaskState
-from baro.work.queries.detail import task_get_for_actor, task_history
+from baro.work.permissions import TaskState, task_get_for_actor
+from baro.work.queries.detail import task_history
 from baro.work.queries.extras import task_extras
 from baro.work.rules import TaskCommand, TimingStatus
 from baro.work.views.common import TASK_PAGE_RELATED, shorten, task_crumbs
