@@ -8,7 +8,7 @@ codes below) answers 409 with the service's code.
 
 Who sees a task: its assigner and its officer, and whoever holds a position (or a current
 delegation) in an ancestor-or-self of its lead, assigning or coordinating units, or of a unit a
-refusal proposed (baro.work.queries.detail). Everyone else gets 404 for it, whatever the
+refusal proposed (baro.work.permissions). Everyone else gets 404 for it, whatever the
 command: the task (dispute, extension) is fetched through its `*_get_for_actor` before any
 command runs, so nothing about it, not even its state, reaches who may not see it.
 

@@ -5,8 +5,9 @@ anything); `can`, `my_commands` and the `may_*` functions answer the same questi
 raising, for the buttons of the task page, its collaboration panels and the `my_commands` of
 the API, so what is offered and what is allowed cannot drift apart.
 
-Who may *see* a task or a directive (anything else is "not found") is the read side's
-question: baro.work.queries.detail and its `*_get_for_actor`.
+Who may *see* a task or a directive (anything else is "not found") is answered here too, at
+the end: `task_visible`, `directives_visible_to` and one `*_get_for_actor` per thing, which
+the pages and the API fetch through before any command runs.
 """
 
 from __future__ import annotations
