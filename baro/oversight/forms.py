@@ -22,6 +22,7 @@ from baro.oversight.models import (
 )
 from baro.oversight.queries import FlagFilters, InspectionFilters, LetterFilters
 from baro.work.models import Task
+from baro.workdays.calendar import add_working_days
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -488,6 +489,5 @@ class LadderForm(forms.Form):
 
 
 def default_reply_by(day: dt.date | None = None) -> dt.date:
-    from baro.workdays.calendar import add_working_days
-
+    """Five working days from `day` (today): the default deadline for a letter's report."""
     return add_working_days(day or today(), 5)

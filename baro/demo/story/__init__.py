@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from baro.demo.story import cascade, oversight, plots
 from baro.demo.story.clock import StoryClock
 from baro.demo.story.stage import Stage, direct
+from baro.oversight.models import Flag, Inspection, Urging
 
 __all__ = ["StoryResult", "tell_story"]
 
@@ -44,8 +45,6 @@ class StoryResult:
 
 def tell_story() -> StoryResult:
     """Play the 24-CT/TU story on the demo city (which must already be built)."""
-    from baro.oversight.models import Flag, Inspection, Urging
-
     with StoryClock() as clock:
         stage = Stage(clock)
         direct(stage, PLOTS)

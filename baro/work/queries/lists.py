@@ -33,13 +33,13 @@ from django.utils.translation import gettext_lazy as _
 from baro.core.errors import DomainError
 from baro.core.ids import id_from_text
 from baro.core.text import Fold, fold_text
-from baro.core.timeutil import now
+from baro.core.timeutil import format_date, now
 from baro.core.timeutil import today as local_today
 from baro.org import authority
 from baro.org.authority import Power
 from baro.org.models import Delegation, Person, Position, Role, Unit
 from baro.org.queries import active_on, subtree_q
-from baro.work.models import Task, TaskCoordinator, TaskStatus
+from baro.work.models import Directive, Task, TaskCoordinator, TaskStatus
 from baro.work.rules import OPEN_STATUSES, TimingStatus, not_updated_days
 
 __all__ = [
@@ -519,9 +519,6 @@ def parse_filters(params: Mapping[str, str]) -> TaskFilters:
 
 def describe_filters(filters: TaskFilters) -> str:
     """The filters in words, for the export's title row and the page ("Hạn từ 01/07/2026…")."""
-    from baro.core.timeutil import format_date
-    from baro.work.models import Directive
-
     parts: list[str] = []
     if filters.timing:
         parts.append(f"Tình trạng: {TimingStatus(filters.timing).label}")
