@@ -377,10 +377,10 @@ def task_visible(actor: Person, task: Task) -> bool:
         return True
     # Coordinators and units named by a dispute see the task too; read only when needed.
     involved = set(TaskCoordinator.objects.filter(task=task).values_list("unit_id", flat=True))
-    for row in Dispute.objects.filter(task=task).values(
+    for row in Dispute.objects.filter(task=task).values_list(
         "refusing_unit_id", "proposed_unit_id", "decider_unit_id"
     ):
-        involved.update(row.values())
+        involved.update(unit_id for unit_id in row if unit_id is not None)
     return any(
         not mine.isdisjoint(unit.ancestor_ids)
         for unit in Unit.objects.filter(pk__in=involved).only("pk", "path")
