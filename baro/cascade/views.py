@@ -29,7 +29,7 @@ from baro.cascade import forms, permissions, queries, services
 from baro.cascade.models import DirectiveReceipt
 from baro.cascade.permissions import followed_directive_get_for_actor, receipt_get_for_actor
 from baro.core.errors import AuthorityError
-from baro.core.pages import form_command, next_url, person_required
+from baro.core.pages import HtmxRequest, form_command, next_url, person_required
 from baro.core.run import run_command
 from baro.core.timeutil import today
 from baro.org.models import Person, Unit, UnitKind
@@ -339,13 +339,13 @@ def pending(request: HttpRequest, person: Person) -> HttpResponse:
 
 @require_POST
 @person_required
-def acknowledge(request: HttpRequest, person: Person, receipt_id: int) -> HttpResponse:
+def acknowledge(request: HtmxRequest, person: Person, receipt_id: int) -> HttpResponse:
     found = receipt_get_for_actor(actor=person, pk=receipt_id)
     try:
         ack = run_command(services.receipt_acknowledge, actor=person, receipt=found)
     except AuthorityError as error:  # not a member of the unit: there is no form to show it on
         raise PermissionDenied(error.message) from error
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "cascade/_ack.html", {"r": found, "ack": ack})
     messages.success(
         request,

@@ -154,14 +154,10 @@ def insert_row(draft: M, *, related: Iterable[str] = ()) -> M:
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         pk = cursor.fetchone()[0]
-    saved = model.from_db(
-        connection.alias,
-        [model._meta.pk.attname, *(f.attname for f in fields)],
-        [pk, *raw],
-    )
-    for name in related:
-        setattr(saved, name, getattr(draft, name))
-    return saved
+    values_by_name = {f.attname: value for f, value in zip(fields, raw, strict=True)}
+    values_by_name[model._meta.pk.attname] = pk
+    values_by_name.update((name, getattr(draft, name)) for name in related)
+    return loaded(model, connection.alias, **values_by_name)
 
 
 def loaded(model: type[M], alias: str, **values: Any) -> M:
@@ -170,7 +166,9 @@ def loaded(model: type[M], alias: str, **values: Any) -> M:
     which is then attached without a query); a field not given takes its default."""
     objects = {name: value for name, value in values.items() if isinstance(value, models.Model)}
     for name, value in objects.items():
-        values[model._meta.get_field(name).attname] = value.pk  # type: ignore[union-attr]
+        key = _field(model, name)
+        assert isinstance(key, models.ForeignKey)
+        values[key.attname] = getattr(value, key.target_field.attname)
     fields = model._meta.concrete_fields
     instance = model.from_db(
         alias,
@@ -184,13 +182,7 @@ def loaded(model: type[M], alias: str, **values: Any) -> M:
 
 @functools.cache
 def _insert_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
-    # In the model's concrete order minus the key, as from_db wants them after it.
-    pk = model._meta.pk
-    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
-    order = [f.attname for f in model._meta.concrete_fields]
-    if order != [pk.attname, *(f.attname for f in fields)]:
-        raise ValueError(f"{model.__name__}: insert_row needs the primary key first")
-    return fields
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
 
 
 @functools.lru_cache(maxsize=256)

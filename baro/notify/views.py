@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baro.core.ids import id_from_text
-from baro.core.pages import form_command, message_command, next_url, person_required
+from baro.core.pages import HtmxRequest, form_command, message_command, next_url, person_required
 from baro.core.run import run_command
 from baro.notify import forms, queries, services
 from baro.notify.context import Bell
@@ -70,12 +70,12 @@ def notification_list(request: HttpRequest, person: Person) -> HttpResponse:
 
 @require_POST
 @person_required
-def mark_read(request: HttpRequest, person: Person) -> HttpResponse:
+def mark_read(request: HtmxRequest, person: Person) -> HttpResponse:
     """Mark one notification read (`id`), or all of them (`all`); the person's own UI state."""
     raw = request.POST.get("id", "")
     if request.POST.get("all"):
         count = run_command(services.notification_mark_read, person=person)
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:
             messages.success(
                 request, _("Đã đánh dấu %(count)d thông báo là đã đọc.") % {"count": count}
             )
@@ -84,7 +84,7 @@ def mark_read(request: HttpRequest, person: Person) -> HttpResponse:
     if notification_id is None:
         return HttpResponse(_("Thiếu thông báo cần đánh dấu."), status=400)
     run_command(services.notification_mark_read, person=person, ids=[notification_id])
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         found = queries.notifications_for(person).filter(pk=notification_id).first()
         if found is None:
             raise Http404(_("Không tìm thấy thông báo."))

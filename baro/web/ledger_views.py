@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from baro.core.pages import deny_unless, person_required
+from baro.core.pages import HtmxRequest, deny_unless, person_required
 from baro.ledger import queries as ledger_queries
 from baro.ledger.verify import verify_database
 from baro.org import authority
@@ -38,7 +38,7 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 
 
 @person_required
-def index(request: HttpRequest, person: Person) -> HttpResponse:
+def index(request: HtmxRequest, person: Person) -> HttpResponse:
     deny_unless(authority.holds_anywhere(person, Power.LEDGER_READ))
     filters = _filters(request)
     events = ledger_queries.event_list(**{k: v for k, v in filters.items() if v})
@@ -61,7 +61,7 @@ def index(request: HttpRequest, person: Person) -> HttpResponse:
 
 @require_POST
 @person_required
-def verify(request: HttpRequest, person: Person) -> HttpResponse:
+def verify(request: HtmxRequest, person: Person) -> HttpResponse:
     """Recompute the whole chain and its signed checkpoints; show the verdict."""
     deny_unless(authority.holds_anywhere(person, Power.LEDGER_READ))
     report = verify_database()

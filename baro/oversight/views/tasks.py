@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from baro.core.pages import deny_unless, form_command, person_required
+from baro.core.pages import HtmxRequest, deny_unless, form_command, person_required
 from baro.core.timeutil import format_date, today
 from baro.org.models import Person
 from baro.oversight import forms, permissions, queries, services
@@ -28,7 +28,7 @@ def _visible_task(person: Person, task_id: int) -> Task:
 
 @require_GET
 @person_required
-def task_panel(request: HttpRequest, person: Person, task_id: int) -> HttpResponse:
+def task_panel(request: HtmxRequest, person: Person, task_id: int) -> HttpResponse:
     task = _visible_task(person, task_id)
     context = {
         "o": queries.task_oversight(actor=person, task=task),
@@ -39,7 +39,7 @@ def task_panel(request: HttpRequest, person: Person, task_id: int) -> HttpRespon
         "breadcrumbs": crumbs((task.title[:60], task_url(task.pk)), (_("Đôn đốc, kiểm tra"), "")),
         "nav_active": "oversight",
     }
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "oversight/task_panel.html#panel", context)
     return render(request, "oversight/task_panel.html", context)
 

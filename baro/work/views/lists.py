@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from baro.core.errors import DomainError
-from baro.core.pages import person_required
+from baro.core.pages import HtmxRequest, person_required
 from baro.core.timeutil import now, today
 from baro.org.models import Person, Position, Unit
 from baro.org.queries import active_on, subtree_q
@@ -203,7 +203,7 @@ def task_list(request: HttpRequest, person: Person) -> HttpResponse:
 
 @require_GET
 @person_required
-def task_counts(request: HttpRequest, person: Person) -> HttpResponse:
+def task_counts(request: HtmxRequest, person: Person) -> HttpResponse:
     """The grid of a big list, loaded by the list page after it is shown (htmx), or opened
     as a page of its own without JavaScript."""
     scopes = q.available_scopes(person)

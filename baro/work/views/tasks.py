@@ -11,13 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from baro.core.pages import person_required
+from baro.core.pages import HtmxRequest, person_required
 from baro.core.panels import contributions
 from baro.core.timeutil import format_date, today
 from baro.org import queries as org_queries
@@ -217,7 +217,7 @@ def _next_step(task: Task, state: TaskState, lead_head: Position | None) -> list
 
 
 @person_required
-def task_detail(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
+def task_detail(request: HtmxRequest, person: Person, pk: int) -> HttpResponse:
     task = task_get_for_actor(person, pk, related=TASK_PAGE_RELATED)
     history = Paginator(task_history(task), HISTORY_PAGE_SIZE)
     history = history.get_page(request.GET.get("page"))
