@@ -26,7 +26,8 @@ Doing (`require_*` raise AuthorityError, the services call them before changing 
 - confirm or dismiss a flag: an inspector (inspection.conduct over the flagged unit) or the head
   of a unit above it (dispute.decide over its parent); never on one's own unit or oneself;
 - open an inspection, cite evidence, record findings, conclude, decide a handling measure:
-  inspection.conduct over the inspected unit.
+  inspection.conduct over the inspected unit, and no conflict of interest: never on oneself,
+  on a unit one works in, or on a head or deputy of a unit one works in (conflict_of_interest).
 """
 
 from __future__ import annotations
@@ -36,11 +37,11 @@ from collections.abc import Iterable, Sequence
 
 from django.db.models import Q, QuerySet
 
-from baro.core.errors import AuthorityError, NotFoundError
+from baro.core.errors import AuthorityError, DomainError, NotFoundError
 from baro.core.timeutil import now, today
 from baro.org import authority
 from baro.org.authority import ROLE_POWERS, Decision, Power
-from baro.org.models import Delegation, Person, Position, Unit
+from baro.org.models import Delegation, Person, Position, Role, Unit
 from baro.org.queries import active_on, subtree_q
 from baro.oversight.models import (
     Flag,
@@ -64,6 +65,7 @@ __all__ = [
     "can_see_flags",
     "can_see_inspections",
     "can_see_record",
+    "conflict_of_interest",
     "flag_get_for_actor",
     "flags_visible",
     "holds_position_within",
@@ -72,11 +74,14 @@ __all__ = [
     "letter_get_for_actor",
     "letters_visible",
     "may_conduct",
+    "may_conduct_inspection",
     "may_decide_flag",
     "may_issue_letters",
     "may_urge",
     "record_person_get_for_actor",
     "require_flag_decider",
+    "require_impartial",
+    "require_inspection_conductor",
     "require_inspector",
     "require_ladder_configurer",
     "require_letter_issuer",
@@ -371,6 +376,67 @@ def require_inspector(actor: Person, unit: Unit) -> Decision:
             code="oversight.inspection_denied",
         )
     return decision
+
+
+def conflict_of_interest(actor: Person, unit: Unit, person: Person | None) -> tuple[str, str]:
+    """Why `actor` may not inspect or handle `unit` (and `person` in it), and which of the two
+    it is about ("unit" or "person"); ("", "") when nothing stands in the way. Nobody inspects,
+    or decides a measure on, themselves; nor a unit they work in (its own members judge their
+    own unit: the rule flag decisions follow); nor a person who heads or deputises a unit they
+    work in (a subordinate judging their superior)."""
+    if actor.is_system:
+        return "", ""
+    if person is not None and person.pk == actor.pk:
+        return "Không được tự kiểm tra hay quyết định xử lý chính mình.", "person"
+    day = today()
+    if holds_position_within(actor, unit, day):
+        return (
+            f"Không được kiểm tra hay quyết định xử lý {unit.name}, đơn vị mình đang công tác.",
+            "unit",
+        )
+    if person is not None:
+        led = Position.objects.filter(
+            active_on(day), person=person, role__in=[Role.HEAD, Role.DEPUTY]
+        ).select_related("unit")
+        for position in led:
+            if holds_position_within(actor, position.unit, day):
+                return (
+                    f"Không được kiểm tra hay quyết định xử lý {person.full_name}, lãnh đạo "
+                    f"của {position.unit.name}, nơi mình đang công tác.",
+                    "person",
+                )
+    return "", ""
+
+
+def require_impartial(
+    actor: Person, unit: Unit, person: Person | None, *, fields: dict[str, str] | None = None
+) -> None:
+    """Refuse what conflict_of_interest finds, `oversight.conflict_of_interest`: as an
+    AuthorityError for an inspection already under way, or, when the actor is choosing the
+    unit and person now, as a DomainError naming the field they chose (`fields` maps "unit" and
+    "person" to the form's field names)."""
+    reason, about = conflict_of_interest(actor, unit, person)
+    if not reason:
+        return
+    if fields is not None:
+        raise DomainError("oversight.conflict_of_interest", reason, field=fields.get(about))
+    raise AuthorityError(reason, code="oversight.conflict_of_interest")
+
+
+def require_inspection_conductor(actor: Person, inspection: Inspection) -> Decision:
+    """inspection.conduct over the inspected unit, and no conflict of interest with the unit or
+    the inspected person: who cites evidence, records findings, concludes and decides handling."""
+    decision = require_inspector(actor, inspection.target_unit)
+    require_impartial(actor, inspection.target_unit, inspection.target_person)
+    return decision
+
+
+def may_conduct_inspection(actor: Person, inspection: Inspection) -> Decision:
+    """require_inspection_conductor's rule without raising (what the inspection page offers)."""
+    try:
+        return require_inspection_conductor(actor, inspection)
+    except AuthorityError as refused:
+        return Decision(False, Power.INSPECTION_CONDUCT, refused.message)
 
 
 def can_open_inspections(actor: Person) -> bool:

@@ -70,3 +70,13 @@ def open_inspection(ov: Ov, **kw: Any) -> Inspection:
         period_from=dt.date(2026, 1, 1),
         period_to=dt.date(2026, 2, 1),
     )
+
+
+def conclude(inspector: Person, inspection: Inspection) -> Inspection:
+    """Record findings and conclude `inspection`: a handling decision follows a conclusion."""
+    services.inspection_record_findings(
+        actor=inspector, inspection=inspection, findings="Nhiệm vụ quá hạn, không báo cáo."
+    )
+    return services.inspection_conclude(
+        actor=inspector, inspection=inspection, conclusion="Người đứng đầu chịu trách nhiệm."
+    )

@@ -1,7 +1,8 @@
 """The third clear through the pages, in Chromium, in Vietnamese: the city's inspector (kiemtra)
 opens a sign of avoidance that Baro raised on a unit whose head has a demo login, follows its
 evidence to the task page, confirms it, plans an inspection of that head, cites the flag,
-records a handling decision; then the head signs in and finds it all on "Hồ sơ trách nhiệm".
+records findings, concludes, then records a handling decision; then the head signs in and
+finds it all on "Hồ sơ trách nhiệm".
 
 The demo city has overdue, silent, unaccepted tasks but no flags until Baro's worker has run:
 the journey runs `baro worker --once` against the server's own data (its environment is read
@@ -168,6 +169,22 @@ def test_inspector_handles_a_flagged_head_who_sees_it_on_his_record(
     page.get_by_role("button", name="Bổ sung chứng cứ").click()
     assert "Đã bổ sung chứng cứ." in page.inner_text(".messages")
     assert f"#{flag_id}" in page.inner_text("#evidence")
+
+    # The findings, then the conclusion (final, confirmed in a second step): only a concluded
+    # inspection offers the handling decision.
+    assert page.locator("#handling-form").count() == 0
+    page.locator("#findings summary").click()
+    page.locator("#findings-form #id_findings").fill(
+        "Nhiệm vụ quá hạn kéo dài, không cập nhật tiến độ trên hệ thống."
+    )
+    page.get_by_role("button", name="Ghi kết quả").click()
+    assert "Đã ghi kết quả kiểm tra." in page.inner_text(".messages")
+    page.locator("#conclude-form #id_conclusion").fill(
+        "Người đứng đầu chịu trách nhiệm về việc để nhiệm vụ quá hạn kéo dài."
+    )
+    page.get_by_role("button", name="Kết luận", exact=True).click()
+    page.get_by_role("button", name="Đồng ý, kết luận").click()
+    assert "Đã kết luận cuộc kiểm tra." in page.inner_text(".messages")
 
     # The handling decision: the reason is required, then recorded.
     number = f"{time.time_ns() % 1000}-QĐ/UBKTTU"

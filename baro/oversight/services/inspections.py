@@ -11,7 +11,8 @@ from baro.core.run import command
 from baro.core.timeutil import format_date, now, today
 from baro.ledger.services import record_action
 from baro.notify.services import notify
-from baro.org.models import Person, Unit
+from baro.org.authority import Decision, positions_held
+from baro.org.models import Person, Role, Unit
 from baro.oversight.models import (
     Flag,
     HandlingDecision,
@@ -21,7 +22,11 @@ from baro.oversight.models import (
     InspectionStatus,
 )
 from baro.oversight.people import ever_within, heads_of
-from baro.oversight.permissions import require_inspector
+from baro.oversight.permissions import (
+    require_impartial,
+    require_inspection_conductor,
+    require_inspector,
+)
 from baro.oversight.services.common import OBJ_INSPECTION, clean, required
 from baro.work.models import Task
 
@@ -45,6 +50,28 @@ def _still_open(inspection: Inspection) -> None:
         )
 
 
+def _inspecting_body(actor: Person, decision: Decision, target_unit: Unit) -> Unit:
+    """The body in whose name `actor` inspects: the unit where they work inside the remit their
+    inspecting position (or delegation) covers, the most specific first; the remit's own unit
+    when they hold no other position there. An inspector of the Thành ủy's inspection committee
+    (Ủy ban Kiểm tra) has the whole city as remit, and inspects as that committee, not as the
+    city."""
+    if decision.position is not None:
+        remit = decision.position.unit
+    elif decision.delegation is not None:
+        remit = decision.delegation.unit
+    else:  # Baro's system actor
+        return target_unit
+    workplaces = [
+        position.unit
+        for position in positions_held(actor, today())
+        if position.role != Role.INSPECTOR and position.unit.path.startswith(remit.path)
+    ]
+    if not workplaces:
+        return remit
+    return max(workplaces, key=lambda unit: (len(unit.path), -unit.pk))
+
+
 @command
 def inspection_open(
     *,
@@ -57,6 +84,9 @@ def inspection_open(
 ) -> Inspection:
     """Plan an inspection of a unit (and, optionally, of one person in it) over a period."""
     decision = require_inspector(actor, target_unit)
+    require_impartial(
+        actor, target_unit, target_person, fields={"unit": "target_unit", "person": "target_person"}
+    )
     title = required(title, "title", "tên cuộc kiểm tra")
     if period_to < period_from:
         raise DomainError(
@@ -71,8 +101,7 @@ def inspection_open(
             f"{target_person.full_name} không công tác tại {target_unit.name}.",
             field="target_person",
         )
-    assert decision.position is not None or actor.is_system
-    inspecting_unit = decision.position.unit if decision.position else target_unit
+    inspecting_unit = _inspecting_body(actor, decision, target_unit)
     inspection = Inspection(
         inspecting_unit=inspecting_unit,
         target_unit=target_unit,
@@ -113,7 +142,7 @@ def inspection_add_evidence(
 ) -> InspectionEvidence:
     """Cite a flag or a task as evidence of an inspection (once each)."""
     inspection = _locked_inspection(inspection)
-    decision = require_inspector(actor, inspection.target_unit)
+    decision = require_inspection_conductor(actor, inspection)
     _still_open(inspection)
     if (flag is None) == (task is None):
         raise DomainError(
@@ -164,7 +193,7 @@ def inspection_record_findings(
 ) -> Inspection:
     """Record (or rewrite) what the inspection found so far."""
     inspection = _locked_inspection(inspection)
-    decision = require_inspector(actor, inspection.target_unit)
+    decision = require_inspection_conductor(actor, inspection)
     _still_open(inspection)
     findings = required(findings, "findings", "kết quả kiểm tra")
     before = inspection.findings
@@ -185,7 +214,7 @@ def inspection_record_findings(
 def inspection_conclude(*, actor: Person, inspection: Inspection, conclusion: str) -> Inspection:
     """Conclude an inspection (kết luận kiểm tra): final, the findings must be recorded."""
     inspection = _locked_inspection(inspection)
-    decision = require_inspector(actor, inspection.target_unit)
+    decision = require_inspection_conductor(actor, inspection)
     _still_open(inspection)
     conclusion = required(conclusion, "conclusion", "kết luận")
     if not inspection.findings:
@@ -235,9 +264,15 @@ def handling_decide(
     person: Person | None = None,
     unit: Unit | None = None,
 ) -> HandlingDecision:
-    """Record a handling decision of an inspection on a person or a unit, with its document."""
+    """Record a handling decision of a concluded inspection on a person or a unit, with its
+    document: the measure follows the conclusion, never precedes it."""
     inspection = _locked_inspection(inspection)
-    decision = require_inspector(actor, inspection.target_unit)
+    decision = require_inspection_conductor(actor, inspection)
+    if inspection.status != InspectionStatus.CONCLUDED:
+        raise ConflictError(
+            "oversight.inspection_not_concluded",
+            "Cuộc kiểm tra chưa kết luận; chỉ quyết định xử lý sau khi đã có kết luận.",
+        )
     if measure not in HandlingMeasure.values:
         raise DomainError(
             "oversight.invalid_measure", f"Hình thức xử lý “{measure}” không có.", field="measure"
@@ -268,6 +303,7 @@ def handling_decide(
             f"{person.full_name} không công tác tại {unit.name}.",
             field="person",
         )
+    require_impartial(actor, unit, person, fields={"unit": "unit", "person": "person"})
     handling = HandlingDecision(
         inspection=inspection,
         unit=unit,

@@ -207,6 +207,13 @@ def test_inspection_from_plan_to_handling(ov: Ov) -> None:
         "document_date": "2026-02-02",
         "reason": "Để nhiệm vụ quá hạn kéo dài",
     }
+    # A handling decision follows the conclusion: refused while the inspection is under way.
+    assert code(post(inspector, f"{url}/handling", handling)) == (
+        409,
+        "oversight.inspection_not_concluded",
+    )
+    response = post(inspector, f"{url}/conclude", {"conclusion": "Người đứng đầu chịu trách nhiệm"})
+    assert response.status_code == 200 and response.json()["status"] == "concluded"
     assert code(post(inspector, f"{url}/handling", {**handling, "measure": "fine"})) == (
         400,
         "oversight.invalid_measure",
@@ -227,8 +234,6 @@ def test_inspection_from_plan_to_handling(ov: Ov) -> None:
     assert response.json()["person"]["id"] == ov.head.pk  # the inspected person by default
     assert HandlingDecision.objects.count() == 1
 
-    response = post(inspector, f"{url}/conclude", {"conclusion": "Người đứng đầu chịu trách nhiệm"})
-    assert response.status_code == 200 and response.json()["status"] == "concluded"
     assert code(post(inspector, f"{url}/conclude", {"conclusion": "Lại"})) == (
         409,
         "oversight.inspection_concluded",

@@ -12,7 +12,8 @@ import pytest
 from baro.core.errors import AuthorityError, ConflictError, DomainError
 from baro.ledger.models import LedgerEvent
 from baro.notify.models import Notification
-from baro.org.models import Person, system_person
+from baro.org.models import Person, Role, system_person
+from baro.org.services import person_create, position_appoint
 from baro.oversight import services
 from baro.oversight.models import (
     Flag,
@@ -27,7 +28,7 @@ from baro.oversight.models import (
     Urging,
     UrgingLetter,
 )
-from baro.testing.oversight import START, at
+from baro.testing.oversight import START, at, conclude
 from baro.testing.work import WorkWorld, assign
 from baro.work.models import DeadlineRule, Task
 
@@ -427,7 +428,7 @@ def test_bad_inspections_and_handling_change_nothing(ww: WorkWorld, inspector: P
             period_to=dt.date(2025, 6, 30),
         ),
     )
-    inspection = open_inspection(ww, inspector)
+    inspection = conclude(inspector, open_inspection(ww, inspector))
     decide = services.handling_decide
     base: dict[str, Any] = {
         "actor": inspector,
@@ -446,3 +447,136 @@ def test_bad_inspections_and_handling_change_nothing(ww: WorkWorld, inspector: P
     )
     refused("oversight.unit_outside", lambda: decide(**{**base, "unit": ww.dept_b}))
     refused("oversight.person_outside_unit", lambda: decide(**{**base, "person": ww.head_b}))
+
+
+def test_handling_waits_for_the_conclusion(ww: WorkWorld, inspector: Person) -> None:
+    inspection = open_inspection(ww, inspector)
+    services.inspection_record_findings(
+        actor=inspector, inspection=inspection, findings="Hai nhiệm vụ quá hạn."
+    )
+    decide = {
+        "actor": inspector,
+        "inspection": inspection,
+        "measure": "criticism",
+        "document_number": "7/QĐ-UBKT",
+        "document_date": START,
+        "reason": "Để nhiệm vụ quá hạn.",
+    }
+    refused(
+        "oversight.inspection_not_concluded",
+        lambda: services.handling_decide(**decide),
+        ConflictError,
+    )
+    conclude(inspector, inspection)
+    handling = one_event("oversight.handling.decided", lambda: services.handling_decide(**decide))
+    assert handling.inspection == inspection
+
+
+def test_no_evidence_is_added_after_the_conclusion(ww: WorkWorld, inspector: Person) -> None:
+    task = a_task(ww)
+    flag = a_flag(ww, task)
+    inspection = conclude(inspector, open_inspection(ww, inspector))
+    refused(
+        "oversight.inspection_concluded",
+        lambda: services.inspection_add_evidence(actor=inspector, inspection=inspection, task=task),
+        ConflictError,
+    )
+    refused(
+        "oversight.inspection_concluded",
+        lambda: services.inspection_add_evidence(actor=inspector, inspection=inspection, flag=flag),
+        ConflictError,
+    )
+
+
+def _inspector_working_in(ww: WorkWorld, unit: Any, code: str) -> Person:
+    """An inspector over the whole city who also holds an officer's post in `unit`."""
+    person = person_create(
+        actor=ww.w.admin, unit=ww.root, full_name=f"Kiểm Tra {code}", code=code, role=Role.INSPECTOR
+    )
+    position_appoint(
+        actor=ww.w.admin, person=person, unit=unit, role=Role.OFFICER, valid_from=START
+    )
+    return person
+
+
+def _open(actor: Person, unit: Any, person: Person | None) -> Inspection:
+    return services.inspection_open(
+        actor=actor,
+        target_unit=unit,
+        target_person=person,
+        title="Kiểm tra",
+        period_from=dt.date(2025, 1, 1),
+        period_to=dt.date(2025, 6, 30),
+    )
+
+
+def test_nobody_inspects_themselves_their_unit_or_their_superior(
+    ww: WorkWorld, inspector: Person
+) -> None:
+    # Themselves: the city's inspector on the city with themselves as the inspected person.
+    refused(
+        "oversight.conflict_of_interest",
+        lambda: _open(inspector, ww.root, inspector),
+    )
+    # Their own unit: an inspector who also works in Phòng A1 inspects Sở A, above it.
+    insider = _inspector_working_in(ww, ww.div_a1, "KT-A1")
+    refused("oversight.conflict_of_interest", lambda: _open(insider, ww.dept_a, None))
+    # Their superior: Sở B's head also holds a post in Sở A; an inspector working in Sở B
+    # inspects Sở A (not their unit) with that head as the inspected person.
+    position_appoint(
+        actor=ww.w.admin, person=ww.head_b, unit=ww.dept_a, role=Role.OFFICER, valid_from=START
+    )
+    in_b = _inspector_working_in(ww, ww.dept_b, "KT-B")
+    refused("oversight.conflict_of_interest", lambda: _open(in_b, ww.dept_a, ww.head_b))
+    with pytest.raises(DomainError) as info:
+        _open(insider, ww.dept_a, ww.w.head)
+    assert info.value.field == "target_unit"
+    # Not in conflict: Sở B's inspector on Sở A's own head.
+    assert _open(in_b, ww.dept_a, ww.w.head).target_person == ww.w.head
+
+
+def test_an_insider_cannot_conclude_or_handle_an_inspection(
+    ww: WorkWorld, inspector: Person
+) -> None:
+    inspection = open_inspection(ww, inspector)
+    insider = _inspector_working_in(ww, ww.div_a1, "KT-A1")
+    refused(
+        "oversight.conflict_of_interest",
+        lambda: services.inspection_record_findings(
+            actor=insider, inspection=inspection, findings="Không có gì."
+        ),
+        AuthorityError,
+    )
+    conclude(inspector, inspection)
+    decide = {
+        "inspection": inspection,
+        "measure": "reminder",
+        "document_number": "8/QĐ-UBKT",
+        "document_date": START,
+        "reason": "Nhắc nhở.",
+    }
+    refused(
+        "oversight.conflict_of_interest",
+        lambda: services.handling_decide(actor=insider, **decide),
+        AuthorityError,
+    )
+    # The inspector who is in no conflict decides, but not on a person they serve under.
+    in_b = _inspector_working_in(ww, ww.dept_b, "KT-B")
+    position_appoint(
+        actor=ww.w.admin, person=ww.head_b, unit=ww.dept_a, role=Role.OFFICER, valid_from=START
+    )
+    refused(
+        "oversight.conflict_of_interest",
+        lambda: services.handling_decide(actor=in_b, person=ww.head_b, **decide),
+    )
+    handling = services.handling_decide(actor=in_b, **decide)
+    assert handling.person == ww.w.head and handling.decided_by == in_b
+
+
+def test_the_inspecting_body_is_where_the_inspector_works(ww: WorkWorld) -> None:
+    """The Thành ủy's inspection committee inspects with the whole city as remit: the
+    inspection is the committee's, not the city's."""
+    committee = ww.dept_b  # stands for the committee: a unit under the city, not inspected
+    inspector = _inspector_working_in(ww, committee, "KT-UBKT")
+    inspection = _open(inspector, ww.dept_a, ww.w.head)
+    assert inspection.inspecting_unit == committee

@@ -40,7 +40,7 @@ from baro.oversight.models import (
     Urging,
     UrgingLetter,
 )
-from baro.testing.oversight import AFTER, Ov, at, open_inspection, raise_flag
+from baro.testing.oversight import AFTER, Ov, at, conclude, open_inspection, raise_flag
 from baro.work import services as work
 
 pytestmark = pytest.mark.django_db
@@ -295,7 +295,7 @@ def test_inspection_list_and_page_are_scoped(ov: Ov) -> None:
 
     detail = reverse("oversight:inspection_detail", args=[inspection.pk])
     page = html(client_for(ov.inspector).get(detail))
-    assert 'id="evidence-form"' in page and 'id="handling-form"' in page
+    assert 'id="evidence-form"' in page and 'id="handling-form"' not in page  # not concluded
     own = client_for(ov.head).get(detail)  # the inspected head reads it, acts on nothing
     assert own.status_code == 200 and 'id="handling-form"' not in html(own)
     for stranger in (ov.head_b, ov.officer, ov.outsider):
@@ -362,6 +362,22 @@ def test_handling_decision_form(ov: Ov) -> None:
     inspection = open_inspection(ov)
     url = reverse("oversight:inspection_handling", args=[inspection.pk])
     client = client_for(ov.inspector)
+    # Under way: no handling form, and a stale post is refused next to the form.
+    page = html(client.get(reverse("oversight:inspection_detail", args=[inspection.pk])))
+    assert 'id="handling-form"' not in page
+    stale = {
+        "measure": "criticism",
+        "person": ov.head.pk,
+        "document_number": "15-QĐ/UBKT",
+        "document_date": "02/02/2026",
+        "reason": "Để nhiệm vụ quá hạn kéo dài",
+    }
+    response = client.post(url, stale, follow=True)
+    assert "Cuộc kiểm tra chưa kết luận; chỉ quyết định xử lý sau khi đã có kết luận." in html(
+        response
+    )
+    assert not HandlingDecision.objects.exists()
+    conclude(ov.inspector, inspection)
     page = html(client.get(reverse("oversight:inspection_detail", args=[inspection.pk])))
     for label in ("Nhắc nhở", "Phê bình", "Khiển trách", "Cảnh cáo", "Cách chức, miễn nhiệm"):
         assert f">{label}</option>" in page
@@ -403,7 +419,7 @@ def test_handling_decision_form(ov: Ov) -> None:
 
 def test_the_heads_record_shows_what_concerns_him(ov: Ov, clock: Any) -> None:
     flag = raise_flag(ov)
-    inspection = open_inspection(ov)
+    inspection = conclude(ov.inspector, open_inspection(ov))
     services.handling_decide(
         actor=ov.inspector,
         inspection=inspection,

@@ -131,7 +131,7 @@ def _inspection_page(
     inspection: Inspection,
     **bound: Any,
 ) -> HttpResponse:
-    may_conduct = bool(permissions.may_conduct(person, inspection.target_unit))
+    may_conduct = bool(permissions.may_conduct_inspection(person, inspection))
     planned = inspection.status == InspectionStatus.PLANNED
     context: dict[str, Any] = {
         "inspection": inspection,
@@ -160,7 +160,8 @@ def _inspection_page(
             context["search_text"] = text
             if text:
                 context["found_tasks"] = queries.inspection_task_search(inspection, text)
-        context["handling_form"] = bound.get("handling_form") or _handling_form(inspection)
+        else:  # a handling decision follows the conclusion (handling_decide)
+            context["handling_form"] = bound.get("handling_form") or _handling_form(inspection)
     errors = any(getattr(f, "errors", None) for f in bound.values())
     return render(
         request, "oversight/inspection_detail.html", context, status=400 if errors else 200
@@ -183,7 +184,7 @@ def _conducted(person: Person, pk: int) -> Inspection:
     """The inspection `pk` for a form that changes it: 404 if `person` may not read it, 403
     if they may read it but not conduct it."""
     inspection = permissions.inspection_get_for_actor(person, pk)
-    deny_unless(permissions.may_conduct(person, inspection.target_unit))
+    deny_unless(permissions.may_conduct_inspection(person, inspection))
     return inspection
 
 
@@ -313,6 +314,13 @@ def inspection_conclude(request: HttpRequest, person: Person, pk: int) -> HttpRe
 @person_required
 def inspection_handling(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
     inspection = _conducted(person, pk)
+    if inspection.status != InspectionStatus.CONCLUDED:
+        # A stale page or a hand-made post: the form is only offered once concluded, and the
+        # service refuses it too.
+        messages.error(
+            request, _("Cuộc kiểm tra chưa kết luận; chỉ quyết định xử lý sau khi đã có kết luận.")
+        )
+        return redirect(_back(inspection))
     form = _handling_form(inspection, request.POST)
     if form.is_valid():
         handling = form_command(
