@@ -103,7 +103,6 @@ def letter_plot(stage: Stage) -> Iterator[At]:
     issued_on = stage.day(days)
     if tasks:
         chairman = stage.person("chutich")
-        units = list(dict.fromkeys(task.lead_unit.name for task in tasks))
         services.urging_letter_issue(
             actor=chairman,
             draft=services.LetterDraft(
@@ -127,7 +126,10 @@ def letter_plot(stage: Stage) -> Iterator[At]:
                 signer=chairman,
                 signer_mark="",
                 signer_position="Chủ tịch",
-                recipients="; ".join(units),
+                recipients=(
+                    "- Như trên;\n- Thường trực Thành ủy (để b/c);\n"
+                    "- Chủ tịch, các Phó Chủ tịch UBND Thành phố;\n- Lưu: VT, KT."
+                ),
             ),
             tasks=tasks,
         )

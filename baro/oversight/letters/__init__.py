@@ -39,6 +39,7 @@ from baro.oversight.letters.content import (
     overdue_text,
     recipient_lines,
     reply_sentence,
+    standard_recipients,
     task_rows,
     vietnamese_date_line,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "overdue_text",
     "recipient_lines",
     "reply_sentence",
+    "standard_recipients",
     "task_rows",
     "vietnamese_date_line",
     "weasyprint_available",

@@ -149,6 +149,45 @@ def recipient_lines(content: LetterContent) -> list[str]:
     return _listed(content.recipients)
 
 
+_SAME_AS_ABOVE = "Như trên"
+_FILED = "Lưu"
+
+
+def _recipient_items(text: str) -> list[str]:
+    """The recipients typed one a line or run together with ';': each without its dash and
+    closing punctuation."""
+    items = []
+    for line in text.splitlines():
+        for part in line.split(";"):
+            item = part.strip().lstrip("-–").strip().rstrip(";.,").strip()
+            if item:
+                items.append(item)
+    return items
+
+
+def filing_mark(number_symbol: str) -> str:
+    """'Lưu: VT, KT' for '2150/UBND-KT': the archive (VT) and the drafting division, which NĐ
+    30/2020 puts after the last '-' of the symbol; just 'Lưu: VT' when the symbol has none."""
+    symbol = number_symbol.strip()
+    tail = symbol.rsplit("-", 1)[1].strip() if "-" in symbol.split("/", 1)[-1] else ""
+    return f"{_FILED}: VT, {tail}" if tail else f"{_FILED}: VT"
+
+
+def standard_recipients(text: str, number_symbol: str) -> str:
+    """The 'Nơi nhận' block as NĐ 30/2020 (Phụ lục I) lays it out, one recipient a line: '- Như
+    trên;' first (the addressees of 'Kính gửi'), then the others, each ending with ';', and
+    '- Lưu: VT, <drafting division>.' last. What the writer gave is kept, in their order; the
+    two standard lines are added when missing, and a 'Lưu' line written elsewhere goes last."""
+    items = _recipient_items(text)
+    same = [i for i in items if i.casefold().startswith(_SAME_AS_ABOVE.casefold())]
+    filed = [i for i in items if i.casefold().startswith(_FILED.casefold())]
+    others = [i for i in items if i not in same and i not in filed]
+    ordered = [same[0] if same else _SAME_AS_ABOVE, *others, filed[-1] if filed else ""]
+    if not ordered[-1]:
+        ordered[-1] = filing_mark(number_symbol)
+    return "\n".join(_listed(tuple(ordered)))
+
+
 def task_rows(content: LetterContent) -> list[dict[str, Any]]:
     return [
         {

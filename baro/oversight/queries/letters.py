@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from baro.core.timeutil import format_date, now, today
 from baro.org.models import Delegation, Person, Position, Role, Unit, UnitKind
 from baro.org.queries import active_on, subtree_q
-from baro.oversight.letters import LetterContent, LetterTask
+from baro.oversight.letters import LetterContent, LetterTask, standard_recipients
 from baro.oversight.models import Urging, UrgingLetter
 from baro.oversight.permissions import (
     LETTER_READ_POWERS,
@@ -67,6 +67,50 @@ def _is_party(unit: Unit) -> bool:
     return UnitKind.PARTY_COMMITTEE in set(kinds)
 
 
+def _addressees(issuing: Unit, leads: Sequence[Unit]) -> dict[int, Unit]:
+    """To whom a letter of `issuing` writes about a task each of `leads` leads, by lead id: a
+    division (phòng) is written to through the body it belongs to, the department or commune
+    that answers for it (the nearest unit above it that is not a division), never above the
+    units `issuing` directs; a division of `issuing` itself is written to as it is."""
+    ancestor_ids = {pk for lead in leads for pk in lead.ancestor_ids}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=ancestor_ids)}
+    found: dict[int, Unit] = {}
+    for lead in leads:
+        to = lead
+        if lead.kind == UnitKind.DIVISION:
+            for pk in reversed(lead.ancestor_ids[:-1]):
+                above = units[pk]
+                if above.pk == issuing.pk or not above.path.startswith(issuing.path):
+                    break
+                if above.kind != UnitKind.DIVISION:
+                    to = above
+                    break
+        found[lead.pk] = to
+    return found
+
+
+def assigning_document(task: Task) -> str:
+    """The 'Văn bản giao' of a letter's row: the directive the task (or the task it was split
+    from) carries out, "Chỉ thị số 24-CT/TU ngày 07/8/2023"; a task assigned in Baro without
+    a document is cited by its number and the day it was assigned."""
+    current: Task | None = task
+    seen: set[int] = set()
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        directive = current.directive
+        if directive is not None:
+            return (
+                f"{DirectiveKind(directive.kind).label} số {directive.number_symbol} ngày "
+                f"{format_date(directive.signed_on)}"
+            )
+        current = (
+            Task.objects.select_related("directive").filter(pk=current.parent_id).first()
+            if current.parent_id is not None
+            else None
+        )
+    return f"Giao trên Baro ngày {format_date(task.assigned_on)} (nhiệm vụ số {task.pk})"
+
+
 def letter_content(letter: UrgingLetter, urgings: Sequence[Urging] | None = None) -> LetterContent:
     """The letter as its renderer takes it (baro.oversight.letters): what was stored when it was
     issued, and each urged task with the deadline it had then, so the document is the same
@@ -79,27 +123,27 @@ def letter_content(letter: UrgingLetter, urgings: Sequence[Urging] | None = None
         if parent is not None and parent.kind not in (UnitKind.PROVINCE, UnitKind.CENTRAL)
         else ""
     )
+    addressed = _addressees(unit, [urging.task.lead_unit for urging in urgings])
     addressees: list[str] = []
     rows = []
     for urging in urgings:
         task = urging.task
-        if task.lead_unit.name not in addressees:
-            addressees.append(task.lead_unit.name)
-        directive = task.directive
-        source = (
-            f"{DirectiveKind(directive.kind).label} số {directive.number_symbol} ngày "
-            f"{format_date(directive.signed_on)}"
-            if directive is not None
-            else ""
+        to = addressed[task.lead_unit_id]
+        if to.name not in addressees:
+            addressees.append(to.name)
+        lead = (
+            task.lead_unit.name
+            if to.pk == task.lead_unit_id
+            else (f"{task.lead_unit.name} ({to.name})")
         )
         rows.append(
             LetterTask(
                 title=task.title,
-                lead_unit=task.lead_unit.name,
+                lead_unit=lead,
                 deadline=urging.deadline,
                 days_overdue=max((letter.issued_on - urging.deadline).days, 0),
                 expected_output=task.expected_output,
-                source=source,
+                source=assigning_document(task),
             )
         )
     return LetterContent(
@@ -118,7 +162,7 @@ def letter_content(letter: UrgingLetter, urgings: Sequence[Urging] | None = None
         signer_mark=letter.signer_mark,
         signer_position=letter.signer_position,
         signer_name=letter.signer.full_name,
-        recipients=tuple(line for line in letter.recipients.splitlines() if line.strip()),
+        recipients=tuple(standard_recipients(letter.recipients, letter.number_symbol).splitlines()),
         report_to=unit.name,
     )
 

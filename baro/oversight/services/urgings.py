@@ -14,6 +14,7 @@ from baro.core.timeutil import format_date, now, today
 from baro.ledger.services import record_action
 from baro.notify.services import notify
 from baro.org.models import Person, Unit
+from baro.oversight.letters.content import standard_recipients
 from baro.oversight.models import LadderStep, Urging, UrgingLetter
 from baro.oversight.people import heads_of
 from baro.oversight.permissions import may_issue_letters, require_letter_issuer, require_urger
@@ -170,7 +171,7 @@ def urging_letter_issue(
         signer=draft.signer,
         signer_mark=draft.signer_mark.strip(),
         signer_position=position,
-        recipients=draft.recipients.strip(),
+        recipients=standard_recipients(draft.recipients, number),
         created_by=actor,
     )
     clean(letter)

@@ -219,6 +219,28 @@ def test_addressees_and_recipients_get_dashes_and_end_punctuation() -> None:
 # --- .docx ------------------------------------------------------------------------------------
 
 
+def test_recipients_are_laid_out_as_the_decree_does() -> None:
+    # Run together on one line, without the two standard entries: split, completed.
+    assert letters.standard_recipients("Sở A; Sở B", "2150/UBND-KT").splitlines() == [
+        "- Như trên;",
+        "- Sở A;",
+        "- Sở B;",
+        "- Lưu: VT, KT.",
+    ]
+    # Already standard: kept as it is; a filing line written first goes last.
+    kept = "- Như trên;\n- Chủ tịch UBND Thành phố (để b/c);\n- Lưu: VT, KT."
+    assert letters.standard_recipients(kept, "2150/UBND-KT") == kept
+    assert letters.standard_recipients("Lưu: VT, TH\nNhư trên", "1/ĐĐ-STC").splitlines() == [
+        "- Như trên;",
+        "- Lưu: VT, TH.",
+    ]
+    # Nothing given: the two standard lines; a Party number has no division after a dash.
+    assert letters.standard_recipients("", "125-CV/TU").splitlines() == [
+        "- Như trên;",
+        "- Lưu: VT.",
+    ]
+
+
 def test_docx_page_is_a4_with_the_decree_margins(state_docx: docx.document.Document) -> None:
     section = state_docx.sections[0]
     assert abs(section.page_width.mm - 210) < 0.5

@@ -14,7 +14,7 @@ from baro.ledger.models import LedgerEvent
 from baro.notify.models import Notification
 from baro.org.models import Person, Role, system_person
 from baro.org.services import person_create, position_appoint
-from baro.oversight import services
+from baro.oversight import queries, services
 from baro.oversight.models import (
     Flag,
     FlagEvidence,
@@ -168,6 +168,35 @@ def test_a_letter_urges_each_task_once_as_one_event(ww: WorkWorld) -> None:
     assert all(u.step == LadderStep.MANUAL for u in urgings)
     event = LedgerEvent.objects.order_by("-seq").first()
     assert event is not None and event.payload["task_ids"] == sorted(t.pk for t in tasks)
+
+
+def test_a_letter_writes_to_the_department_cites_a_document_per_row_and_lists_recipients(
+    ww: WorkWorld,
+) -> None:
+    """Kính gửi names the department, not its division; every row's "Văn bản giao" names the
+    assigning document (or, without one, the task and the day it was assigned); "Nơi nhận" is
+    NĐ 30/2020's list, one a line, "- Như trên;" first and "- Lưu: VT, …" last."""
+    by_division = a_task(ww, title="Việc của phòng", lead_unit=ww.w.div_a1)
+    of_department = a_task(ww, title="Việc của sở")
+    letter = services.urging_letter_issue(
+        actor=ww.city_head,
+        draft=draft(ww, number_symbol="16/UBND-KT", recipients="Chủ tịch UBND (để b/c); Sở B"),
+        tasks=[by_division, of_department],
+    )
+    assert letter.recipients.splitlines() == [
+        "- Như trên;",
+        "- Chủ tịch UBND (để b/c);",
+        "- Sở B;",
+        "- Lưu: VT, KT.",
+    ]
+    content = queries.letter_content(letter)
+    assert content.addressees == ("Sở A",)
+    assert [t.lead_unit for t in content.tasks] == ["Phòng A1 (Sở A)", "Sở A"]
+    assert content.tasks[0].source == (
+        f"Giao trên Baro ngày 02/02/2026 (nhiệm vụ số {by_division.pk})"
+    )
+    assert all(t.source for t in content.tasks)
+    assert content.recipients[0] == "- Như trên;" and content.recipients[-1] == "- Lưu: VT, KT."
 
 
 def test_bad_letters_change_nothing(ww: WorkWorld) -> None:

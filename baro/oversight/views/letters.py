@@ -23,7 +23,6 @@ from baro.org.models import Person, Role, Unit
 from baro.oversight import forms, permissions, queries, services
 from baro.oversight import letters as documents
 from baro.oversight.views.common import crumbs, page_size
-from baro.work.models import Task
 
 SUBJECT = gettext_lazy("V/v đôn đốc thực hiện nhiệm vụ được giao")
 CLOSING = gettext_lazy(
@@ -73,12 +72,9 @@ def _signer_defaults(unit: Unit, signer: Person) -> dict[str, str]:
     return {"signer_mark": "", "signer_authority": "", "signer_position": position}
 
 
-def _recipients_default(tasks: list[Task]) -> str:
-    names: list[str] = []
-    for task in tasks:
-        if task.lead_unit.name not in names:
-            names.append(task.lead_unit.name)
-    return "\n".join([*(f"- {n};" for n in names), "- Lưu: VT."])
+def _recipients_default(number_symbol: str) -> str:
+    """'- Như trên;' (the units of 'Kính gửi') and '- Lưu: VT, <division>.' (NĐ 30/2020)."""
+    return documents.standard_recipients("", number_symbol)
 
 
 @person_required
@@ -122,7 +118,7 @@ def letter_compose(request: HttpRequest, person: Person) -> HttpResponse:
         "closing": CLOSING,
         "reply_by": forms.default_reply_by(day),
         "signer": signers[0][0].pk if signers else None,
-        "recipients": _recipients_default(listed),
+        "recipients": _recipients_default(queries.next_letter_number(unit, day)),
         **(_signer_defaults(unit, signers[0][0]) if signers else {}),
     }
     form = forms.LetterForm(data, tasks=listed, signers=signers, initial=initial)
