@@ -11,6 +11,10 @@ ACTION_LABELS = {
     "oversight.ladder.escalate_head": gettext_lazy("Báo người đứng đầu đơn vị chủ trì"),
     "oversight.ladder.escalate_assigner_head": gettext_lazy("Báo người đứng đầu đơn vị giao việc"),
     "oversight.ladder.inspection_flag": gettext_lazy("Đưa vào diện kiểm tra"),
+    "oversight.ladder.dispute_urge": gettext_lazy("Đôn đốc quyết định tranh chấp quá hạn"),
+    "oversight.ladder.dispute_escalate": gettext_lazy(
+        "Báo cấp trên của người quyết định tranh chấp"
+    ),
     "oversight.task.urged": gettext_lazy("Lãnh đạo đôn đốc nhiệm vụ"),
     "oversight.letter.issued": gettext_lazy("Ban hành công văn đôn đốc"),
     "oversight.flag.raised": gettext_lazy("Phát hiện dấu hiệu né tránh"),

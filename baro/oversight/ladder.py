@@ -11,6 +11,10 @@ For a deadline d and a ladder (N, a, b, k):
 - escalate to the lead unit's head      a working days after d (add_working_days(d, a));
 - escalate to the assigning unit's head b working days after d;
 - flag for inspection                   k working days after d.
+
+An ownership dispute left undecided past its decision deadline d has two steps of its own
+(dispute_offset): the decider urged 1 working day after d, the head above the decider told a
+working days after d.
 """
 
 from __future__ import annotations
@@ -151,4 +155,19 @@ def latest_due_deadline(ladder: Ladder, step: str, today: dt.date) -> dt.date:
     offset = ladder.offset(step)
     if offset == 0:
         return today
+    return working_day_back(today, offset) - ONE_DAY
+
+
+def dispute_offset(ladder: Ladder, step: str) -> int:
+    """Working days after a dispute's decision deadline that `step` falls: the decider is urged
+    on the first working day past it, the head above the decider told when a task's lead head
+    would be (escalate_head_after)."""
+    return {
+        LadderStep.DISPUTE_URGE: 1,
+        LadderStep.DISPUTE_ESCALATE: ladder.escalate_head_after,
+    }[step]
+
+
+def latest_overdue_deadline(offset: int, today: dt.date) -> dt.date:
+    """The latest deadline d with at least `offset` (≥ 1) working days in (d, today]."""
     return working_day_back(today, offset) - ONE_DAY

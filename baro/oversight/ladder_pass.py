@@ -1,5 +1,7 @@
 """One pass of the urging ladder: find every task whose next step is due and record each step
-through its command (ladder_step_record), in the ladder's order.
+through its command (ladder_step_record), in the ladder's order; then every ownership dispute
+left undecided past its deadline (dispute_ladder_step_record): its decider urged, then the head
+above the decider told.
 
 Idempotent: a step is recorded once per task and deadline (the database's unique (task,
 deadline, step) behind the command), so a pass can be repeated, interrupted or run by two
@@ -22,13 +24,26 @@ from baro.oversight.ladder import (
     DEFAULT_LADDER,
     LADDER_STATUSES,
     Ladder,
+    dispute_offset,
     ladder_of,
     latest_due_deadline,
+    latest_overdue_deadline,
 )
-from baro.oversight.models import AUTOMATIC_STEPS, LadderConfig, LadderStep, Urging
+from baro.oversight.models import (
+    AUTOMATIC_STEPS,
+    DISPUTE_STEPS,
+    LadderConfig,
+    LadderStep,
+    Urging,
+)
 from baro.oversight.people import inspectors_over, persons_by_id
-from baro.oversight.services import LadderCandidate, ladder_step_record
-from baro.work.models import Task
+from baro.oversight.services import (
+    DisputeCandidate,
+    LadderCandidate,
+    dispute_ladder_step_record,
+    ladder_step_record,
+)
+from baro.work.models import Dispute, DisputeStatus, Task
 
 
 def ladders_in_use() -> tuple[Ladder, dict[int, Ladder]]:
@@ -98,6 +113,86 @@ def due_candidates(
     return [LadderCandidate(*row) for row in rows]
 
 
+def due_disputes(
+    step: str,
+    ladder: Ladder,
+    day: dt.date,
+    *,
+    directive_id: int | None = None,
+    exclude_directives: Iterable[int] = (),
+) -> list[DisputeCandidate]:
+    """Open disputes whose `step` is due on `day` (their decision deadline passed by the step's
+    working days) and not yet recorded, with the decider's head and the unit and head above
+    the decider (one query). A decider at the root has nobody above: no escalation."""
+    disputes = Dispute.objects.filter(
+        status=DisputeStatus.OPEN,
+        deadline__lte=latest_overdue_deadline(dispute_offset(ladder, step), day),
+    )
+    if step == LadderStep.DISPUTE_ESCALATE:
+        disputes = disputes.filter(decider_unit__parent__isnull=False)
+    if directive_id is not None:
+        disputes = disputes.filter(task__directive_id=directive_id)
+    else:
+        excluded = list(exclude_directives)
+        if excluded:
+            disputes = disputes.filter(
+                Q(task__directive__isnull=True) | ~Q(task__directive_id__in=excluded)
+            )
+    recorded = Urging.objects.filter(
+        task_id=OuterRef("task_id"), deadline=OuterRef("deadline"), step=step
+    )
+    rows = (
+        disputes.filter(~Exists(recorded))
+        .annotate(
+            decider_head_id=_head_of("decider_unit_id", day),
+            above_head_id=_head_of("decider_unit__parent_id", day),
+        )
+        .order_by("deadline", "id")
+        .values_list(
+            "id",
+            "task_id",
+            "deadline",
+            "task__title",
+            "decider_unit_id",
+            "decider_head_id",
+            "decider_unit__parent_id",
+            "above_head_id",
+        )
+    )
+    return [DisputeCandidate(*row) for row in rows]
+
+
+def _run_dispute_steps(
+    day: dt.date, actor: Person, default: Ladder, own: dict[int, Ladder]
+) -> Counter[str]:
+    """The dispute steps due on `day`, in order (urge before escalate, so a dispute the worker
+    missed for days gets both, in order)."""
+    recorded: Counter[str] = Counter()
+    for step in DISPUTE_STEPS:
+        batches = [due_disputes(step, default, day, exclude_directives=own.keys())]
+        batches += [
+            due_disputes(step, ladder, day, directive_id=directive_id)
+            for directive_id, ladder in own.items()
+        ]
+        candidates = [c for batch in batches for c in batch]
+        if not candidates:
+            continue
+        people = persons_by_id(
+            pk for c in candidates for pk in (c.decider_head_id, c.above_head_id) if pk is not None
+        )
+        for candidate in candidates:
+            urging = run_command(
+                dispute_ladder_step_record,
+                actor=actor,
+                candidate=candidate,
+                step=step,
+                people=people,
+            )
+            if urging is not None:
+                recorded[step] += 1
+    return recorded
+
+
 def run_ladder(
     day: dt.date | None = None,
     *,
@@ -145,4 +240,5 @@ def run_ladder(
                 recorded[step] += 1
             if progress is not None and index % 1000 == 0:
                 progress(step, index, len(candidates))
+    recorded.update(_run_dispute_steps(day, actor, default, own))
     return recorded

@@ -5,7 +5,9 @@ Invariants the database enforces as well as the commands (baro.oversight.service
 
 - a ladder step happens once per task and deadline: (task, deadline, step) is unique for every
   automatic step, so two workers racing on PostgreSQL cannot record the same urging twice, and
-  a new deadline (after an extension) starts a new ladder;
+  a new deadline (after an extension) starts a new ladder; a dispute's steps are recorded on
+  its task at the dispute's deadline (a later dispute of the same task has a later deadline:
+  it opens only after the earlier one is decided);
 - a ladder configuration's steps are ordered and not negative (remind before the deadline,
   urge at it, then escalate to the lead's head, to the assigner's head, then flag);
 - a flag is raised once per behaviour and subject (`dedupe_key` is unique);
@@ -80,6 +82,8 @@ class LadderStep(models.TextChoices):
     ESCALATE_ASSIGNER_HEAD = "escalate_assigner_head", _("Báo người đứng đầu đơn vị giao việc")
     INSPECTION_FLAG = "inspection_flag", _("Đưa vào diện kiểm tra")
     MANUAL = "manual", _("Lãnh đạo đôn đốc")
+    DISPUTE_URGE = "dispute_urge", _("Đôn đốc quyết định tranh chấp quá hạn")
+    DISPUTE_ESCALATE = "dispute_escalate", _("Báo cấp trên của người quyết định tranh chấp")
 
 
 # The steps the ladder takes by itself, in the order they happen.
@@ -90,6 +94,11 @@ AUTOMATIC_STEPS: tuple[str, ...] = (
     LadderStep.ESCALATE_ASSIGNER_HEAD,
     LadderStep.INSPECTION_FLAG,
 )
+# The steps the ladder takes by itself on an ownership dispute left undecided past its deadline
+# (the task waits meanwhile): the decider is urged, then the head above the decider is told.
+# Recorded on the disputed task, at the dispute's deadline, addressed to the decider's unit and
+# the unit above it; they are not urgings of the task's lead (URGING_STEPS).
+DISPUTE_STEPS: tuple[str, ...] = (LadderStep.DISPUTE_URGE, LadderStep.DISPUTE_ESCALATE)
 # What counts as an urging of a unit (Hà Nội counts urgings, not reminders or flags).
 URGING_STEPS: frozenset[str] = frozenset(
     {

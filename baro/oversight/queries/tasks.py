@@ -97,7 +97,7 @@ def task_oversight(*, actor: Person, task: Task) -> TaskOversight:
     ladder, own = task_ladder(task)
     urgings = task_urgings(task)
     current = {
-        u.step: u for u in urgings if u.deadline == task.deadline and u.step != LadderStep.MANUAL
+        u.step: u for u in urgings if u.deadline == task.deadline and u.step in AUTOMATIC_STEPS
     }
     steps = [
         StepRow(
@@ -111,7 +111,8 @@ def task_oversight(*, actor: Person, task: Task) -> TaskOversight:
     ]
     for row in steps:
         row.urging = current.get(row.step)
-    earlier = [u for u in urgings if u.step != LadderStep.MANUAL and u.deadline != task.deadline]
+    # Steps of earlier deadlines, and those on the task's undecided disputes (at their deadline).
+    earlier = [u for u in urgings if u.step != LadderStep.MANUAL and current.get(u.step) is not u]
     manual = [u for u in urgings if u.step == LadderStep.MANUAL]
     letters = list(
         UrgingLetter.objects.filter(urgings__task=task)

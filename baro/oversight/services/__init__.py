@@ -34,7 +34,13 @@ from baro.oversight.services.inspections import (
     inspection_open,
     inspection_record_findings,
 )
-from baro.oversight.services.ladder import LadderCandidate, ladder_configure, ladder_step_record
+from baro.oversight.services.ladder import (
+    DisputeCandidate,
+    LadderCandidate,
+    dispute_ladder_step_record,
+    ladder_configure,
+    ladder_step_record,
+)
 from baro.oversight.services.urgings import LetterDraft, task_urge, urging_letter_issue
 
 __all__ = [
@@ -44,9 +50,11 @@ __all__ = [
     "OBJ_LADDER",
     "OBJ_LETTER",
     "OBJ_TASK",
+    "DisputeCandidate",
     "EvidenceItem",
     "LadderCandidate",
     "LetterDraft",
+    "dispute_ladder_step_record",
     "flag_decide",
     "flag_raise",
     "handling_decide",

@@ -8,6 +8,7 @@ from functools import partial
 from baro.core.validation import clean_fields, required_text
 
 OBJ_TASK = "work.task"
+OBJ_DISPUTE = "work.dispute"
 OBJ_LADDER = "oversight.ladder"
 OBJ_LETTER = "oversight.letter"
 OBJ_FLAG = "oversight.flag"

@@ -1,7 +1,9 @@
 """The urging ladder: its configuration (for the installation, or for one directive), and the
 steps the worker records (ladder_step_record, run by baro.oversight.ladder_pass): a reminder
 before the deadline, urging on it, escalation to the lead unit's head and then to the
-assigning unit's head, and a flag for inspection at the end.
+assigning unit's head, and a flag for inspection at the end; and, on an ownership dispute
+left undecided past its deadline, the decider urged, then the head above the decider told
+(dispute_ladder_step_record).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.db import transaction
 from baro.core import sql
 from baro.core.errors import DomainError
 from baro.core.run import command
-from baro.core.sql import loaded, statements
+from baro.core.sql import insert_row, loaded, statements
 from baro.core.timeutil import format_date, now
 from baro.ledger.services import record_action
 from baro.notify.services import notify
@@ -25,9 +27,9 @@ from baro.org.models import Person
 from baro.oversight.ladder import LADDER_STATUSES, ladder_of, validated_ladder
 from baro.oversight.models import FlagKind, LadderConfig, LadderStep, Urging
 from baro.oversight.permissions import require_ladder_configurer, require_system
-from baro.oversight.services.common import OBJ_LADDER, OBJ_TASK, task_url
+from baro.oversight.services.common import OBJ_DISPUTE, OBJ_LADDER, OBJ_TASK, task_url
 from baro.oversight.services.flags import EvidenceItem, insert_flag
-from baro.work.models import Directive, Task
+from baro.work.models import Directive, Dispute, DisputeStatus, Task
 
 # --------------------------------------------------------------------------------------------
 # the ladder's configuration
@@ -249,5 +251,112 @@ def ladder_step_record(
         object_type=OBJ_TASK,
         object_id=candidate.task_id,
         payload=payload,
+    )
+    return urging
+
+
+# --------------------------------------------------------------------------------------------
+# a dispute left undecided (the worker)
+
+
+@dataclass(frozen=True)
+class DisputeCandidate:
+    """What the worker's scan read about an open dispute past its decision deadline."""
+
+    dispute_id: int
+    task_id: int
+    deadline: dt.date
+    title: str
+    decider_unit_id: int
+    decider_head_id: int | None
+    above_unit_id: int | None
+    above_head_id: int | None
+
+
+_DISPUTE_WORDS: dict[str, str] = {
+    LadderStep.DISPUTE_URGE: "Đôn đốc: tranh chấp thẩm quyền quá hạn quyết định",
+    LadderStep.DISPUTE_ESCALATE: "Báo cấp trên: tranh chấp thẩm quyền quá hạn chưa quyết định",
+}
+
+
+@command
+def dispute_ladder_step_record(
+    *, actor: Person, candidate: DisputeCandidate, step: str, people: dict[int, Person]
+) -> Urging | None:
+    """Record one due step on an undecided dispute, once: the decider's unit and head urged
+    (dispute_urge), then the unit above it and its head told (dispute_escalate). None (and no
+    event) when the dispute was decided meanwhile or the step is already recorded.
+
+    The urging row belongs to the disputed task, at the dispute's deadline, so the decider's
+    responsibility record counts it as an urging received; the ledger event is the dispute's.
+    """
+    require_system(actor, "ghi các bước đôn đốc")
+    if step not in _DISPUTE_WORDS:
+        raise DomainError("oversight.invalid_step", f"Bước “{step}” không có trong thang đôn đốc.")
+    if step == LadderStep.DISPUTE_URGE:
+        unit_id, person_id = candidate.decider_unit_id, candidate.decider_head_id
+    else:
+        if candidate.above_unit_id is None:
+            raise DomainError(
+                "oversight.no_unit_above", "Đơn vị quyết định tranh chấp không có cấp trên."
+            )
+        unit_id, person_id = candidate.above_unit_id, candidate.above_head_id
+    # The dispute's row is the lock two workers meet on; decided meanwhile: nothing to chase.
+    dispute = (
+        Dispute.objects.select_for_update()
+        .filter(
+            pk=candidate.dispute_id,
+            status=DisputeStatus.OPEN,
+            deadline=candidate.deadline,
+        )
+        .first()
+    )
+    if dispute is None:
+        return None
+    recorded = Urging.objects.filter(
+        task_id=candidate.task_id, deadline=candidate.deadline, step=step
+    )
+    if recorded.exists():
+        return None
+    urging = insert_row(
+        Urging(
+            task_id=candidate.task_id,
+            deadline=candidate.deadline,
+            step=step,
+            target_unit_id=unit_id,
+            target_person_id=person_id,
+            urged_by=actor,
+            note=_DISPUTE_WORDS[step],
+            created_at=now(),
+        ),
+        related=("urged_by",),
+    )
+    notify(
+        recipients=[people[person_id]] if person_id in people else [],
+        kind=f"oversight.{step}",
+        title=f"{_DISPUTE_WORDS[step]} — {candidate.title[:150]}",
+        body=(
+            f"Tranh chấp thẩm quyền về nhiệm vụ “{candidate.title}” phải được quyết định "
+            f"trước ngày {format_date(candidate.deadline)} mà chưa có quyết định. "
+            f"{LadderStep(step).label}."
+        ),
+        url=task_url(candidate.task_id),
+        object_type=OBJ_DISPUTE,
+        object_id=candidate.dispute_id,
+    )
+    record_action(
+        actor=actor,
+        decision=None,
+        action=f"oversight.ladder.{step}",
+        object_type=OBJ_DISPUTE,
+        object_id=candidate.dispute_id,
+        payload={
+            "step": step,
+            "task_id": candidate.task_id,
+            "deadline": candidate.deadline,
+            "target_unit_id": unit_id,
+            "target_person_id": person_id,
+            "urging_id": urging.pk,
+        },
     )
     return urging

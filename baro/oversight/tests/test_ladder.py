@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 import pytest
 from django.db import connection
 
 from baro.core.errors import AuthorityError, DomainError
+from baro.ledger.labels import action_label
 from baro.ledger.models import LedgerEvent
 from baro.notify.models import Notification
-from baro.org.models import system_person
+from baro.org.models import UnitKind, system_person
+from baro.org.services import unit_create
 from baro.oversight import services
 from baro.oversight.ladder import (
     DEFAULT_LADDER,
@@ -26,17 +29,19 @@ from baro.oversight.ladder import (
 from baro.oversight.ladder_pass import run_ladder
 from baro.oversight.models import (
     AUTOMATIC_STEPS,
+    DISPUTE_STEPS,
     Flag,
     FlagKind,
     LadderConfig,
     LadderStep,
     Urging,
 )
+from baro.oversight.queries.record import responsibility_record
 from baro.oversight.services.ladder import step_statements
 from baro.testing.oversight import START, at
 from baro.testing.work import WorkWorld, assign
 from baro.work import services as work
-from baro.work.models import DeadlineRule, Task
+from baro.work.models import DeadlineRule, Dispute, Task
 from baro.workdays.calendar import is_working_day, working_days_between
 from baro.worker import run_pass
 
@@ -408,3 +413,110 @@ def test_the_pass_gathers_sqlite_statistics_once_an_hour(ww: WorkWorld, clock: A
         assert cursor.fetchone()[0] > 0
     worker._statistics_at -= worker.STATISTICS_EVERY_SECONDS  # an hour later
     assert "statistics" in run_pass(START, detectors=False, deliveries=False).parts
+
+
+# --------------------------------------------------------------------------------------------
+# an ownership dispute left undecided
+
+
+def _undecided_dispute(ww: WorkWorld) -> Dispute:
+    """Phòng A1 refuses a task, proposing Phòng A2: Sở A's head decides (by Thu 05/02/2026,
+    three working days after the refusal); the city's head is the head above him."""
+    a2 = unit_create(
+        actor=ww.w.admin, code="PHONG-A2", name="Phòng A2", kind=UnitKind.DIVISION, parent=ww.dept_a
+    )
+    task = assign(ww, title="Cấp phép đào đường", lead_unit=ww.w.div_a1)
+    work.task_refuse(
+        actor=ww.w.officer, task=task, reason="Thuộc chức năng Phòng A2", proposed_unit=a2
+    )
+    dispute = Dispute.objects.get(task=task)
+    assert (dispute.decider_unit, dispute.deadline) == (ww.dept_a, dt.date(2026, 2, 5))
+    return dispute
+
+
+def _dispute_steps(recorded: Counter[str]) -> dict[str, int]:
+    return {step: n for step, n in recorded.items() if step in DISPUTE_STEPS and n}
+
+
+def _dispute_events(dispute: Dispute) -> list[tuple[str, Any]]:
+    return [
+        (e.action, e.payload["target_person_id"])
+        for e in LedgerEvent.objects.filter(
+            object_type="work.dispute", object_id=str(dispute.pk), action__startswith="oversight."
+        ).order_by("seq")
+    ]
+
+
+def test_an_undecided_dispute_urges_its_decider_then_the_head_above(
+    ww: WorkWorld, clock: Any
+) -> None:
+    dispute = _undecided_dispute(ww)
+    steps = DISPUTE_STEPS
+    for day in (dt.date(2026, 2, 2), dt.date(2026, 2, 5)):  # not past the deadline yet
+        clock.move_to(at(day))
+        assert not _dispute_steps(run_ladder(day))
+    clock.move_to(at(dt.date(2026, 2, 6)))  # the first working day past it
+    assert _dispute_steps(run_ladder(dt.date(2026, 2, 6))) == {LadderStep.DISPUTE_URGE: 1}
+    urging = Urging.objects.get(step=LadderStep.DISPUTE_URGE)
+    assert (urging.task_id, urging.deadline) == (dispute.task_id, dispute.deadline)
+    assert (urging.target_unit, urging.target_person) == (ww.dept_a, ww.w.head)
+    assert Notification.objects.filter(recipient=ww.w.head, kind="oversight.dispute_urge").exists()
+    assert _dispute_events(dispute) == [("oversight.ladder.dispute_urge", ww.w.head.pk)]
+    assert action_label("oversight.ladder.dispute_urge")
+    for day in (dt.date(2026, 2, 6), dt.date(2026, 2, 9)):  # once; the head above not yet
+        clock.move_to(at(day))
+        assert not _dispute_steps(run_ladder(day))
+    clock.move_to(at(dt.date(2026, 2, 10)))  # escalate_head_after (3) working days past it
+    assert _dispute_steps(run_ladder(dt.date(2026, 2, 10))) == {LadderStep.DISPUTE_ESCALATE: 1}
+    above = Urging.objects.get(step=LadderStep.DISPUTE_ESCALATE)
+    assert (above.target_unit, above.target_person) == (ww.root, ww.city_head)
+    assert _dispute_events(dispute) == [
+        ("oversight.ladder.dispute_urge", ww.w.head.pk),
+        ("oversight.ladder.dispute_escalate", ww.city_head.pk),
+    ]
+    # Counted in the decider's record (and in the record of the head above), not as urgings
+    # of the disputed task's lead.
+    counts = {step: n for step, _label, n in responsibility_record(ww.w.head).urging_counts}
+    assert counts[LadderStep.DISPUTE_URGE] == 1
+    counts = {step: n for step, _label, n in responsibility_record(ww.city_head).urging_counts}
+    assert counts[LadderStep.DISPUTE_ESCALATE] == 1
+    # Decided: nothing more, whatever the day.
+    work.dispute_decide(
+        actor=ww.w.head, dispute=dispute, unit=ww.w.div_a1, reason="Đúng chức năng Phòng A1"
+    )
+    clock.move_to(at(dt.date(2026, 3, 2)))
+    assert not _dispute_steps(run_ladder(dt.date(2026, 3, 2)))
+    assert Urging.objects.filter(step__in=steps).count() == 2
+
+
+def test_a_dispute_decided_in_time_is_never_chased(ww: WorkWorld, clock: Any) -> None:
+    dispute = _undecided_dispute(ww)
+    clock.move_to(at(dt.date(2026, 2, 5)))
+    work.dispute_decide(actor=ww.w.head, dispute=dispute, unit=ww.w.div_a1, reason="Phòng A1")
+    clock.move_to(at(dt.date(2026, 2, 20)))
+    run_ladder(dt.date(2026, 2, 20))
+    assert not Urging.objects.filter(step__in=DISPUTE_STEPS).exists()
+
+
+def test_a_dispute_step_is_the_systems_and_recorded_once(ww: WorkWorld, clock: Any) -> None:
+    dispute = _undecided_dispute(ww)
+    candidate = services.DisputeCandidate(
+        dispute_id=dispute.pk,
+        task_id=dispute.task_id,
+        deadline=dispute.deadline,
+        title=dispute.task.title,
+        decider_unit_id=ww.dept_a.pk,
+        decider_head_id=ww.w.head.pk,
+        above_unit_id=ww.root.pk,
+        above_head_id=ww.city_head.pk,
+    )
+    with pytest.raises(AuthorityError):
+        services.dispute_ladder_step_record(
+            actor=ww.city_head, candidate=candidate, step=LadderStep.DISPUTE_URGE, people={}
+        )
+    record = services.dispute_ladder_step_record
+    system = system_person()
+    events = LedgerEvent.objects.count()
+    assert record(actor=system, candidate=candidate, step=LadderStep.DISPUTE_URGE, people={})
+    assert not record(actor=system, candidate=candidate, step=LadderStep.DISPUTE_URGE, people={})
+    assert LedgerEvent.objects.count() == events + 1

@@ -16,7 +16,7 @@ from baro.core.pages import form_command, person_required
 from baro.org.models import Person
 from baro.oversight import forms, permissions, queries, services
 from baro.oversight.ladder import DEFAULT_LADDER, Ladder
-from baro.oversight.models import LadderStep
+from baro.oversight.models import AUTOMATIC_STEPS, LadderStep
 from baro.oversight.views.common import crumbs
 from baro.work import permissions as work_permissions
 from baro.work.models import Directive
@@ -88,7 +88,7 @@ def _ladder_page(
             "is_default": config is None,
             "installation": queries.ladder_of_installation()[0] if directive else None,
             "steps": [
-                str(label) for value, label in LadderStep.choices if value != LadderStep.MANUAL
+                str(label) for value, label in LadderStep.choices if value in AUTOMATIC_STEPS
             ],
             "breadcrumbs": breadcrumbs,
             "nav_active": "oversight" if directive is None else "directives",
