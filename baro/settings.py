@@ -199,6 +199,7 @@ BARO_PAGE_SIZE = env_int("BARO_PAGE_SIZE", 50, minimum=5)
 # Avoidance detectors (each rule's module in baro/oversight/detectors/ explains its figures).
 BARO_FLAG_BOUNCES = env_int("BARO_FLAG_BOUNCES", 2, minimum=1)
 BARO_FLAG_BOUNCE_UNITS = env_int("BARO_FLAG_BOUNCE_UNITS", 2, minimum=2)
+BARO_FLAG_BOUNCE_WINDOW_DAYS = env_int("BARO_FLAG_BOUNCE_WINDOW_DAYS", 365, minimum=1)
 BARO_FLAG_ACCEPT_WORKING_DAYS = env_int("BARO_FLAG_ACCEPT_WORKING_DAYS", 3, minimum=1)
 BARO_FLAG_EXTENSIONS = env_int("BARO_FLAG_EXTENSIONS", 2, minimum=1)
 BARO_FLAG_RETURNS = env_int("BARO_FLAG_RETURNS", 2, minimum=1)

@@ -23,8 +23,9 @@ The rules, one module each named for the rule, in the order a pass runs them (ea
 docstring says exactly what it flags, whom, with which evidence and its settings; "open" = not
 completed nor cancelled):
 
-bounced                    an open task refused BARO_FLAG_BOUNCES times, or disputed across
-                           more than BARO_FLAG_BOUNCE_UNITS units
+bounced                    a unit that refused BARO_FLAG_BOUNCES tasks decided to be its own
+                           (within BARO_FLAG_BOUNCE_WINDOW_DAYS), or an open task disputed
+                           across more than BARO_FLAG_BOUNCE_UNITS units
 not_accepted               still waiting for acceptance after BARO_FLAG_ACCEPT_WORKING_DAYS
                            working days
 repeated_extensions        extended BARO_FLAG_EXTENSIONS times or more

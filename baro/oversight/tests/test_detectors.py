@@ -156,25 +156,64 @@ def test_bounced_across_three_units(ww: WorkWorld, inspector: Person) -> None:
     assert detect("bounced", START) == 0
 
 
-def test_bounced_by_refusal_count(ww: WorkWorld, inspector: Person, settings: Any) -> None:
-    # A decided unit may not refuse again (work.dispute_final), so through the commands a task
-    # is refused at most once per lead; the count rule is shown with its threshold at 1.
-    task = assign(ww)
-    work.task_refuse(
-        actor=ww.w.head, task=task, reason="Không phải việc của Sở A", proposed_unit=ww.dept_b
+def _refused_back(ww: WorkWorld, title: str) -> tuple[Task, Dispute]:
+    """Sở A refuses a task as Sở B's; the city's head decides it is Sở A's own."""
+    task = assign(ww, title=title)
+    work.task_refuse(actor=ww.w.head, task=task, reason="Thuộc Sở B", proposed_unit=ww.dept_b)
+    dispute = Dispute.objects.get(task=task)
+    work.dispute_decide(
+        actor=ww.city_head, dispute=dispute, unit=ww.dept_a, reason="Đúng chức năng Sở A"
     )
-    assert detect("bounced", START) == 0  # bounce_count 1, two units
-    settings.BARO_FLAG_BOUNCES = 1
+    return task, dispute
+
+
+def test_a_unit_that_bounces_its_own_work_twice(ww: WorkWorld, inspector: Person) -> None:
+    """Counted per unit across the tasks it received: a decided unit cannot refuse the same
+    task again, so the second bounce is on the same work assigned again by the assigner."""
+    first, first_dispute = _refused_back(ww, "Xử lý điểm ngập úng")
+    assert detect("bounced", START) == 0  # once is not a pattern (BARO_FLAG_BOUNCES = 2)
+    # Near misses: a refusal the city upheld (the work was Sở B's), one not decided yet.
+    upheld = assign(ww, title="Cấp phép đào đường")
+    work.task_refuse(actor=ww.w.head, task=upheld, reason="Thuộc Sở B", proposed_unit=ww.dept_b)
+    work.dispute_decide(
+        actor=ww.city_head,
+        dispute=Dispute.objects.get(task=upheld),
+        unit=ww.dept_b,
+        reason="Đúng thẩm quyền Sở B",
+    )
+    waiting = assign(ww, title="Thu gom rác thải")
+    work.task_refuse(actor=ww.w.head, task=waiting, reason="Thuộc Sở B", proposed_unit=ww.dept_b)
+    assert detect("bounced", START) == 0
+    # The assigner cancels the first task and assigns the same work again: Sở A refuses again.
+    work.task_cancel(actor=ww.city_head, task=first, reason="Giao lại bằng nhiệm vụ mới")
+    again, again_dispute = _refused_back(ww, "Xử lý điểm ngập úng")
     assert detect("bounced", START) == 1
+    flag = only(FlagKind.BOUNCED)
     check_flag(
-        only(FlagKind.BOUNCED),
+        flag,
         kind=FlagKind.BOUNCED,
         unit=ww.dept_a,
         person=ww.w.head,
-        task=task,
-        event_ids=events("work.task", task.pk, "work.task.refused"),
+        task=None,
+        event_ids=events("work.task", first.pk, "work.task.refused")
+        + events("work.task", again.pk, "work.task.refused")
+        + events("work.dispute", first_dispute.pk, "work.dispute.decided")
+        + events("work.dispute", again_dispute.pk, "work.dispute.decided"),
         inspector=inspector,
+        evidence_tasks={first.pk, again.pk},
     )
+    assert flag.figures["bounces"] == 2 and flag.figures["threshold"] == 2
+    assert detect("bounced", START) == 0
+
+
+def test_bouncing_units_count_within_the_window(ww: WorkWorld, clock: Any, settings: Any) -> None:
+    _refused_back(ww, "Việc thứ nhất")
+    later = go(clock, START + dt.timedelta(days=40))
+    _refused_back(ww, "Việc thứ hai")
+    settings.BARO_FLAG_BOUNCE_WINDOW_DAYS = 30
+    assert detect("bounced", later) == 0
+    settings.BARO_FLAG_BOUNCE_WINDOW_DAYS = 60
+    assert detect("bounced", later) == 1
 
 
 def test_bounced_not_raised_once_cancelled(ww: WorkWorld) -> None:
