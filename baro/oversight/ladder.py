@@ -162,10 +162,11 @@ def dispute_offset(ladder: Ladder, step: str) -> int:
     """Working days after a dispute's decision deadline that `step` falls: the decider is urged
     on the first working day past it, the head above the decider told when a task's lead head
     would be (escalate_head_after)."""
-    return {
+    offsets: dict[str, int] = {
         LadderStep.DISPUTE_URGE: 1,
         LadderStep.DISPUTE_ESCALATE: ladder.escalate_head_after,
-    }[step]
+    }
+    return offsets[step]
 
 
 def latest_overdue_deadline(offset: int, today: dt.date) -> dt.date:

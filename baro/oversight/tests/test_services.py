@@ -483,7 +483,7 @@ def test_handling_waits_for_the_conclusion(ww: WorkWorld, inspector: Person) -> 
     services.inspection_record_findings(
         actor=inspector, inspection=inspection, findings="Hai nhiệm vụ quá hạn."
     )
-    decide = {
+    decide: dict[str, Any] = {
         "actor": inspector,
         "inspection": inspection,
         "measure": "criticism",
@@ -577,7 +577,7 @@ def test_an_insider_cannot_conclude_or_handle_an_inspection(
         AuthorityError,
     )
     conclude(inspector, inspection)
-    decide = {
+    decide: dict[str, Any] = {
         "inspection": inspection,
         "measure": "reminder",
         "document_number": "8/QĐ-UBKT",
