@@ -19,7 +19,7 @@ from baro.demo.story.oversight import HANDLING_NUMBER, LETTER_NUMBER
 from baro.ledger.models import LedgerEvent
 from baro.ledger.verify import verify_database
 from baro.org.authority import Power, check
-from baro.org.models import Person, Unit
+from baro.org.models import Person, Unit, UnitKind
 from baro.org.queries import unit_head
 from baro.oversight.models import (
     AUTOMATIC_STEPS,
@@ -33,7 +33,7 @@ from baro.oversight.models import (
     Urging,
     UrgingLetter,
 )
-from baro.oversight.queries import responsibility_record
+from baro.oversight.queries import letter_content, responsibility_record
 from baro.work.models import (
     DeadlineRule,
     Directive,
@@ -224,7 +224,14 @@ def check_the_third_clear_is_told(day: dt.date) -> None:
     city = Unit.objects.get(code="HN-UBND")
     assert cited and all(u.task.lead_unit.path.startswith(city.path) for u in cited)
     assert all(u.task.deadline < letter.issued_on for u in cited)
-    assert all(u.task.lead_unit.name in letter.recipients for u in cited)
+    # Written to the departments and wards (not their divisions), every row citing the
+    # document that assigned it; "Nơi nhận" as NĐ 30/2020 lays it out.
+    content = letter_content(letter)
+    addressed = Unit.objects.filter(name__in=content.addressees)
+    assert addressed.exists() and not addressed.filter(kind=UnitKind.DIVISION).exists()
+    assert all(row.source for row in content.tasks)
+    lines = letter.recipients.splitlines()
+    assert len(lines) >= 2 and lines[0] == "- Như trên;" and lines[-1].startswith("- Lưu: VT")
 
     director = Person.objects.get(user__username="giamdoc.stc")
     inspection = Inspection.objects.get(target_person=director)
