@@ -236,6 +236,9 @@ def check_the_third_clear_is_told(day: dt.date) -> None:
     director = Person.objects.get(user__username="giamdoc.stc")
     inspection = Inspection.objects.get(target_person=director)
     assert inspection.status == InspectionStatus.CONCLUDED
+    # Inspected by the Thành ủy's inspection committee, where the inspector works (their
+    # inspecting remit is the whole city).
+    assert inspection.inspecting_unit.code == "HN-TU-UBKT"
     assert inspection.findings and inspection.conclusion
     assert inspection.evidence.filter(task__isnull=False).exists()
     record = responsibility_record(director)
