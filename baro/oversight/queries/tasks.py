@@ -4,7 +4,7 @@ lý"): its ladder step by step, its urgings and letters, the flags and inspectio
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -13,6 +13,7 @@ from baro.org.models import Person
 from baro.oversight.ladder import LADDER_STATUSES, Ladder, step_day
 from baro.oversight.models import (
     AUTOMATIC_STEPS,
+    DISPUTE_STEPS,
     Flag,
     Inspection,
     LadderStep,
@@ -54,6 +55,7 @@ class TaskOversight:
     letters: list[UrgingLetter]
     flags: list[Flag]
     inspections: list[Inspection]
+    disputes: list[Urging] = field(default_factory=list)  # the ladder of undecided disputes
 
     @property
     def is_empty(self) -> bool:
@@ -64,6 +66,7 @@ class TaskOversight:
             or self.letters
             or self.flags
             or self.inspections
+            or self.disputes
         )
 
     @property
@@ -111,8 +114,8 @@ def task_oversight(*, actor: Person, task: Task) -> TaskOversight:
     ]
     for row in steps:
         row.urging = current.get(row.step)
-    # Steps of earlier deadlines, and those on the task's undecided disputes (at their deadline).
-    earlier = [u for u in urgings if u.step != LadderStep.MANUAL and current.get(u.step) is not u]
+    disputes = [u for u in urgings if u.step in DISPUTE_STEPS]
+    earlier = [u for u in urgings if u.step in AUTOMATIC_STEPS and current.get(u.step) is not u]
     manual = [u for u in urgings if u.step == LadderStep.MANUAL]
     letters = list(
         UrgingLetter.objects.filter(urgings__task=task)
@@ -141,4 +144,5 @@ def task_oversight(*, actor: Person, task: Task) -> TaskOversight:
         letters=letters,
         flags=flags,
         inspections=inspections,
+        disputes=disputes,
     )

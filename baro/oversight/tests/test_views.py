@@ -492,6 +492,23 @@ def test_task_panel_shows_the_ladder_and_what_was_done(ov: Ov, clock: Any) -> No
     assert reverse("oversight:flag_detail", args=[flag.pk]) not in officer
 
 
+def test_an_undecided_dispute_is_chased_on_the_task_panel_and_the_deciders_record(
+    ov: Ov, clock: Any
+) -> None:
+    work.task_refuse(actor=ov.head, task=ov.task, reason="Thuộc Sở B", proposed_unit=ov.dept_b)
+    clock.move_to(at(dt.date(2026, 2, 6)))  # the city's decision was due on 05/02/2026
+    run_ladder(dt.date(2026, 2, 6))
+    url = reverse("oversight:task_panel", args=[ov.task.pk])
+    panel = html(client_for(ov.boss).get(url, headers={"HX-Request": "true"}))
+    disputes = panel.split('id="oversight-disputes"')[1].split("</ul>")[0]
+    assert "Đôn đốc quyết định tranh chấp quá hạn" in disputes
+    assert "hạn quyết định 05/02/2026" in disputes and "Chủ Tịch Thành Phố" in disputes
+    assert 'id="oversight-earlier"' not in panel
+    record = html(client_for(ov.boss).get(reverse("oversight:record")))
+    stat = record.split('data-step="dispute_urge"')[1].split("</li>")[0]
+    assert '<span class="stat__value">1</span>' in stat
+
+
 def test_urging_by_hand(ov: Ov) -> None:
     url = reverse("oversight:task_urge", args=[ov.task.pk])
     client = client_for(ov.boss)
