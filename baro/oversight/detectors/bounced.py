@@ -107,7 +107,7 @@ def _detect_bouncing_units(day: dt.date, *, actor: Person) -> int:
     )
     for dispute in rows:
         counted[dispute.refusing_unit_id].append(dispute)
-    disputes = [d for rows_ in counted.values() for d in rows_]
+    disputes = [d for own in counted.values() for d in own]
     refused: dict[int, int] = {}
     for event in load_events(OBJ_TASK, {d.task_id for d in disputes}, ["work.task.refused"]):
         dispute_id = (payload(event).get("dispute") or {}).get("id")
@@ -120,9 +120,9 @@ def _detect_bouncing_units(day: dt.date, *, actor: Person) -> int:
     raised = 0
     for unit_id in candidates:
         unit = people.units[unit_id]
-        rows_ = counted[unit_id]
+        own = counted[unit_id]
         evidence: list[EvidenceItem] = []
-        for d in rows_:
+        for d in own:
             evidence.append(
                 EvidenceItem(task_id=d.task_id, event_id=refused.get(d.pk), note="Từ chối nhiệm vụ")
             )
@@ -134,9 +134,9 @@ def _detect_bouncing_units(day: dt.date, *, actor: Person) -> int:
                         note=f"Quyết định {unit.name} chủ trì: đúng thẩm quyền của đơn vị",
                     )
                 )
-        titles = "; ".join(title_of(d.task) for d in rows_[-5:])
+        titles = "; ".join(title_of(d.task) for d in own[-5:])
         summary = (
-            f"{unit.name} đã {len(rows_)} lần từ chối nhiệm vụ trong {window} ngày qua mà cấp có "
+            f"{unit.name} đã {len(own)} lần từ chối nhiệm vụ trong {window} ngày qua mà cấp có "
             f"thẩm quyền đều quyết định thuộc trách nhiệm của chính đơn vị ({titles})."
         )
         raised += raise_flag(
@@ -148,12 +148,12 @@ def _detect_bouncing_units(day: dt.date, *, actor: Person) -> int:
             task=None,
             summary=summary,
             figures={
-                "bounces": len(rows_),
-                "tasks": len({d.task_id for d in rows_}),
+                "bounces": len(own),
+                "tasks": len({d.task_id for d in own}),
                 "threshold": bounces,
                 "window_days": window,
-                "task_ids": sorted({d.task_id for d in rows_}),
-                "dispute_ids": [d.pk for d in rows_],
+                "task_ids": sorted({d.task_id for d in own}),
+                "dispute_ids": [d.pk for d in own],
             },
             evidence=evidence,
         )
