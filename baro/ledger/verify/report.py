@@ -40,6 +40,10 @@ class Problem:
     # A jump forward seen on a range's last line: the next range's first event tells whether
     # it was a swap (out of order) or a removal (gap).
     needs_lookahead: bool = False
+    # For a checkpoint that no longer matches its events: the first event whose hash differs
+    # from the leaves the checkpoint signed (only the database keeps the leaves: see
+    # baro.ledger.verify.database). Then `seq` is that event too.
+    changed: int | None = None
 
     @property
     def message(self) -> str:
@@ -95,6 +99,7 @@ class VerifyReport:
                 "code": self.problem.code,
                 "seq": self.problem.seq,
                 "checkpoint": self.problem.checkpoint,
+                "changed": self.problem.changed,
                 "message": self.problem.message,
             }
         return data
