@@ -71,6 +71,11 @@ class VerifyReport:
         return self.problem.code if self.problem else None
 
     @property
+    def unsigned_events(self) -> int:
+        """Events verified past the last signed checkpoint: held by the hash chain only."""
+        return self.last_seq - self.last_checkpoint_seq
+
+    @property
     def message(self) -> str:
         return self.problem.message if self.problem else self.summary()
 
@@ -85,7 +90,7 @@ class VerifyReport:
             text += "; chưa có điểm chốt nào được ký."
         else:
             text += f"; điểm chốt số {self.last_checkpoint} đã ký hợp lệ (khóa {self.key_id[:8]}…)."
-            unsigned = self.last_seq - self.last_checkpoint_seq
+            unsigned = self.unsigned_events
             if unsigned:
                 text += f" {unsigned} sự kiện sau điểm chốt cuối chưa được ký."
         return text
