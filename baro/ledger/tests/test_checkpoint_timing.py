@@ -23,7 +23,7 @@ START = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def clock(settings) -> Iterator[time_machine.Coordinates]:
+def clock(settings) -> Iterator[time_machine.Traveller]:
     settings.BARO_LEDGER_CHECKPOINT_INTERVAL = 1000  # the count never triggers here
     settings.BARO_LEDGER_CHECKPOINT_SECONDS = 300
     with time_machine.travel(START, tick=False) as traveller:
@@ -48,7 +48,7 @@ def ranges() -> list[tuple[int, int]]:
 
 
 def test_a_command_signs_once_the_oldest_unsigned_event_has_waited(
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
 ) -> None:
     record(3)
     clock.shift(dt.timedelta(seconds=299))
@@ -69,7 +69,7 @@ def test_a_command_signs_once_the_oldest_unsigned_event_has_waited(
     assert verify_database().ok
 
 
-def test_the_interval_is_a_setting(clock: time_machine.Coordinates, settings) -> None:
+def test_the_interval_is_a_setting(clock: time_machine.Traveller, settings) -> None:
     settings.BARO_LEDGER_CHECKPOINT_SECONDS = 60
     record()
     clock.shift(dt.timedelta(seconds=60))
@@ -77,7 +77,7 @@ def test_the_interval_is_a_setting(clock: time_machine.Coordinates, settings) ->
     assert ranges() == [(1, 2)]
 
 
-def test_the_worker_signs_a_quiet_tail_once_due(clock: time_machine.Coordinates) -> None:
+def test_the_worker_signs_a_quiet_tail_once_due(clock: time_machine.Traveller) -> None:
     """No command comes after the last events: the worker's pass signs them."""
     record(2)
     assert checkpoint_if_due() is None  # not yet due
@@ -91,13 +91,13 @@ def test_the_worker_signs_a_quiet_tail_once_due(clock: time_machine.Coordinates)
     assert not checkpoint_due()
 
 
-def test_nothing_to_sign_is_never_due(clock: time_machine.Coordinates) -> None:
+def test_nothing_to_sign_is_never_due(clock: time_machine.Traveller) -> None:
     assert not checkpoint_due()
     assert checkpoint_if_due() is None
 
 
 def test_a_rolled_back_command_takes_its_checkpoint_with_it(
-    clock: time_machine.Coordinates,
+    clock: time_machine.Traveller,
 ) -> None:
     record()
     clock.shift(dt.timedelta(seconds=400))
@@ -111,7 +111,7 @@ def test_a_rolled_back_command_takes_its_checkpoint_with_it(
 
 
 def test_a_missing_key_does_not_block_a_command(
-    clock: time_machine.Coordinates, settings, tmp_path, caplog: pytest.LogCaptureFixture
+    clock: time_machine.Traveller, settings, tmp_path, caplog: pytest.LogCaptureFixture
 ) -> None:
     record()
     clock.shift(dt.timedelta(seconds=400))
@@ -124,7 +124,7 @@ def test_a_missing_key_does_not_block_a_command(
     assert chain_status().unsigned_events == 2
 
 
-def test_the_worker_pass_signs_when_due(clock: time_machine.Coordinates, world: object) -> None:
+def test_the_worker_pass_signs_when_due(clock: time_machine.Traveller, world: object) -> None:
     from baro.worker import run_pass
 
     start = LedgerCheckpoint.objects.count()

@@ -156,6 +156,7 @@ def test_a_rehashed_chain_names_the_first_event_off_the_signed_leaves(
     make_events(23)  # checkpoints 1-4 end at events 5, 10, 15, 20
     tamper(*_edit_and_rehash(12, '"percent":36', '"percent":96'))
     report = verify_database()
+    assert report.problem is not None
     assert (report.code, report.problem.checkpoint) == ("ledger.checkpoint_mismatch", 3)
     assert (report.problem.seq, report.problem.changed) == (12, 12)
     assert report.message.startswith("Sổ cái bị sửa tại sự kiện số 12: điểm chốt số 3 ")
@@ -169,12 +170,14 @@ def test_a_rehashed_chain_with_rewritten_leaves_stays_at_the_checkpoint(
     """Leaves rewritten to match no longer hash to the signed root: not believed."""
     make_events(23)
     statements = _edit_and_rehash(12, '"percent":36', '"percent":96')
-    leaves = b"".join(bytes.fromhex(params[2]) for _, params in statements[:4])  # events 12-15
+    leaves = b"".join(bytes.fromhex(str(params[2])) for _, params in statements[:4])  # 12-15
     signed = LedgerCheckpoint.objects.get(number=3).leaves
+    assert signed is not None
     leaves = bytes(signed)[:32] + leaves  # event 11 as signed, 12-15 as they now are
     rewrite = ("UPDATE ledger_ledgercheckpoint SET leaves = %s WHERE number = 3", [leaves])
     tamper(*statements, rewrite)
     report = verify_database()
+    assert report.problem is not None
     assert (report.code, report.problem.checkpoint) == ("ledger.checkpoint_mismatch", 3)
     assert (report.problem.seq, report.problem.changed) == (15, None)
 
@@ -189,6 +192,7 @@ def test_a_rehashed_chain_under_a_checkpoint_without_leaves_stays_at_the_checkpo
         "UPDATE ledger_ledgercheckpoint SET leaves = NULL",
     )
     report = verify_database()
+    assert report.problem is not None
     assert (report.code, report.problem.seq, report.problem.changed) == (
         "ledger.checkpoint_mismatch",
         15,
