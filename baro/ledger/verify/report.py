@@ -99,6 +99,7 @@ class VerifyReport:
         data = asdict(self)
         data["code"] = self.code
         data["message"] = self.summary()
+        data["unsigned_events"] = self.unsigned_events
         if self.problem:
             data["problem"] = {
                 "code": self.problem.code,
