@@ -13,6 +13,7 @@ from baro.org.models import Person
 from baro.org.services import person_create
 from baro.testing.org import World
 from baro.testing.work import WorkWorld, assign
+from baro.web.ledger_names import KINDS
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,14 @@ def _row(body: str, code: str) -> str:
     """The table row whose secondary detail is `code`."""
     end = body.index(f"{code}</small>")
     return body[body.rindex("<tr>", 0, end) : body.index("</tr>", end)]
+
+
+def test_every_object_kind_resolves_its_names(ww: WorkWorld) -> None:
+    """Each kind's model, related rows and name function hold together (a wrong field name
+    would fail only on a page that shows such an object)."""
+    assign(ww)
+    for kind in KINDS.values():
+        if kind.model is None:
+            continue
+        rows = kind.model._default_manager.select_related(*kind.related)
+        assert all(isinstance(kind.name(row), str) for row in rows[:3])
