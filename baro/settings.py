@@ -167,6 +167,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Ledger: a signed Merkle checkpoint every N events (also on demand: `baro ledger checkpoint`).
 BARO_LEDGER_CHECKPOINT_INTERVAL = env_int("BARO_LEDGER_CHECKPOINT_INTERVAL", 1000, minimum=1)
+# …and at the latest N seconds after an event is recorded: the worker's pass signs when the
+# oldest unsigned event has waited that long, and so does the next command (baro.ledger.services).
+BARO_LEDGER_CHECKPOINT_SECONDS = env_int("BARO_LEDGER_CHECKPOINT_SECONDS", 300, minimum=1)
 # Uploads (imports, attachments): size limit in bytes.
 BARO_MAX_UPLOAD_BYTES = env_int("BARO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Attachments of tasks and directives: size limit and allowed extensions (the file's own bytes

@@ -1,5 +1,6 @@
 """Baro's worker: one pass runs the urging ladder, the avoidance detectors, the notification
-outbox and the ledger's checkpoint; `baro worker` runs passes on a schedule, `--once` one.
+outbox and the ledger's checkpoint when due; `baro worker` runs passes on a schedule, `--once`
+one.
 
 An entry point, above every area: it drives oversight (ladder and detectors), notify (the
 outbox) and the ledger (checkpoints), each through its own commands. Every part is idempotent,
@@ -23,7 +24,7 @@ from typing import Any
 from django.db import connection
 
 from baro.core.timeutil import today as current_day
-from baro.ledger.checkpoints import checkpoint_create
+from baro.ledger.checkpoints import checkpoint_if_due
 from baro.ledger.keys import MissingKeyError
 from baro.notify.services import deliver_due
 from baro.org.models import system_person
@@ -148,9 +149,11 @@ def _refresh_statistics() -> bool:
 
 
 def _checkpoint() -> None:
-    """Sign a ledger checkpoint over the events since the last one (none: nothing to do)."""
+    """Sign a ledger checkpoint over the events since the last one once the oldest of them has
+    waited BARO_LEDGER_CHECKPOINT_SECONDS (none waiting that long: nothing to do). Commands
+    sign when due too (record_event); the pass covers the quiet times when none arrives."""
     try:
-        checkpoint_create()
+        checkpoint_if_due()
     except MissingKeyError:
         logger.warning("worker: ledger checkpoint skipped, no signing key")
 

@@ -2,20 +2,69 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from baro.core.timeutil import now
 from baro.ledger.canonical import DEFAULT_CHAIN, GENESIS_HASH, checkpoint_body
-from baro.ledger.keys import key_id, load_signing_key
+from baro.ledger.keys import MissingKeyError, key_id, load_signing_key
 from baro.ledger.merkle import root_from_leaves
 from baro.ledger.models import ChainHead, LedgerCheckpoint, LedgerEvent
 
 logger = logging.getLogger(__name__)
 
 HASH_CHUNK = 5000
+DEFAULT_SECONDS = 300
+
+
+def checkpoint_seconds() -> int:
+    """How long an event may wait for its signature (BARO_LEDGER_CHECKPOINT_SECONDS)."""
+    return int(getattr(settings, "BARO_LEDGER_CHECKPOINT_SECONDS", DEFAULT_SECONDS))
+
+
+def unsigned_since(*, chain: str = DEFAULT_CHAIN) -> dt.datetime | None:
+    """When the oldest event no signed checkpoint covers occurred; None when all are signed.
+
+    Two indexed reads: the newest checkpoint (by number) and the event after it (by seq).
+    """
+    seq_to = (
+        LedgerCheckpoint.objects.filter(chain=chain)
+        .order_by("-number")
+        .values_list("seq_to", flat=True)
+        .first()
+    )
+    return (
+        LedgerEvent.objects.filter(chain=chain, seq=(seq_to or 0) + 1)
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+
+
+def checkpoint_due(
+    *, chain: str = DEFAULT_CHAIN, at: dt.datetime | None = None, seconds: int | None = None
+) -> bool:
+    """Whether some event has waited `seconds` (the setting by default) for a signature."""
+    since = unsigned_since(chain=chain)
+    wait = checkpoint_seconds() if seconds is None else seconds
+    return since is not None and (at or now()) - since >= dt.timedelta(seconds=wait)
+
+
+def checkpoint_if_due(*, chain: str = DEFAULT_CHAIN) -> LedgerCheckpoint | None:
+    """Sign a checkpoint when the oldest unsigned event has waited BARO_LEDGER_CHECKPOINT_SECONDS;
+    None when none has (or nothing is unsigned). The worker's pass calls this.
+
+    The head's lock is taken before looking, so two workers cannot both find it due and sign
+    the same events twice (the second finds nothing unsigned).
+    """
+    with transaction.atomic():
+        head = ChainHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None or not checkpoint_due(chain=chain):
+            return None
+        return checkpoint_locked(chain=chain, head_seq=head.seq)
 
 
 def checkpoint_create(*, chain: str = DEFAULT_CHAIN) -> LedgerCheckpoint | None:
@@ -29,6 +78,46 @@ def checkpoint_create(*, chain: str = DEFAULT_CHAIN) -> LedgerCheckpoint | None:
         if head is None:
             return None
         return checkpoint_locked(chain=chain, head_seq=head.seq)
+
+
+# In-line signing (record_event): when this process may next find a checkpoint due, per
+# (database, chain), as (looked at, not due before). Learned from the database under the head's
+# lock; other processes can only sign (which makes the next one due later, never sooner), so
+# skipping the look until then never misses a due checkpoint. `looked at` guards against a clock
+# set back (tests travel in time): then the entry is ignored.
+_NOT_DUE_BEFORE: dict[tuple[str, str], tuple[dt.datetime, dt.datetime]] = {}
+
+
+def checkpoint_locked_if_due(*, chain: str, head_seq: int, at: dt.datetime) -> None:
+    """After an append (head lock held): sign when the oldest unsigned event has waited
+    BARO_LEDGER_CHECKPOINT_SECONDS, so events keep being signed with no worker running.
+
+    Costs a dictionary look-up per event; two indexed reads at most once per interval per
+    process, and the signing itself when due (bench/task_transitions.py).
+    """
+    alias = transaction.get_connection().alias
+    entry = _NOT_DUE_BEFORE.get((alias, chain))
+    if entry is not None and entry[0] <= at < entry[1]:
+        return
+    wait = dt.timedelta(seconds=checkpoint_seconds())
+    since = unsigned_since(chain=chain)
+    if since is not None and at - since < wait:
+        _NOT_DUE_BEFORE[(alias, chain)] = (at, since + wait)
+        return
+    # Due (or nothing unsigned, which the count-based checkpoint of this very event can leave).
+    _NOT_DUE_BEFORE.pop((alias, chain), None)
+    if since is not None:
+        try:
+            checkpoint_locked(chain=chain, head_seq=head_seq)
+        except MissingKeyError:
+            # Warn once an interval, not at every event.
+            _NOT_DUE_BEFORE[(alias, chain)] = (at, at + wait)
+            raise
+
+    def remember() -> None:  # only once the checkpoint is in: a rollback takes it away
+        _NOT_DUE_BEFORE[(alias, chain)] = (at, at + wait)
+
+    transaction.on_commit(remember)
 
 
 def checkpoint_locked(*, chain: str, head_seq: int) -> LedgerCheckpoint | None:
@@ -69,7 +158,9 @@ def checkpoint_locked(*, chain: str, head_seq: int) -> LedgerCheckpoint | None:
         "signed_at": now(),
     }
     body = checkpoint_body(**fields)
-    checkpoint = LedgerCheckpoint(**fields, body=body, signature=key.sign(body.encode()).hex())
+    checkpoint = LedgerCheckpoint(
+        **fields, body=body, signature=key.sign(body.encode()).hex(), leaves=bytes(leaves)
+    )
     checkpoint.save(force_insert=True)
     logger.info("ledger checkpoint %s/%s signed", chain, checkpoint.number)
     return checkpoint

@@ -92,6 +92,11 @@ class LedgerCheckpoint(models.Model):
     signed_at               when it was signed
     body                    canonical JSON of the fields above: the bytes that are signed
     signature               hex Ed25519 signature over body
+    leaves                  the Merkle tree's leaves as signed: the covered events' raw hashes,
+                            32 bytes each in seq order (None for checkpoints signed before it
+                            was kept). Not signed itself, and it needs not be: the signed root
+                            commits to it. After the chain is edited and re-hashed, the verifier
+                            compares it with the events and names the first that differs.
     Never updated, never deleted (triggers refuse both).
     """
 
@@ -106,6 +111,9 @@ class LedgerCheckpoint(models.Model):
     signed_at = models.DateTimeField()
     body = models.TextField()
     signature = models.CharField(max_length=128)
+    # Nullable: SQLite then adds the column in place instead of rebuilding the table, which
+    # would drop its append-only triggers.
+    leaves = models.BinaryField(null=True, editable=False)
 
     class Meta:
         constraints = [

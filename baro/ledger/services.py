@@ -13,7 +13,7 @@ from django.db.models import Field
 from baro.core.sql import loaded, statements
 from baro.core.timeutil import now
 from baro.ledger.canonical import DEFAULT_CHAIN, GENESIS_HASH, event_body, event_hash
-from baro.ledger.checkpoints import checkpoint_locked
+from baro.ledger.checkpoints import checkpoint_locked, checkpoint_locked_if_due
 from baro.ledger.keys import MissingKeyError
 from baro.ledger.models import ChainHead, LedgerEvent
 
@@ -135,14 +135,20 @@ def record_event(
         hash=digest,
     )
     interval = getattr(settings, "BARO_LEDGER_CHECKPOINT_INTERVAL", 1000)
-    if seq % interval == 0:
-        # Same transaction, lock already held: the checkpoint commits with the event it ends.
-        try:
+    # Same transaction, lock already held: the checkpoint commits with the event it ends.
+    # Every `interval` events, and when the oldest unsigned event has waited
+    # BARO_LEDGER_CHECKPOINT_SECONDS: the worker signs then too, but events recorded with no
+    # worker running (a command line, a server started without one) must not stay unsigned,
+    # open to an edit and re-hash that nothing could detect.
+    try:
+        if seq % interval == 0:
             checkpoint_locked(chain=chain, head_seq=seq)
-        except MissingKeyError:
-            # A missing key must not block the command; the next checkpoint (the worker's or
-            # `baro ledger checkpoint`) covers every event since the last one anyway.
-            logger.warning("ledger checkpoint at %s/%s skipped: no signing key", chain, seq)
+        else:
+            checkpoint_locked_if_due(chain=chain, head_seq=seq, at=occurred_at)
+    except MissingKeyError:
+        # A missing key must not block the command; the next checkpoint (the worker's or
+        # `baro ledger checkpoint`) covers every event since the last one anyway.
+        logger.warning("ledger checkpoint at %s/%s skipped: no signing key", chain, seq)
     return event
 
 

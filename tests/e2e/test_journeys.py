@@ -108,7 +108,22 @@ def test_the_inspector_checks_the_ledger(browser_page: Page) -> None:
     verdict = page.locator("#verdict-result")
     verdict.wait_for()
     assert re.search(r"Toàn vẹn đến sự kiện số \d+", verdict.inner_text())
+    assert "sự kiện sau điểm chốt cuối" in page.locator("#unsigned-events").inner_text()
     page.screenshot(path="/tmp/baro-e2e-ledger.png", full_page=True)
+    # The filter offers actions and object kinds by their Vietnamese labels.
+    page.get_by_label("Hành động").select_option(label="Giao nhiệm vụ")
+    page.get_by_label("Loại đối tượng").select_option(label="Nhiệm vụ")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_url(re.compile(r"action=work\.task\.assigned"))
+    rows = page.locator("#events tbody tr")
+    assert rows.count() > 0
+    first = rows.first.inner_text()
+    assert "Giao nhiệm vụ" in first
+    assert re.search(r"Nhiệm vụ #\d+ — \S", first), first
+    page.screenshot(path="/tmp/baro-e2e-ledger-filtered.png", full_page=True)
+    # A reloaded or bookmarked check comes back to the ledger page.
+    page.goto("/so-cai/kiem-tra/")
+    page.get_by_role("heading", level=1, name="Sổ cái").wait_for()
 
 
 def test_an_officer_is_refused_the_ledger_in_vietnamese(browser_page: Page) -> None:

@@ -61,6 +61,7 @@ def test_verify_and_checkpoints(admin_client: Client, make_events: Callable) -> 
     report = admin_client.get("/api/v1/ledger/verify").json()
     assert (report["ok"], report["last_seq"], report["last_checkpoint"]) == (True, 12, 2)
     assert report["message"].startswith("Toàn vẹn đến sự kiện số 12")
+    assert report["unsigned_events"] == 2  # events 11 and 12, after checkpoint 2
     checkpoints = admin_client.get("/api/v1/ledger/checkpoints").json()
     assert [item["number"] for item in checkpoints["items"]] == [2, 1]
     assert checkpoints["items"][1]["seq_to"] == 5

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from baro.ledger.canonical import canonical_json
+from baro.ledger.canonical import canonical_json, event_hash
 from baro.ledger.keys import load_signing_key
-from baro.ledger.models import LedgerCheckpoint
+from baro.ledger.models import LedgerCheckpoint, LedgerEvent
 from baro.ledger.verify import verify_database
 
 pytestmark = pytest.mark.django_db
@@ -124,4 +124,77 @@ def test_a_deleted_checkpoint_is_found(make_events: Callable, tamper: Callable) 
         "ledger.checkpoint_mismatch",
         3,
         15,
+    )
+
+
+def _edit_and_rehash(seq: int, old: str, new: str) -> list[tuple[str, list[object]]]:
+    """Change event `seq`'s body, then recompute its hash and every later link and hash, and
+    the chain head: a chain that holds together, as an editor with the database would leave
+    it. Only a signed checkpoint can tell."""
+    statements: list[tuple[str, list[object]]] = []
+    previous = None
+    rows = LedgerEvent.objects.filter(seq__gte=seq).order_by("seq")
+    for event in rows.values_list("seq", "prev_hash", "body"):
+        number, prev, body = event
+        body = body.replace(old, new) if number == seq else body
+        prev = previous or prev
+        digest = event_hash(number, prev, body)
+        statements.append(
+            (
+                "UPDATE ledger_ledgerevent SET body = %s, prev_hash = %s, hash = %s WHERE seq = %s",
+                [body, prev, digest, number],
+            )
+        )
+        previous = digest
+    statements.append(("UPDATE ledger_chainhead SET hash = %s", [previous]))
+    return statements
+
+
+def test_a_rehashed_chain_names_the_first_event_off_the_signed_leaves(
+    make_events: Callable, tamper: Callable
+) -> None:
+    make_events(23)  # checkpoints 1-4 end at events 5, 10, 15, 20
+    tamper(*_edit_and_rehash(12, '"percent":36', '"percent":96'))
+    report = verify_database()
+    assert report.problem is not None
+    assert (report.code, report.problem.checkpoint) == ("ledger.checkpoint_mismatch", 3)
+    assert (report.problem.seq, report.problem.changed) == (12, 12)
+    assert report.message.startswith("Sổ cái bị sửa tại sự kiện số 12: điểm chốt số 3 ")
+    assert "sự kiện số 12 (nội dung đã bị sửa rồi băm lại)" in report.message
+    assert report.as_dict()["problem"]["changed"] == 12
+
+
+def test_a_rehashed_chain_with_rewritten_leaves_stays_at_the_checkpoint(
+    make_events: Callable, tamper: Callable
+) -> None:
+    """Leaves rewritten to match no longer hash to the signed root: not believed."""
+    make_events(23)
+    statements = _edit_and_rehash(12, '"percent":36', '"percent":96')
+    leaves = b"".join(bytes.fromhex(str(params[2])) for _, params in statements[:4])  # 12-15
+    signed = LedgerCheckpoint.objects.get(number=3).leaves
+    assert signed is not None
+    leaves = bytes(signed)[:32] + leaves  # event 11 as signed, 12-15 as they now are
+    rewrite = ("UPDATE ledger_ledgercheckpoint SET leaves = %s WHERE number = 3", [leaves])
+    tamper(*statements, rewrite)
+    report = verify_database()
+    assert report.problem is not None
+    assert (report.code, report.problem.checkpoint) == ("ledger.checkpoint_mismatch", 3)
+    assert (report.problem.seq, report.problem.changed) == (15, None)
+
+
+def test_a_rehashed_chain_under_a_checkpoint_without_leaves_stays_at_the_checkpoint(
+    make_events: Callable, tamper: Callable
+) -> None:
+    """Checkpoints signed before the leaves were kept."""
+    make_events(23)
+    tamper(
+        *_edit_and_rehash(12, '"percent":36', '"percent":96'),
+        "UPDATE ledger_ledgercheckpoint SET leaves = NULL",
+    )
+    report = verify_database()
+    assert report.problem is not None
+    assert (report.code, report.problem.seq, report.problem.changed) == (
+        "ledger.checkpoint_mismatch",
+        15,
+        None,
     )

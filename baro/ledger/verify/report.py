@@ -40,6 +40,10 @@ class Problem:
     # A jump forward seen on a range's last line: the next range's first event tells whether
     # it was a swap (out of order) or a removal (gap).
     needs_lookahead: bool = False
+    # For a checkpoint that no longer matches its events: the first event whose hash differs
+    # from the leaves the checkpoint signed (only the database keeps the leaves: see
+    # baro.ledger.verify.database). Then `seq` is that event too.
+    changed: int | None = None
 
     @property
     def message(self) -> str:
@@ -67,6 +71,11 @@ class VerifyReport:
         return self.problem.code if self.problem else None
 
     @property
+    def unsigned_events(self) -> int:
+        """Events verified past the last signed checkpoint: held by the hash chain only."""
+        return self.last_seq - self.last_checkpoint_seq
+
+    @property
     def message(self) -> str:
         return self.problem.message if self.problem else self.summary()
 
@@ -81,7 +90,7 @@ class VerifyReport:
             text += "; chưa có điểm chốt nào được ký."
         else:
             text += f"; điểm chốt số {self.last_checkpoint} đã ký hợp lệ (khóa {self.key_id[:8]}…)."
-            unsigned = self.last_seq - self.last_checkpoint_seq
+            unsigned = self.unsigned_events
             if unsigned:
                 text += f" {unsigned} sự kiện sau điểm chốt cuối chưa được ký."
         return text
@@ -90,11 +99,13 @@ class VerifyReport:
         data = asdict(self)
         data["code"] = self.code
         data["message"] = self.summary()
+        data["unsigned_events"] = self.unsigned_events
         if self.problem:
             data["problem"] = {
                 "code": self.problem.code,
                 "seq": self.problem.seq,
                 "checkpoint": self.problem.checkpoint,
+                "changed": self.problem.changed,
                 "message": self.problem.message,
             }
         return data
