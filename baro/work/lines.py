@@ -4,6 +4,8 @@ assign form's unit choices ask, so the form never offers a unit the command refu
 
 The rule is data (AssignmentLine, one row per pair of UnitSystem, changed by an administrator
 through assignment_line_set); a pair without a row takes DEFAULT_LINES. By default:
+- a province or the central level as a unit (the whole political system there) leads any
+  unit below it;
 - a government body makes government bodies below it the lead (its own tree);
 - a Party committee (and its divisions) leads the bodies of the political system at its
   level and below: the tree of its superior (Thành ủy: everything under the city; Đảng ủy
@@ -30,7 +32,8 @@ from baro.org.queries import active_on, subtree_q
 from baro.org.systems import systems_of
 from baro.work.models import AssignmentLine, LineReach
 
-G, P, F, S = (
+W, G, P, F, S = (
+    UnitSystem.WHOLE,
     UnitSystem.GOVERNMENT,
     UnitSystem.PARTY,
     UnitSystem.FRONT,
@@ -39,6 +42,13 @@ G, P, F, S = (
 
 # (assigner's system, lead's system) -> (reach, basis). Pairs left out: never.
 DEFAULT_LINES: dict[tuple[str, str], tuple[str, str]] = {
+    **{
+        (W, lead): (
+            LineReach.BELOW,
+            "Cấp tỉnh, Trung ương chỉ đạo toàn hệ thống chính trị cấp dưới.",
+        )
+        for lead in (W, G, P, F, S)
+    },
     (G, G): (LineReach.BELOW, "Cơ quan nhà nước chỉ đạo cơ quan nhà nước cấp dưới."),
     (P, G): (LineReach.LEVEL, "Cấp ủy lãnh đạo hệ thống chính trị cùng cấp và cấp dưới."),
     (P, P): (LineReach.LEVEL, "Cấp ủy lãnh đạo hệ thống chính trị cùng cấp và cấp dưới."),

@@ -4,9 +4,11 @@ and changes every pair."""
 
 from django.db import migrations
 
-SYSTEMS = ["government", "party", "front", "socio_political"]
+SYSTEMS = ["whole", "government", "party", "front", "socio_political"]
+WHOLE_BASIS = "Cấp tỉnh, Trung ương chỉ đạo toàn hệ thống chính trị cấp dưới."
 PARTY_BASIS = "Cấp ủy lãnh đạo hệ thống chính trị cùng cấp và cấp dưới."
 DEFAULTS = {
+    **{("whole", lead): ("below", WHOLE_BASIS) for lead in SYSTEMS},
     ("government", "government"): ("below", "Cơ quan nhà nước chỉ đạo cơ quan nhà nước cấp dưới."),
     ("party", "government"): ("level", PARTY_BASIS),
     ("party", "party"): ("level", PARTY_BASIS),

@@ -160,6 +160,9 @@ def test_a_party_committee_directs_the_political_system_at_its_level_and_below(
 ) -> None:
     for lead in (tree.ubnd, tree.front, tree.women, tree.ward_party, tree.budget):
         assert give(tree, tree.secretary, tree.party, lead).lead_unit == lead
+    # the city as a unit (the whole political system there) leads any unit below it
+    for lead in (tree.party, tree.front, tree.ward_party):
+        assert give(tree, tree.ww.city_head, tree.ww.root, lead).lead_unit == lead
     # the ward's Party committee: the ward's bodies, not the city's
     assert give(tree, tree.ward_secretary, tree.ward_party, tree.ward).lead_unit == tree.ward
     assert give(tree, tree.ward_secretary, tree.ward_party, tree.ward_front).lead_unit == (
