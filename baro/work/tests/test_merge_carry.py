@@ -16,8 +16,7 @@ from baro.core.errors import AuthorityError
 from baro.core.timeutil import today
 from baro.org import services as org_services
 from baro.org.history import readable
-from baro.org.models import Person, Role, Unit
-from baro.testing.factories import UnitFactory
+from baro.org.models import Person, Role, Unit, UnitKind
 from baro.testing.ledger import last_seq, one_new_event
 from baro.testing.work import WorkWorld, assign, refused, work_snapshot
 from baro.work import services
@@ -55,7 +54,9 @@ def directive(ww: WorkWorld, number: str = "24-CT/TU") -> Directive:
 def test_a_merger_carries_every_open_thing_to_the_successor_in_one_event(
     ww: WorkWorld,
 ) -> None:
-    dept_c = UnitFactory(parent=ww.root, code="SO-C", name="Sở C")
+    dept_c = org_services.unit_create(
+        actor=ww.w.admin, code="SO-C", name="Sở C", kind=UnitKind.DEPARTMENT, parent=ww.root
+    )
     officer_b = org_services.person_create(
         actor=ww.w.admin, unit=ww.dept_b, full_name="Chuyên Viên B", code="CV-B", role=Role.OFFICER
     )
@@ -133,7 +134,8 @@ def test_each_carried_task_shows_the_merger_in_its_history(ww: WorkWorld) -> Non
     merge_b_into_a(ww)
     history = readable(task_history(Task.objects.get(pk=task.pk)))
     assert history[0].action == "org.unit.merged"
-    assert history[0].detail == "Nhiệm vụ, việc đang mở chuyển sang đơn vị kế thừa Sở A"
+    shown = vars(history[0])  # readable() sets its labels on each event
+    assert shown["detail"] == "Nhiệm vụ, việc đang mở chuyển sang đơn vị kế thừa Sở A"
     # one task's ref does not match another's id that starts with the same digits
     assert [e.action for e in task_history(other)].count("org.unit.merged") == 1
 
