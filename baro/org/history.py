@@ -14,6 +14,7 @@ from baro.core.ids import id_from_text
 from baro.ledger.labels import action_label
 from baro.ledger.models import LedgerEvent
 from baro.org.models import Person
+from baro.org.succession import CARRYING_ACTIONS
 
 
 def _person_id(ref: str) -> int | None:
@@ -21,8 +22,21 @@ def _person_id(ref: str) -> int | None:
     return id_from_text(value) if kind == "person" else None
 
 
+def _carried_detail(event: LedgerEvent) -> str:
+    if event.action not in CARRYING_ACTIONS:
+        return ""
+    successor = event.payload.get("successor")
+    if not successor or not event.payload.get("refs"):
+        return ""
+    return str(
+        _("Nhiệm vụ, việc đang mở chuyển sang đơn vị kế thừa %(unit)s")
+        % {"unit": successor["name"]}
+    )
+
+
 def readable(events: Iterable[LedgerEvent]) -> list[LedgerEvent]:
-    """Give each event `action_label`, `actor_name` and `on_behalf_name` (one query in all)."""
+    """Give each event `action_label`, `actor_name`, `on_behalf_name` (one query in all) and
+    `detail`: for a merger that carried open work, where it went."""
     rows = list(events)
     ids = {
         pk
@@ -39,4 +53,5 @@ def readable(events: Iterable[LedgerEvent]) -> list[LedgerEvent]:
         )
         behalf_id = _person_id(event.on_behalf_of)
         event.on_behalf_name = names.get(behalf_id, event.on_behalf_of) if behalf_id else ""  # type: ignore[attr-defined]
+        event.detail = _carried_detail(event)  # type: ignore[attr-defined]
     return rows

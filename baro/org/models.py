@@ -32,6 +32,34 @@ class UnitKind(models.TextChoices):
     OTHER = "other", "Đơn vị khác"
 
 
+class UnitSystem(models.TextChoices):
+    """The part of the political system a unit belongs to (khối): who may direct whom depends
+    on it (baro.work.lines). A division or an "other" unit belongs to its superior's."""
+
+    WHOLE = "whole", "Hệ thống chính trị cấp tỉnh, Trung ương"
+    GOVERNMENT = "government", "Cơ quan nhà nước"
+    PARTY = "party", "Tổ chức Đảng"
+    FRONT = "front", "Mặt trận Tổ quốc"
+    SOCIO_POLITICAL = "socio_political", "Tổ chức chính trị - xã hội"
+
+
+# The system each kind of unit belongs to; the kinds left out (a division, "other") take their
+# nearest superior's, and a root of such a kind counts as government. A province or the
+# central level, as a unit, is the whole political system there (its leadership directs every
+# part of it), not one of its parts.
+KIND_SYSTEM: dict[str, str] = {
+    UnitKind.CENTRAL: UnitSystem.WHOLE,
+    UnitKind.PROVINCE: UnitSystem.WHOLE,
+    UnitKind.PEOPLES_COMMITTEE: UnitSystem.GOVERNMENT,
+    UnitKind.DISTRICT: UnitSystem.GOVERNMENT,
+    UnitKind.DEPARTMENT: UnitSystem.GOVERNMENT,
+    UnitKind.COMMUNE: UnitSystem.GOVERNMENT,
+    UnitKind.PARTY_COMMITTEE: UnitSystem.PARTY,
+    UnitKind.FATHERLAND_FRONT: UnitSystem.FRONT,
+    UnitKind.SOCIO_POLITICAL: UnitSystem.SOCIO_POLITICAL,
+}
+
+
 class Unit(models.Model):
     """A unit of the political system: a province, a department, a commune, a division…
 

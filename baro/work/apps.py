@@ -10,6 +10,9 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         from baro.ledger.labels import register_labels
+        from baro.org.succession import register_merge_handler
         from baro.work.labels import ACTION_LABELS
+        from baro.work.services.carry import carry_open_work
 
         register_labels(ACTION_LABELS)
+        register_merge_handler("work", carry_open_work)

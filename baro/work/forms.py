@@ -57,6 +57,24 @@ def unit_label(unit: Unit, base_depth: int = 0) -> str:
     return "\u00a0\u00a0" * max(unit.depth - base_depth, 0) + unit.name
 
 
+def unit_groups(units: list[Unit], base_depth: int) -> list[tuple[Any, Any]]:
+    """`units` (in tree order) as select choices: those at `base_depth` first, then one option
+    group per superior, in tree order, named after it (one query for the superiors' names
+    that are not among `units`)."""
+    names = {unit.pk: unit.name for unit in units}
+    missing = {u.parent_id for u in units if u.parent_id is not None} - names.keys()
+    if missing:
+        names.update(Unit.objects.filter(pk__in=missing).values_list("pk", "name"))
+    top: list[tuple[Any, Any]] = []
+    groups: dict[int, list[tuple[int, str]]] = {}
+    for unit in units:
+        if unit.depth <= base_depth or unit.parent_id is None:
+            top.append((unit.pk, unit.name))
+        else:
+            groups.setdefault(unit.parent_id, []).append((unit.pk, unit.name))
+    return top + [(names[parent], options) for parent, options in groups.items()]
+
+
 class UnitChoiceField(forms.TypedChoiceField):
     """One unit among the given ones, chosen from a select by id."""
 
@@ -68,11 +86,17 @@ class UnitChoiceField(forms.TypedChoiceField):
         super().__init__(coerce=int, **kwargs)
         self.set_units(units, empty=empty)
 
-    def set_units(self, units: Iterable[Unit], *, empty: str = "") -> None:
+    def set_units(self, units: Iterable[Unit], *, empty: str = "", grouped: bool = False) -> None:
+        """Offer `units` (in tree order), indented under their superiors; or, `grouped`, in
+        one option group per superior, named after it (a department's offices under the
+        department), so the tree reads right even when a superior is not offered itself."""
         self.units = {unit.pk: unit for unit in units}
         base = min((unit.depth for unit in self.units.values()), default=0)
-        choices: list[tuple[Any, str]] = [("", empty or _("— Chọn đơn vị —"))]
-        choices += [(pk, unit_label(unit, base)) for pk, unit in self.units.items()]
+        choices: list[tuple[Any, Any]] = [("", empty or _("— Chọn đơn vị —"))]
+        if grouped:
+            choices += unit_groups(list(self.units.values()), base)
+        else:
+            choices += [(pk, unit_label(unit, base)) for pk, unit in self.units.items()]
         self.choices = choices
 
     def clean(self, value: Any) -> Unit | None:  # type: ignore[override]
@@ -335,7 +359,7 @@ class RefuseForm(forms.Form):
 
     def __init__(self, *args: Any, units: Iterable[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposed_unit"].set_units(units)  # type: ignore[attr-defined]
+        self.fields["proposed_unit"].set_units(units, grouped=True)  # type: ignore[attr-defined]
 
 
 class ProgressForm(forms.Form):
@@ -412,4 +436,4 @@ class DisputeDecideForm(forms.Form):
 
     def __init__(self, *args: Any, units: Iterable[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].set_units(units)  # type: ignore[attr-defined]
+        self.fields["unit"].set_units(units, grouped=True)  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 ACTION_LABELS = {
     "work.directive.registered": _("Vào sổ văn bản chỉ đạo"),
     "work.task.assigned": _("Giao nhiệm vụ"),
+    "work.assignment_line.set": _("Điều chỉnh tuyến giao nhiệm vụ"),
     "work.task.accepted": _("Tiếp nhận nhiệm vụ"),
     "work.task.refused": _("Từ chối nhiệm vụ, chuyển tranh chấp thẩm quyền"),
     "work.dispute.decided": _("Quyết định tranh chấp thẩm quyền"),

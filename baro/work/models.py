@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from baro.org.models import Person, Unit
+from baro.org.models import Person, Unit, UnitSystem
 from baro.workdays.calendar import PeriodKind
 
 
@@ -689,3 +689,49 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --------------------------------------------------------------------------------------------
+# assignment lines: which part of the political system may make which the lead of a task
+
+
+class LineReach(models.TextChoices):
+    NONE = "", _("Không được giao chủ trì")
+    BELOW = "below", _("Đơn vị cấp dưới")
+    LEVEL = "level", _("Đơn vị cùng cấp và cấp dưới")
+
+
+class AssignmentLine(models.Model):
+    """May a unit of `assigner_system` make a unit of `lead_system` the lead of a task, and
+    how far: `reach` "below" (the assigning unit's own tree), "level" (the tree of its
+    superior: the bodies at its level and below), or "" (never). A rule an administrator
+    changes (assignment_line_set), one row per pair; the defaults are baro.work.lines
+    .DEFAULT_LINES, seeded by a migration. Coordination is not limited by it.
+    """
+
+    assigner_system = models.CharField(
+        _("khối đơn vị giao"), max_length=20, choices=UnitSystem.choices
+    )
+    lead_system = models.CharField(
+        _("khối đơn vị chủ trì"), max_length=20, choices=UnitSystem.choices
+    )
+    reach = models.CharField(
+        _("phạm vi giao"), max_length=10, choices=LineReach.choices, blank=True, default=""
+    )
+    note = models.CharField(_("căn cứ, ghi chú"), max_length=255, blank=True, default="")
+
+    class Meta:
+        ordering = ["assigner_system", "lead_system"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assigner_system", "lead_system"], name="work_assignment_line_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(reach__in=LineReach.values), name="work_assignment_line_reach_valid"
+            ),
+        ]
+        verbose_name = "tuyến giao nhiệm vụ"
+        verbose_name_plural = "tuyến giao nhiệm vụ"
+
+    def __str__(self) -> str:
+        return f"{self.assigner_system} → {self.lead_system}: {self.reach or '-'}"

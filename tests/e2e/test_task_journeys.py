@@ -47,6 +47,11 @@ def assign_to_finance(page: Page, title: str, *, officer: bool, coordinator: boo
     page.get_by_label("Tên nhiệm vụ").fill(title)
     page.get_by_label("Sản phẩm").fill("Báo cáo rà soát trình UBND Thành phố")
     page.get_by_label("Yêu cầu chất lượng").fill("Đủ số liệu 126 xã, phường")
+    # UBND Thành phố leads government bodies only: a ward's Party committee or Front
+    # committee is not offered as the lead, though the Front may be asked to coordinate.
+    assert page.locator("#id_lead_unit option", has_text="Đảng ủy phường").count() == 0
+    assert page.locator("#id_lead_unit option", has_text="Ủy ban MTTQ").count() == 0
+    assert page.locator("#id_coord-0-unit option", has_text="Ủy ban MTTQ").count() > 0
     choose(page, "#id_lead_unit", FINANCE)
     if officer:
         # The officer list follows the lead unit (htmx).
@@ -144,6 +149,13 @@ def test_a_refusal_goes_to_dispute_and_the_common_superior_decides(browser_page:
     page.goto(task_url)
     page.locator("#task-actions").get_by_role("link", name="Từ chối").click()
     page.get_by_role("heading", level=1, name="Từ chối nhiệm vụ").wait_for()
+    # The units read as their tree: the departments under the city committee, the finance
+    # department's offices under it (although it, refusing, is not offered itself).
+    committee = page.locator('#id_proposed_unit optgroup[label="Ủy ban nhân dân Thành phố Hà Nội"]')
+    assert committee.locator("option", has_text=HOME_AFFAIRS).count() == 1
+    offices = page.locator(f'#id_proposed_unit optgroup[label="{FINANCE}"] option')
+    assert offices.count() > 0
+    assert offices.first.inner_text() not in committee.locator("option").all_inner_texts()
     choose(page, "#id_proposed_unit", HOME_AFFAIRS)
     page.get_by_role("button", name="Từ chối nhiệm vụ").click()
     assert page.inner_text("#field-reason .error") == "Chưa nhập lý do từ chối."

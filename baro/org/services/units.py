@@ -42,6 +42,7 @@ from baro.org.services._shared import (
     unit_path,
     unit_state,
 )
+from baro.org.succession import carried_payload, carry_over
 
 
 def new_unit_row(
@@ -343,7 +344,8 @@ def unit_close(
     """Close (dissolve) a unit on `on`; its current positions end that day.
 
     Refuses a unit that still has active children (`org.unit_has_children`). With a successor,
-    records the succession so that older tasks and scores carry over.
+    records the succession and carries the unit's open work over to it, as unit_merge does
+    (baro.org.succession; listed in the one event).
     """
     decision, change = _close_one(
         actor=actor,
@@ -354,6 +356,8 @@ def unit_close(
         decision_ref=decision_ref,
         note=note,
     )
+    if successor is not None:
+        change.update(carried_payload(carry_over([unit], successor, on), successor))
     record_action(
         actor=actor,
         decision=decision,
@@ -370,7 +374,22 @@ def unit_close(
 def unit_merge(
     *, actor: Person, units: Sequence[Unit], into: Unit, on: dt.date, decision_ref: str = ""
 ) -> Unit:
-    """Merge `units` into `into` on `on`: each closes with `into` as successor (one event)."""
+    """Merge `units` into `into` on `on`: each closes with `into` as successor (one event).
+
+    Whatever is still open at the merged units moves to `into` in the same transaction, so no
+    task is left led by a closed unit: each area above org says what is open and carries it
+    (baro.org.succession; work: open tasks led or assigned by them, their open disputes,
+    coordinator roles and unanswered requests, pending extensions kept pending; cascade: plans
+    and deployments not yet done). The event lists every object carried (`refs`), so each
+    task's history shows the merger. What cannot be carried (say, a dispute between a merged
+    unit and `into` itself) refuses the whole merger, listing all of it, and nothing is written.
+
+    Not carried, on purpose: what is closed (completed or cancelled tasks, decided disputes,
+    deployed plans) stays with the unit that did it, so its record and scores stay its own; and
+    oversight's flags, urgings, inspections and handling decisions, which are about the conduct
+    of the merged unit and its head before the merger: they stay on that unit, where its
+    superiors' inspectors still reach them, rather than becoming the successor's record.
+    """
     decision = require_manage(actor, into)
     if not units:
         raise DomainError("org.merge_empty", "Chưa chọn đơn vị để hợp nhất.", field="units")
@@ -388,6 +407,7 @@ def unit_merge(
             note="",
         )
         changes.append(change)
+    carried = carry_over(list(units), into, on)
     record_action(
         actor=actor,
         decision=decision,
@@ -399,6 +419,7 @@ def unit_merge(
             "on": on,
             "decision_ref": decision_ref,
             "merged": changes,
+            **carried_payload(carried, into),
         },
     )
     into.refresh_from_db()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from baro.ledger.models import LedgerEvent
+from baro.org.succession import mentions
 from baro.work.models import (
     Dispute,
     DisputeStatus,
@@ -52,8 +53,11 @@ _TASK_BOUND_OBJECTS = (
 
 
 def task_history(task: Task) -> QuerySet[LedgerEvent]:
-    """Ledger events about the task and everything bound to it, newest first."""
-    condition = Q(object_type="work.task", object_id=str(task.pk))
+    """Ledger events about the task and everything bound to it, newest first: a merger of
+    units that carried it to a successor included (baro.org.succession)."""
+    condition = Q(object_type="work.task", object_id=str(task.pk)) | mentions(
+        f"work.task:{task.pk}"
+    )
     for object_type, relation in _TASK_BOUND_OBJECTS:
         ids = [str(pk) for pk in getattr(task, relation).values_list("pk", flat=True)]
         if ids:

@@ -13,14 +13,19 @@ assignment.py   assign a task, split off a subtask, the deadline a rule gives
 lead.py         the lead side: accept, refuse, report progress, submit, ask for an extension
 assigner.py     the assigner side: approve, return, cancel, decide an extension
 disputes.py     decide an ownership dispute
+lines.py        change an assignment line (who may make whom the lead: baro.work.lines)
+carry.py        carry a merged unit's open work to its successor (no command: org's merger)
 collab.py       coordinator inputs and guidance requests
 attachments.py  attach a file (what is accepted: baro.work.uploads)
 common.py       what they share: the locked task, state snapshots, the task's save
 
 Who may do what (the checks themselves: baro.work.permissions):
 - register a directive: directive.register or directive.issue over the issuing unit;
-- assign: task.assign over the assigning unit, and the lead (and every coordinator) inside the
-  assigning unit's subtree: one assigns only downward, through the unit one holds power in;
+- assign: task.assign over the assigning unit, and a lead the assignment lines allow it
+  (baro.work.lines: a government body to government bodies below it, a Party committee to the
+  political system at its level and below…), every coordinator at its level or below; one
+  assigns through the unit one holds power in;
+- change an assignment line: registry.manage over a root unit (lines.py);
 - accept, refuse, report, submit, ask for an extension (the lead side): task.handle over the
   lead unit, or being the task's named officer (not for accept and refuse: taking or refusing
   the task is the unit's decision, not the officer's);
@@ -60,10 +65,12 @@ from baro.work.services.lead import (
     task_report_progress,
     task_submit,
 )
+from baro.work.services.lines import assignment_line_set
 
 __all__ = [
     "DISPUTE_DECISION_WORKING_DAYS",
     "CoordinatorSpec",
+    "assignment_line_set",
     "attachment_add",
     "compute_deadline",
     "directive_register",

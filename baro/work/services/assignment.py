@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from baro.core.errors import AuthorityError, DomainError
+from baro.core.errors import DomainError
 from baro.core.run import command
 from baro.core.sql import insert_row
 from baro.core.timeutil import format_date, today
@@ -14,7 +14,7 @@ from baro.ledger.services import record_action
 from baro.org import authority
 from baro.org.authority import Power
 from baro.org.models import Person, Unit
-from baro.work import rules
+from baro.work import lines, rules
 from baro.work.models import (
     DeadlineRule,
     Directive,
@@ -122,10 +122,12 @@ def task_assign(
 ) -> Task:
     """Assign a task to exactly one `lead_unit`, through `assigning_unit`.
 
-    The actor holds task.assign over `assigning_unit`; the lead and every coordinator are in its
-    subtree; the deadline comes from `deadline_rule` ("date" with `deadline`, "calendar_days" or
-    "working_days" with `deadline_days`, "period" with `deadline_period_*`) counted from today
-    and may not precede today. `coordinators` are CoordinatorSpec or (unit, part, sub_deadline).
+    The actor holds task.assign over `assigning_unit`; the lead is one the assignment lines
+    allow it (baro.work.lines: by the two units' systems, within the line's reach); every
+    coordinator is at the assigning unit's level or below; the deadline comes from
+    `deadline_rule` ("date" with `deadline`, "calendar_days" or "working_days" with
+    `deadline_days`, "period" with `deadline_period_*`) counted from today and may not precede
+    today. `coordinators` are CoordinatorSpec or (unit, part, sub_deadline).
     """
     decision = authority.require(actor, Power.TASK_ASSIGN, assigning_unit)
     day = today()
@@ -134,13 +136,8 @@ def task_assign(
     choice(deadline_rule, DeadlineRule, "deadline_rule", "Cách tính hạn")
     require_active(assigning_unit, day, "assigning_unit")
     require_active(lead_unit, day, "lead_unit")
-    if not in_subtree(lead_unit, assigning_unit):
-        raise AuthorityError(
-            f"{lead_unit.name} không thuộc {assigning_unit.name}: chỉ giao nhiệm vụ cho đơn vị "
-            "trực thuộc.",
-            code="work.lead_outside",
-            details={"power": Power.TASK_ASSIGN, "unit": lead_unit.code},
-        )
+    # Who may lead is the assignment lines' rule (baro.work.lines), which the form asks too.
+    lines.check_lead(assigning_unit, lead_unit)
     due = compute_deadline(
         assigned_on=day,
         rule=deadline_rule,
@@ -173,12 +170,7 @@ def task_assign(
             )
         seen.add(spec.unit.pk)
         require_active(spec.unit, day, "coordinators")
-        if not in_subtree(spec.unit, assigning_unit):
-            raise AuthorityError(
-                f"{spec.unit.name} không thuộc {assigning_unit.name}.",
-                code="work.coordinator_outside",
-                details={"power": Power.TASK_ASSIGN, "unit": spec.unit.code},
-            )
+        lines.check_coordinator(assigning_unit, spec.unit)
         if spec.sub_deadline is not None and not day <= spec.sub_deadline <= due:
             raise DomainError(
                 "work.sub_deadline_invalid",

@@ -20,14 +20,16 @@ from baro.core.timeutil import format_date, today
 from baro.org import queries as org_queries
 from baro.org.authority import Power
 from baro.org.models import Person, Unit
-from baro.work import forms, permissions, services
+from baro.work import forms, lines, permissions, services
 from baro.work.models import DeadlineRule, Task
 from baro.work.permissions import directive_get_for_actor
-from baro.work.views.common import active_subtree_of, crumbs, day_label, task_url
+from baro.work.views.common import crumbs, day_label, task_url
 
-# Refusals of authority that are really a wrong choice on the assign form: a lead or a
-# coordinator outside the chosen assigning unit. Shown next to the field, not as a 403 page.
+# Refusals of authority that are really a wrong choice on the assign form: a lead the
+# assignment lines do not allow the chosen assigning unit, or a coordinator beyond its level.
+# Shown next to the field, not as a 403 page.
 ASSIGN_CHOICE_ERRORS = {
+    "work.lead_line": "lead_unit",
     "work.lead_outside": "lead_unit",
     "work.coordinator_outside": "coordinators",
 }
@@ -123,7 +125,8 @@ def task_assign(request: HttpRequest, person: Person) -> HttpResponse:
         raise PermissionDenied(
             _("%(name)s không có quyền “Giao nhiệm vụ” ở đơn vị nào.") % {"name": person.full_name}
         )
-    lead_units = active_subtree_of(assigning_units)
+    # The assignment lines' own answer (baro.work.lines), so no unit offered is refused.
+    lead_units = lines.lead_choices(assigning_units, today())
     directive = None
     directive_id = id_from_text(request.GET.get("directive", ""))
     if directive_id is not None:
@@ -148,7 +151,7 @@ def task_assign(request: HttpRequest, person: Person) -> HttpResponse:
         groups=groups,
         initial=initial,
     )
-    coordinator_units = lead_units
+    coordinator_units = lines.coordinator_choices(assigning_units, today())
     coordinators = forms.CoordinatorFormSet(
         data, prefix="coord", form_kwargs={"units": coordinator_units}
     )

@@ -1,0 +1,108 @@
+"""What a unit's merger carries over to its successor, contributed by the areas above org.
+
+The registry knows nothing of tasks or plans, yet a merger that leaves them with the closed
+unit strands them: nobody holds power over a closed unit, so its open tasks could be neither
+accepted nor decided. So org offers this slot, as baro.core.panels does for pages: an area that
+keeps work led by units registers a carry-over handler in its AppConfig.ready(), and
+unit_merge (and unit_close with a successor) calls every handler inside its own transaction,
+so the merger stays one command with one ledger event that lists everything carried.
+
+A handler is `handler(units, into, on) -> Carried`: move what is open at `units` to `into`
+(written at once, in the command's transaction) and describe it; or raise MergeBlocked naming
+what is open and cannot be carried. The command calls every handler, gathers every blocker and
+then refuses the whole merger (`org.merge_open_items`, nothing written) when there is any, so
+the administrator sees all that must be settled first, not one thing at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from baro.core.errors import DomainError
+from baro.org.models import Unit
+
+
+@dataclass
+class Carried:
+    """What one area carried to the successor.
+
+    refs     every object moved, as "object_type:id" ("work.task:12"): the event lists them so
+             each object's own history finds the merger
+    summary  the area's account of the change (ids before/after), kept in the event's payload
+    """
+
+    refs: list[str] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+class MergeBlocked(Exception):
+    """Raised by a handler: these open things (one readable line each) cannot be carried."""
+
+    def __init__(self, items: Sequence[str]) -> None:
+        super().__init__("; ".join(items))
+        self.items = list(items)
+
+
+MergeHandler = Callable[[Sequence[Unit], Unit, dt.date], Carried]
+
+_HANDLERS: dict[str, MergeHandler] = {}
+
+# How many blockers the refusal names before "và N việc khác".
+SHOWN_BLOCKERS = 10
+
+
+def register_merge_handler(area: str, handler: MergeHandler) -> None:
+    """Have `handler` carry `area`'s open work on every merger (once per area)."""
+    _HANDLERS[area] = handler
+
+
+def carry_over(units: Sequence[Unit], into: Unit, on: dt.date) -> dict[str, Carried]:
+    """Run every area's handler; refuse with every blocker if any area could not carry.
+
+    Runs inside the merging command's transaction: on a refusal the command rolls back what
+    the other handlers already moved, so nothing is left half carried.
+    """
+    carried: dict[str, Carried] = {}
+    blockers: list[str] = []
+    for area, handler in _HANDLERS.items():
+        try:
+            carried[area] = handler(units, into, on)
+        except MergeBlocked as blocked:
+            blockers.extend(blocked.items)
+    if blockers:
+        shown = blockers[:SHOWN_BLOCKERS]
+        rest = len(blockers) - len(shown)
+        listing = "; ".join(shown) + (f"; và {rest} việc khác" if rest else "")
+        raise DomainError(
+            "org.merge_open_items",
+            f"Chưa thể chuyển sang {into.name} những việc đang mở sau: {listing}. "
+            "Hãy giải quyết các việc này trước khi hợp nhất.",
+            field="units",
+            details={"open": blockers},
+        )
+    return carried
+
+
+# The registry's actions whose events carry work over (their payload has "carried" and "refs").
+CARRYING_ACTIONS = ("org.unit.merged", "org.unit.closed")
+
+
+def carried_payload(carried: dict[str, Carried], into: Unit) -> dict[str, Any]:
+    """The part of the merger's event that records the carry-over (`into` named as it was)."""
+    return {
+        "successor": {"id": into.pk, "name": into.name},
+        "carried": {area: part.summary for area, part in carried.items()},
+        "refs": sorted({ref for part in carried.values() for ref in part.refs}),
+    }
+
+
+def mentions(ref: str) -> Q:
+    """Events of a carrying action whose `refs` name `ref` ("work.task:12"): the canonical JSON
+    body holds each ref as a quoted string, so the quotes keep "work.task:1" from matching
+    "work.task:12"; the action's index narrows the search to the few mergers."""
+    return Q(action__in=CARRYING_ACTIONS, body__contains=f'"{ref}"')
