@@ -12,10 +12,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Status
-from ninja.files import UploadedFile
+from ninja import Query, Router, Schema, Status
+from pydantic import ValidationError as PydanticValidationError
 
-from baro.core.errors import AuthorityError, NotFoundError
+from baro.core.errors import AuthorityError, DomainError, NotFoundError
+from baro.core.inputs import Id
+from baro.core.multipart import multipart, uploaded_file
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
 from baro.org import queries, services
@@ -262,15 +264,48 @@ def delegation_revoke(request: HttpRequest, delegation_id: int, body: ReasonIn) 
 # import, tokens
 
 
-@router.post("/import", response=ImportResultOut, summary="Nhập cơ cấu tổ chức từ tệp")
-def import_file(
-    request: HttpRequest,
-    file: File[UploadedFile],
-    parent_id: Form[int | None] = None,
-) -> Any:
+_IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "parent_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                    },
+                    "required": ["file"],
+                }
+            }
+        },
+    }
+}
+
+
+class _ImportForm(Schema):
+    parent_id: Id | None = None
+
+
+@router.post(
+    "/import",
+    response=ImportResultOut,
+    summary="Nhập cơ cấu tổ chức từ tệp (multipart: `file`, `parent_id` tùy chọn)",
+    openapi_extra=_IMPORT_BODY,
+)
+def import_file(request: HttpRequest) -> Any:
     person = request_person(request)
+    fields, files = multipart(request)
+    file = uploaded_file(files)
+    try:
+        form = _ImportForm.model_validate({"parent_id": fields.get("parent_id") or None})
+    except PydanticValidationError as exc:
+        raise DomainError(
+            "org.invalid", "Mã đơn vị cấp trên (parent_id) không hợp lệ.", field="parent_id"
+        ) from exc
     if not may_import(person):
         raise AuthorityError(f"{person.full_name} không có quyền nhập cơ cấu tổ chức.")
+    parent_id = form.parent_id
     parent = unit_get_for_actor(person, parent_id) if parent_id is not None else None
     return run_command(
         services.org_import,

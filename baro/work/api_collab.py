@@ -14,10 +14,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema, Status
 
 from baro.core.errors import DomainError, NotFoundError
+from baro.core.multipart import MULTIPART_FILE, multipart, uploaded_file
 from baro.core.run import run_command
 from baro.core.timeutil import today
 from baro.org.api_auth import request_person
@@ -310,10 +310,12 @@ def attachment_list(request: HttpRequest, task_id: int) -> Any:
     "/tasks/{task_id}/attachments",
     response={201: AttachmentOut},
     summary="Đính kèm tệp (multipart, trường `file`)",
+    openapi_extra=MULTIPART_FILE,
 )
-def attachment_create(request: HttpRequest, task_id: int, file: File[UploadedFile]) -> Any:
+def attachment_create(request: HttpRequest, task_id: int) -> Any:
     person = request_person(request)
     task = task_get_for_actor(person, task_id)
+    file = uploaded_file(multipart(request)[1])
     row = services.attachment_add(actor=person, task=task, name=file.name or "", content=file)
     return Status(201, row)
 
