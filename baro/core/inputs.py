@@ -29,12 +29,19 @@ MAX_ID = 2**63 - 1
 LONG_TEXT_MAX = 10_000
 #: A short text that no column bounds (a search word, a code in a query string).
 SHORT_TEXT_MAX = 255
+#: A count of days (a deadline in calendar or working days, a cascade's plan and deployment
+#: days): ten years of calendar days; the task form's "Số ngày" takes the same bound.
+MAX_DEADLINE_DAYS = 3650
+#: The years a period deadline or a yearly filter may name (the task form's bounds too).
+PERIOD_YEAR_MIN = 2000
+PERIOD_YEAR_MAX = 2100
+#: How many units (or coordinators) one call may name, and how many ids of other rows.
+MAX_UNITS_PER_CALL = 1000
+MAX_IDS_PER_CALL = 1000
 #: Dates a request may carry: from DATE_PAST_YEARS before today to DATE_FUTURE_YEARS after.
 DATE_PAST_YEARS = 30
 DATE_FUTURE_YEARS = 10
-DATE_RANGE = (
-    f"từ {DATE_PAST_YEARS} năm trước đến {DATE_FUTURE_YEARS} năm sau ngày hiện tại"
-)
+DATE_RANGE = f"từ {DATE_PAST_YEARS} năm trước đến {DATE_FUTURE_YEARS} năm sau ngày hiện tại"
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 LongText = Annotated[str, Field(max_length=LONG_TEXT_MAX)]
@@ -75,9 +82,7 @@ def _datetime_in_range(value: dt.datetime) -> dt.datetime:
 
 _RANGE_DOC: dict[str, Any] = {"x-baro-range": DATE_RANGE}
 
-Day = Annotated[
-    dt.date, AfterValidator(_date_in_range), Field(json_schema_extra=_RANGE_DOC)
-]
+Day = Annotated[dt.date, AfterValidator(_date_in_range), Field(json_schema_extra=_RANGE_DOC)]
 Moment = Annotated[
     dt.datetime, AfterValidator(_datetime_in_range), Field(json_schema_extra=_RANGE_DOC)
 ]

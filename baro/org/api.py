@@ -12,11 +12,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ValidationError as PydanticValidationError
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
-from baro.core.inputs import Id
+from baro.core.inputs import (
+    MAX_ID,
+    SHORT_TEXT_MAX,
+    Id,
+)
 from baro.core.multipart import multipart, uploaded_file
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
@@ -57,14 +61,14 @@ router = Router(tags=["Cơ cấu tổ chức"])
 
 
 class UnitListQuery(PageQuery):
-    search: str = ""
-    kind: str | None = None
+    search: str = Field("", max_length=SHORT_TEXT_MAX)
+    kind: str | None = Field(None, max_length=SHORT_TEXT_MAX)
     include_closed: bool = False
 
 
 class PersonListQuery(PageQuery):
-    search: str = ""
-    unit_id: int | None = None
+    search: str = Field("", max_length=SHORT_TEXT_MAX)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 def _named_person(person_id: int) -> Person:

@@ -18,9 +18,15 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 
 from baro.core.errors import DomainError, NotFoundError, state_conflicts
+from baro.core.inputs import (
+    MAX_ID,
+    PERIOD_YEAR_MAX,
+    PERIOD_YEAR_MIN,
+    SHORT_TEXT_MAX,
+)
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
 from baro.org.api_auth import request_person
@@ -239,12 +245,12 @@ def _visible_task(actor: Person, task_id: int) -> Task:
 
 
 class FlagQuery(PageQuery):
-    kind: str = ""
-    status: str = ""
-    unit_id: int | None = None
-    date_from: str = ""
-    date_to: str = ""
-    q: str = ""
+    kind: str = Field("", max_length=SHORT_TEXT_MAX)
+    status: str = Field("", max_length=SHORT_TEXT_MAX)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    date_from: str = Field("", max_length=SHORT_TEXT_MAX)
+    date_to: str = Field("", max_length=SHORT_TEXT_MAX)
+    q: str = Field("", max_length=SHORT_TEXT_MAX)
 
 
 def _flag_filters(params: FlagQuery) -> queries.FlagFilters:
@@ -323,9 +329,9 @@ def flag_dismiss(request: HttpRequest, flag_id: int, body: ReasonIn) -> dict[str
 
 
 class InspectionQuery(PageQuery):
-    status: str = ""
-    unit_id: int | None = None
-    year: int | None = None
+    status: str = Field("", max_length=SHORT_TEXT_MAX)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    year: int | None = Field(None, ge=PERIOD_YEAR_MIN, le=PERIOD_YEAR_MAX)
 
 
 @router.get("/inspections", response=InspectionPage, summary="Các cuộc kiểm tra")

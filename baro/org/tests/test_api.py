@@ -105,8 +105,8 @@ def test_create_update_move_close_a_unit(world: World) -> None:
     response = post(client, f"{API}/units/{world.dept_b.pk}/move", {"new_parent_id": unit_id})
     assert response.status_code == 400
     assert response.json()["code"] == "org.unit_cycle"
-    response = post(client, f"{API}/units/{unit_id}/close", {"on": "2099-01-01"})
-    assert response.json()["valid_to"] == "2099-01-01"
+    response = post(client, f"{API}/units/{unit_id}/close", {"on": "2035-01-01"})
+    assert response.json()["valid_to"] == "2035-01-01"
     assert LedgerEvent.objects.count() == 4 + 1  # + the token issued by bearer()
 
 
@@ -138,7 +138,7 @@ def test_persons_create_list_and_end_position(world: World) -> None:
     assert [p["code"] for p in listed["items"]] == ["CB-EM"]
     position = Position.objects.get(person__code="CB-EM")
     response = post(
-        client, f"{API}/positions/{position.pk}/end", {"on": "2099-01-01", "reason": "Nghỉ"}
+        client, f"{API}/positions/{position.pk}/end", {"on": "2035-01-01", "reason": "Nghỉ"}
     )
     assert response.status_code == 200
     assert session(world.outsider).get(f"{API}/persons", {"search": "Em"}).json()["count"] == 0
