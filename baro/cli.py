@@ -284,9 +284,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from baro.ledger.cli import register as register_ledger
     from baro.org.cli import register as register_org
+    from baro.org.cli import register_token
 
     register_ledger(sub)
     register_org(sub)
+    register_token(sub)
     _register_worker(sub)
 
     manage = sub.add_parser("manage", help="lệnh quản trị Django (migrate, shell…)")

@@ -19,11 +19,13 @@ from baro.core.errors import AuthorityError, DomainError, NotFoundError
 from baro.core.inputs import (
     MAX_ID,
     SHORT_TEXT_MAX,
+    Day,
     Id,
 )
 from baro.core.multipart import multipart, uploaded_file
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
+from baro.core.timeutil import today
 from baro.org import queries, services
 from baro.org.api_auth import request_person
 from baro.org.models import Delegation, Person, Position, Unit
@@ -54,6 +56,7 @@ from baro.org.schemas import (
     UnitMoveIn,
     UnitOut,
     UnitPage,
+    UnitStaffOut,
     UnitUpdateIn,
 )
 
@@ -108,6 +111,27 @@ def unit_create(request: HttpRequest, body: UnitCreateIn) -> Status[Unit]:
 @router.get("/units/{unit_id}", response=UnitOut, summary="Một đơn vị")
 def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
     return unit_get_for_actor(request_person(request), unit_id)
+
+
+class StaffQuery(Schema):
+    on: Day | None = Field(None, description="Ngày xem (mặc định hôm nay)")
+
+
+@router.get(
+    "/units/{unit_id}/positions",
+    response=UnitStaffOut,
+    summary="Người đứng đầu và các chức vụ của đơn vị",
+)
+def unit_staff(request: HttpRequest, unit_id: int, params: Query[StaffQuery]) -> dict[str, Any]:
+    unit = unit_get_for_actor(request_person(request), unit_id)
+    day = params.on or today()
+    head = queries.unit_head(unit, day)
+    return {
+        "unit_id": unit.pk,
+        "on": day,
+        "head": head,
+        "positions": list(queries.unit_positions(unit, day)),
+    }
 
 
 @router.patch("/units/{unit_id}", response=UnitOut, summary="Sửa đơn vị")

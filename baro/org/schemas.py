@@ -113,6 +113,27 @@ class PositionOut(Schema):
     end_reason: str
 
 
+class PersonRef(Schema):
+    id: int
+    code: str
+    full_name: str
+
+
+class StaffPositionOut(PositionOut):
+    """A position held in a unit, with the person holding it."""
+
+    person: PersonRef
+
+
+class UnitStaffOut(Schema):
+    """Who answers for a unit and who works in it, on a day (default today)."""
+
+    unit_id: int
+    on: dt.date
+    head: StaffPositionOut | None = Field(..., description="Người đứng đầu; null nếu khuyết")
+    positions: list[StaffPositionOut] = Field(..., description="Mọi chức vụ đang giữ, trưởng trước")
+
+
 class PositionAppointIn(Schema):
     person_id: int = Field(..., ge=1, le=MAX_ID)
     unit_id: int = Field(..., ge=1, le=MAX_ID)

@@ -251,9 +251,15 @@ class FlagQuery(PageQuery):
     date_from: str = Field("", max_length=SHORT_TEXT_MAX)
     date_to: str = Field("", max_length=SHORT_TEXT_MAX)
     q: str = Field("", max_length=SHORT_TEXT_MAX)
+    task_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Chỉ các dấu hiệu về nhiệm vụ này (hoặc dẫn nó làm chứng cứ)",
+    )
 
 
-def _flag_filters(params: FlagQuery) -> queries.FlagFilters:
+def _flag_filters(actor: Person, params: FlagQuery) -> queries.FlagFilters:
     def day(value: str, field: str) -> dt.date | None:
         if not value:
             return None
@@ -281,13 +287,18 @@ def _flag_filters(params: FlagQuery) -> queries.FlagFilters:
         date_from=day(params.date_from, "date_from"),
         date_to=day(params.date_to, "date_to"),
         text=params.q,
+        task_id=(
+            work_permissions.task_get_for_actor(actor=actor, pk=params.task_id).pk
+            if params.task_id is not None
+            else None
+        ),
     )
 
 
 @router.get("/flags", response=FlagPage, summary="Dấu hiệu né tránh, đùn đẩy (có bộ lọc)")
 def flag_list(request: HttpRequest, params: Query[FlagQuery]) -> dict[str, Any]:
     actor = request_person(request)
-    filters = _flag_filters(params)
+    filters = _flag_filters(actor, params)
     body = page(queries.flag_list(actor=actor, filters=filters), params, _flag)
     body["status_counts"] = queries.flag_status_counts(actor=actor, filters=filters)
     return body

@@ -236,3 +236,19 @@ def test_a_nul_character_or_a_body_that_is_not_json_is_refused_in_vietnamese(
         "message": "Nội dung gửi lên không phải JSON hợp lệ (UTF-8).",
     }
     assert Unit.objects.count() == before
+
+
+def test_a_unit_shows_its_head_and_positions(world: World) -> None:
+    client = bearer(world.admin)
+    body = client.get(f"{API}/units/{world.dept_a.pk}/positions").json()
+    assert body["unit_id"] == world.dept_a.pk
+    assert body["head"]["person"]["full_name"] == "Trưởng Sở A"
+    assert body["head"]["role"] == Role.HEAD
+    assert body["positions"][0]["id"] == body["head"]["id"]  # head first
+    names = {p["person"]["full_name"] for p in body["positions"]}
+    assert {"Trưởng Sở A", "Được Ủy", "Phó Ủy"} <= names
+    assert client.get(f"{API}/units/{world.dept_b.pk}/positions").json()["head"] is None
+    later = client.get(f"{API}/units/{world.dept_a.pk}/positions", {"on": "2100-01-01"})
+    assert later.status_code == 422 and later.json()["code"] == "validation_error"
+    outsider = bearer(world.outsider).get(f"{API}/units/{world.dept_a.pk}/positions")
+    assert outsider.status_code == 404 and outsider.json()["code"] == "not_found"
