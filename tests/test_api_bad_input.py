@@ -521,3 +521,20 @@ def test_every_list_clamps_a_window_past_any_range() -> None:
             assert 1 <= body["limit"] <= MAX_LIMIT, (path, window, body["limit"])
             assert 0 <= body["offset"] <= body["count"], (path, window, body)
             assert len(body["items"]) <= body["limit"]
+
+
+def test_the_web_forms_and_the_api_share_their_bounds() -> None:
+    """One constant for a field edited both ways: what the form takes, the API takes."""
+    from baro.work.forms import TaskAssignForm
+
+    schema = api.get_openapi_schema()["components"]["schemas"]["TaskAssignIn"]["properties"]
+    form = TaskAssignForm.base_fields
+    for name in ("title", "description"):
+        assert form[name].max_length == schema[name]["maxLength"], name  # type: ignore[attr-defined]
+    days = _concrete(schema["deadline_days"], {})
+    assert form["deadline_days"].max_value == days["maximum"] == MAX_DEADLINE_DAYS  # type: ignore[attr-defined]
+    year = _concrete(schema["deadline_period_year"], {})
+    assert (form["period_year"].min_value, form["period_year"].max_value) == (  # type: ignore[attr-defined]
+        year["minimum"],
+        year["maximum"],
+    )
