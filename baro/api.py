@@ -92,7 +92,17 @@ api = NinjaAPI(
     description=(
         "API của Baro (Ba Rõ) cho tích hợp: cơ cấu tổ chức, văn bản chỉ đạo và nhiệm vụ, "
         "triển khai văn bản, sổ cái. Xác thực bằng "
-        "`Authorization: Bearer <token>`. Lỗi trả về JSON `{code, message}` với mã ổn định."
+        "`Authorization: Bearer <token>` (quản trị viên cấp mã không cần đăng nhập web: "
+        "`baro token issue --person <mã cán bộ> --as <tên đăng nhập>`); thiếu hoặc sai mã: "
+        "401 `auth.required`, với mọi phương thức. Lỗi trả về JSON `{code, message}` với mã ổn "
+        "định.\n\n"
+        "Giới hạn đầu vào, bộ phân tích từ chối trước mọi lệnh (422 `validation_error`, chỉ rõ "
+        "trường): mỗi số có `minimum`/`maximum`, mỗi chuỗi có `maxLength`, mỗi danh sách có "
+        "`maxItems`, mỗi ngày nằm trong khoảng ghi ở `x-baro-range` (30 năm trước đến 10 năm "
+        "sau). Thân yêu cầu phải là JSON (`Content-Type: application/json`, nếu không: 415 "
+        "`request.content_type`), không quá `DATA_UPLOAD_MAX_MEMORY_SIZE` byte, mặc định "
+        "2.621.440 (413 `request.too_large`, kèm giới hạn; tệp đính kèm có giới hạn riêng). "
+        "Danh sách phân trang bằng `limit`/`offset`; giá trị ngoài khoảng được kẹp lại."
     ),
     urls_namespace="api",
     auth=api_auth,

@@ -50,7 +50,8 @@ ShortText = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
 
 def max_length_of(model: type[models.Model], name: str) -> int:
     """The max_length of a model's CharField: the API's bound for the text stored there."""
-    length = model._meta.get_field(name).max_length
+    field = model._meta.get_field(name)
+    length = field.max_length if isinstance(field, models.Field) else None
     assert isinstance(length, int), f"{model.__name__}.{name} has no max_length"
     return length
 

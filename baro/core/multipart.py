@@ -12,7 +12,7 @@ token is not in a header), the stream is spent: the body Django parsed already i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, QueryDict
@@ -32,7 +32,7 @@ class _StrictNames(MultiPartParser):
                 "Tên tệp gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận.",
                 field="file",
             )
-        return super().sanitize_file_name(file_name)  # type: ignore[no-any-return]
+        return super().sanitize_file_name(file_name)
 
 
 def multipart(request: HttpRequest) -> tuple[QueryDict, MultiValueDict[str, UploadedFile]]:
@@ -41,8 +41,10 @@ def multipart(request: HttpRequest) -> tuple[QueryDict, MultiValueDict[str, Uplo
         return QueryDict(), MultiValueDict()
     fields: QueryDict
     files: MultiValueDict[str, UploadedFile]
+    # The request is the file-like body, as Django hands it to its own parser.
+    body = cast(IO[bytes], request)
     fields, files = _StrictNames(
-        request.META, request, request.upload_handlers, request.encoding
+        request.META, body, request.upload_handlers, request.encoding
     ).parse()
     if not fields and not files:  # the stream was read before: what Django parsed then
         return request.POST, request.FILES

@@ -7,7 +7,7 @@ from django.test import Client
 
 from baro.cli import main
 from baro.ledger.models import LedgerEvent
-from baro.org.models import ApiToken, Unit
+from baro.org.models import ApiToken, Person, Unit
 from baro.testing.org import World
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +45,18 @@ def test_cli_template(tmp_path: Path) -> None:
     assert (tmp_path / "mau.xlsx").stat().st_size > 0
 
 
+def username(person: Person) -> str:
+    assert person.user is not None
+    return person.user.username
+
+
 def test_cli_issues_a_token_an_administrator_can_use_at_once(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = LedgerEvent.objects.count()
     code = main(
         [
-            "token", "issue", "--person", world.officer.code, "--as", world.admin.user.username,
+            "token", "issue", "--person", world.officer.code, "--as", username(world.admin),
             "--name", "Đồng bộ", "--expires", "2027-06-30",
         ]
     )  # fmt: skip
@@ -85,8 +90,8 @@ def test_cli_issues_a_token_an_administrator_can_use_at_once(
 def test_cli_refuses_a_token_in_one_line_and_issues_nothing(
     world: World, capsys: pytest.CaptureFixture[str], args: list[str], error: str
 ) -> None:
-    names = {"SO-A-HEAD": world.head.code, "officer": world.officer.user.username}
-    names["admin"] = world.admin.user.username
+    names = {"SO-A-HEAD": world.head.code, "officer": username(world.officer)}
+    names["admin"] = username(world.admin)
     args = [names.get(arg, arg) for arg in args]
     before = LedgerEvent.objects.count()
     assert main(["token", "issue", *args]) == 1
