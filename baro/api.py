@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.utils.datastructures import MultiValueDict
@@ -46,10 +52,32 @@ def _refuse_nul(data: Parsed) -> Parsed:
     return data
 
 
+class _NotJson(DomainError):
+    """A body whose Content-Type is not JSON: 415 Unsupported Media Type."""
+
+    http_status = 415
+
+
+def _is_json(content_type: str) -> bool:
+    """application/json, or a structured type ending in +json (application/merge-patch+json)."""
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
 class _Parser(Parser):
-    """ninja's JSON body and query string parsing, refusing NUL in any text."""
+    """ninja's JSON body and query string parsing, refusing NUL in any text and a body that
+    does not say it is JSON (text/plain, a form, no type at all): the API reads JSON only,
+    and a body sent as text/plain is what a cross-site HTML form can post without a preflight."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if not _is_json(request.content_type or ""):
+            raise _NotJson(
+                "request.content_type",
+                "Nội dung gửi lên phải là JSON (Content-Type: application/json), "
+                f"không phải “{request.content_type or 'không khai báo'}”.",
+                details={"expected": "application/json", "received": request.content_type or ""},
+            )
         return _refuse_nul(super().parse_body(request))
 
     def parse_querydict(
@@ -64,7 +92,17 @@ api = NinjaAPI(
     description=(
         "API của Baro (Ba Rõ) cho tích hợp: cơ cấu tổ chức, văn bản chỉ đạo và nhiệm vụ, "
         "triển khai văn bản, sổ cái. Xác thực bằng "
-        "`Authorization: Bearer <token>`. Lỗi trả về JSON `{code, message}` với mã ổn định."
+        "`Authorization: Bearer <token>` (quản trị viên cấp mã không cần đăng nhập web: "
+        "`baro token issue --person <mã cán bộ> --as <tên đăng nhập>`); thiếu hoặc sai mã: "
+        "401 `auth.required`, với mọi phương thức. Lỗi trả về JSON `{code, message}` với mã ổn "
+        "định.\n\n"
+        "Giới hạn đầu vào, bộ phân tích từ chối trước mọi lệnh (422 `validation_error`, chỉ rõ "
+        "trường): mỗi số có `minimum`/`maximum`, mỗi chuỗi có `maxLength`, mỗi danh sách có "
+        "`maxItems`, mỗi ngày nằm trong khoảng ghi ở `x-baro-range` (30 năm trước đến 10 năm "
+        "sau). Thân yêu cầu phải là JSON (`Content-Type: application/json`, nếu không: 415 "
+        "`request.content_type`), không quá `DATA_UPLOAD_MAX_MEMORY_SIZE` byte, mặc định "
+        "2.621.440 (413 `request.too_large`, kèm giới hạn; tệp đính kèm có giới hạn riêng). "
+        "Danh sách phân trang bằng `limit`/`offset`; giá trị ngoài khoảng được kẹp lại."
     ),
     urls_namespace="api",
     auth=api_auth,
@@ -81,6 +119,30 @@ def _error(
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.http_status)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body past DATA_UPLOAD_MAX_MEMORY_SIZE (files of a multipart body are not counted):
+    Django would answer its own HTML "Bad Request (400)"."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _error(
+        request,
+        413,
+        "request.too_large",
+        f"Nội dung gửi lên vượt quá giới hạn {limit:,} byte (không kể tệp đính kèm).".replace(
+            ",", "."
+        ),
+        details={"max_bytes": limit},
+    )
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_fields(
+    request: HttpRequest, exc: TooManyFieldsSent | TooManyFilesSent
+) -> HttpResponse:
+    return _error(request, 400, "request.too_many_fields", "Nội dung gửi lên có quá nhiều trường.")
 
 
 @api.exception_handler(NinjaValidationError)
@@ -110,6 +172,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     cause = exc.__cause__
     if isinstance(cause, DomainError):  # ninja wraps what the body parser raises
         return on_domain_error(request, cause)
+    if isinstance(cause, RequestDataTooBig):
+        return on_too_large(request, cause)
+    if isinstance(cause, TooManyFieldsSent | TooManyFilesSent):
+        return on_too_many_fields(request, cause)
     if exc.status_code == 400 and isinstance(cause, ValueError):  # JSON or UTF-8 decoding
         return _error(request, 400, "http.400", "Nội dung gửi lên không phải JSON hợp lệ (UTF-8).")
     return _error(request, exc.status_code, f"http.{exc.status_code}", str(exc))

@@ -284,10 +284,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from baro.ledger.cli import register as register_ledger
     from baro.org.cli import register as register_org
+    from baro.org.cli import register_token
     from baro.work.cli import register as register_work
 
     register_ledger(sub)
     register_org(sub)
+    register_token(sub)
     register_work(sub)
     _register_worker(sub)
 

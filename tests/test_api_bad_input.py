@@ -18,12 +18,21 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from baro.api import api
+from baro.core.inputs import MAX_DEADLINE_DAYS
+from baro.core.paging import MAX_LIMIT
+from baro.core.timeutil import today
 from baro.demo import load_demo
 from baro.org import services as org_services
-from baro.org.models import Person
+from baro.org.models import Person, Unit
+from baro.testing.org import World
+from baro.testing.work import WorkWorld, assign, bearer, work_snapshot
+from baro.work.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -67,15 +76,15 @@ def _sample(schema: dict[str, Any], document: dict[str, Any]) -> Any:
     if kind == "array":
         return []
     if kind == "integer":
-        return 1
+        return max(1, schema.get("minimum", 1))
     if kind == "number":
         return 1.0
     if kind == "boolean":
         return False
     if schema.get("format") == "date":
-        return "2026-12-31"
+        return today().isoformat()
     if schema.get("format") == "date-time":
-        return "2026-12-31T08:00:00+07:00"
+        return f"{today().isoformat()}T08:00:00+07:00"
     return "Thử"
 
 
@@ -187,3 +196,349 @@ def test_bad_input_to_every_operation_gets_a_json_error_never_a_500() -> None:
                 sent = json.dumps(call, ensure_ascii=False)[:300]
                 failures.append(f"{username} {method.upper()} {path} {sent}: {problem}")
     assert not failures, f"{len(failures)} bad answers:\n" + "\n".join(failures[:40])
+
+
+# --------------------------------------------------------------------------------------------
+# bounds: every field documents one, and the parser refuses what lies past it
+
+
+PAGING = frozenset({"limit", "offset", "page", "page_size"})  # clamped: baro.core.paging
+
+
+def _unbounded(name: str, schema: dict[str, Any], document: dict[str, Any]) -> list[str]:
+    """The fields of `schema` (nested objects and list items too) with no documented bound."""
+    schema = _concrete(schema, document)
+    kind = schema.get("type")
+    if "enum" in schema or kind == "boolean":
+        return []
+    if kind in ("integer", "number"):
+        return [] if "minimum" in schema and "maximum" in schema else [f"{name}: no min/max"]
+    if kind == "array":
+        found = [] if "maxItems" in schema else [f"{name}: no maxItems"]
+        return found + _unbounded(f"{name}[]", schema.get("items", {}), document)
+    if kind == "object":
+        return [
+            problem
+            for inner, sub in schema.get("properties", {}).items()
+            for problem in _unbounded(f"{name}.{inner}", sub, document)
+        ]
+    if schema.get("format") in ("date", "date-time"):
+        return [] if "x-baro-range" in schema else [f"{name}: no date range"]
+    if schema.get("format") == "binary":
+        return []
+    return [] if "maxLength" in schema else [f"{name}: no maxLength"]
+
+
+def _inputs(document: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """(method, path, where, schema) of every query parameter and request body."""
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for param in operation.get("parameters", []):
+                if param["in"] == "query" and param["name"] not in PAGING:
+                    yield method, path, f"query {param['name']}", param["schema"]
+            for content_type, content in (
+                operation.get("requestBody", {}).get("content", {}).items()
+            ):
+                yield method, path, content_type, content["schema"]
+
+
+def test_every_field_of_every_request_documents_its_bound() -> None:
+    document = api.get_openapi_schema()
+    problems = [
+        f"{method.upper()} {path} {where} {problem}"
+        for method, path, where, schema in _inputs(document)
+        for problem in _unbounded("", schema, document)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def _past_bounds(schema: dict[str, Any], document: dict[str, Any]) -> list[Any]:
+    """Values just past (and far past) the documented bound of `schema`."""
+    schema = _concrete(schema, document)
+    kind = schema.get("type")
+    if "enum" in schema or kind == "boolean":
+        return []
+    if kind in ("integer", "number"):
+        return [schema["maximum"] + 1, schema["minimum"] - 1, HUGE, -HUGE, 10**30]
+    if kind == "array":
+        item = _sample(schema.get("items", {}), document)
+        return [[item] * (schema["maxItems"] + 1)]
+    if kind == "object":
+        return []
+    if schema.get("format") == "date":
+        return ["9999-12-31", "0001-01-01", f"{today().year + 11}-01-01"]
+    if schema.get("format") == "date-time":
+        return ["9999-12-31T08:00:00+07:00", f"{today().year - 31}-01-01T08:00:00+07:00"]
+    return ["x" * (schema["maxLength"] + 1)]
+
+
+def _out_of_range_calls(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(method, path with ids 1, call) sending one value past its bound, naming the field."""
+    for method, template, where, schema in _inputs(document):
+        path = re.sub(r"\{[^}]+\}", "1", template)
+        if where.startswith("query "):
+            name = where.removeprefix("query ")
+            for value in _past_bounds(schema, document):
+                yield method, path, {"query": {name: value}, "field": name}
+            continue
+        if where != "application/json":
+            continue
+        body = _resolve(schema, document)
+        base = _sample(body, document)
+        for name, sub in body.get("properties", {}).items():
+            for value in _past_bounds(sub, document):
+                data = json.dumps({**base, name: value})
+                yield method, path, {"content_type": where, "data": data, "field": name}
+            field = _concrete(sub, document)
+            inner = _resolve(field.get("items", field), document)
+            for inner_name, inner_sub in inner.get("properties", {}).items():
+                for value in _past_bounds(inner_sub, document):
+                    nested = {**_sample(inner, document), inner_name: value}
+                    held = [nested] if "items" in field else nested
+                    data = json.dumps({**base, name: held})
+                    yield method, path, {"content_type": where, "data": data, "field": inner_name}
+
+
+def test_a_value_past_its_bound_is_refused_by_the_parser_naming_the_field(world: World) -> None:
+    """deadline_days 2**63 (3.5 s of CPU, then a 500), 10 million calendar days (a 500), a
+    deadline in the year 9999, a 100,001-character title: each is a 422 naming the field,
+    before any command (or any lookup of the ids in the path) runs."""
+    document = api.get_openapi_schema()
+    client = bearer(world.admin)
+    client.raise_request_exception = False
+    calls = list(_out_of_range_calls(document))
+    assert len(calls) > 400, len(calls)
+    failures = []
+    for method, path, call in calls:
+        field = call.pop("field")
+        response = _send(client, method, path, call)
+        details = response.json().get("details", []) if response.status_code == 422 else []
+        named = any(field in error.get("loc", []) for error in details)
+        if response.status_code != 422 or not named:
+            sent = json.dumps(call, ensure_ascii=False)[:200]
+            failures.append(f"{method.upper()} {path} {sent}: {response.status_code}")
+    assert not failures, f"{len(failures)} not refused:\n" + "\n".join(failures[:40])
+
+
+def test_deadline_days_past_ten_years_never_reaches_the_calendar(ww: WorkWorld) -> None:
+    client = bearer(ww.city_head)
+    base = {
+        "title": "Nhiệm vụ thử",
+        "lead_unit_id": ww.dept_a.pk,
+        "assigning_unit_id": ww.root.pk,
+        "deadline_days": 10,
+    }
+    before = Task.objects.count()
+    for rule, days in (
+        ("working_days", 2**63),
+        ("calendar_days", 10_000_000),
+        ("working_days", 3651),
+    ):
+        response = client.post(
+            "/api/v1/work/tasks",
+            {**base, "deadline_rule": rule, "deadline_days": days},
+            content_type="application/json",
+        )
+        assert response.status_code == 422, response.content
+        assert response.json()["details"][0]["loc"][-1] == "deadline_days"
+    assert Task.objects.count() == before
+    response = client.post(
+        "/api/v1/work/tasks",
+        {**base, "deadline_rule": "calendar_days", "deadline_days": MAX_DEADLINE_DAYS},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+
+
+# --------------------------------------------------------------------------------------------
+# the body as a whole: too large, not JSON; the caller: no token
+
+
+def _json_operations(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for template, item in document["paths"].items():
+        for method, operation in item.items():
+            if "application/json" in operation.get("requestBody", {}).get("content", {}):
+                yield method, re.sub(r"\{[^}]+\}", "1", template)
+
+
+def test_a_body_past_the_size_limit_answers_json_with_the_limit(world: World) -> None:
+    """A 10 MiB text in a body answered Django's HTML "Bad Request (400)"."""
+    client = bearer(world.admin)
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    huge = "x" * (10 * 1024 * 1024)
+    operations = list(_json_operations(api.get_openapi_schema()))
+    assert len(operations) > 40
+    fields = ("title", "description", "reason", "text")  # the texts the review named
+    for index, (method, path) in enumerate(operations):
+        for field in (fields[index % len(fields)],):
+            body = json.dumps({field: huge})
+            response = client.generic(method.upper(), path, body, content_type="application/json")
+            assert response.status_code == 413, (method, path, response.content[:200])
+            assert response["Content-Type"].startswith("application/json")
+            assert response.json()["code"] == "request.too_large"
+            assert response.json()["details"] == {"max_bytes": limit}
+
+
+def test_a_body_not_sent_as_json_is_refused(world: World) -> None:
+    """A JSON body sent as text/plain (what a cross-site form posts without a preflight) was
+    accepted; so was one with no Content-Type at all."""
+    client = bearer(world.admin)
+    for method, path in _json_operations(api.get_openapi_schema()):
+        for content_type in ("text/plain", "application/x-www-form-urlencoded", ""):
+            response = client.generic(method.upper(), path, "{}", content_type=content_type)
+            assert response.status_code == 415, (method, path, content_type, response.content)
+            assert response.json()["code"] == "request.content_type"
+
+
+def test_a_write_without_a_valid_token_answers_401_like_a_read(world: World) -> None:
+    """With CSRF checks on, as a real server runs: a POST with no token or a wrong one
+    answered "403 CSRF check Failed" while a GET answered 401."""
+    document = api.get_openapi_schema()
+    callers = (
+        Client(enforce_csrf_checks=True),
+        Client(enforce_csrf_checks=True, headers={"Authorization": "Bearer wrong"}),
+        Client(enforce_csrf_checks=True, headers={"Authorization": "Basic d3Jvbmc="}),
+    )
+    writes = [
+        (method, re.sub(r"\{[^}]+\}", "1", template))
+        for template, item in document["paths"].items()
+        for method in item
+        if method in ("post", "put", "patch", "delete")
+    ]
+    assert len(writes) > 40
+    for client in callers:
+        for method, path in writes:
+            response = client.generic(method.upper(), path, "{}", content_type="application/json")
+            assert response.status_code == 401, (method, path, response.content)
+            assert response.json()["code"] == "auth.required"
+
+
+def test_a_browser_session_still_needs_its_csrf_token_to_write(world: World) -> None:
+    user = User.objects.create_user(username="truong.so.a", password="x")
+    world.head.user = user
+    world.head.save(update_fields=["user"])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    body = {"name": "Phòng B1", "code": "PHONG-B1", "kind": "division"}
+    response = client.post("/api/v1/org/units", body, content_type="application/json")
+    assert response.status_code == 403, response.content
+    assert response.json()["code"] == "auth.csrf_failed"
+    assert client.get("/api/v1/org/units").status_code == 200
+
+
+# --------------------------------------------------------------------------------------------
+# uploads: the file's name and bytes
+
+REAL_PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+EXECUTABLE = b"MZ\x90\x00\x03" + b"\x00" * 59 + b"This program cannot be run in DOS mode.\r\n"
+FAKE_PDFS = {
+    "header then a Windows program": b"%PDF-1.4\n" + EXECUTABLE,
+    "header then a Linux program": b"%PDF-1.4\n\x7fELF\x02\x01\x01" + b"\x00" * 64,
+    "header then a script": b"%PDF-1.7\n#!/bin/sh\nrm -rf /\n%%EOF\n",
+    "a program inside a PDF": REAL_PDF[:-6] + EXECUTABLE + b"\n%%EOF\n",
+    "header only": b"%PDF-1.4\n",
+    "no trailer": REAL_PDF.replace(b"%%EOF", b""),
+    "no object": b"%PDF-1.4\ntrailer <<>>\n%%EOF\n",
+}
+
+
+def _upload_paths(ww: WorkWorld) -> list[str]:
+    task = assign(ww)
+    return [f"/api/v1/work/tasks/{task.pk}/attachments", "/api/v1/org/import"]
+
+
+def test_a_nul_in_an_uploaded_file_name_is_refused_as_in_json(ww: WorkWorld) -> None:
+    """Django's parser dropped the NUL ("a\\x00b.pdf" was stored as "ab.pdf")."""
+    client = bearer(ww.city_head)
+    for path in _upload_paths(ww):
+        before = work_snapshot()
+        upload = SimpleUploadedFile("bao\x00cao.pdf", REAL_PDF, content_type="application/pdf")
+        response = client.post(path, {"file": upload})
+        assert response.status_code == 400, (path, response.content)
+        assert response.json()["code"] == "request.nul_character"
+        assert response.json()["field"] == "file"
+        assert work_snapshot() == before
+
+
+def test_a_file_that_only_starts_like_a_pdf_is_refused(ww: WorkWorld) -> None:
+    """ "%PDF-1.4" followed by an executable was accepted as a PDF."""
+    client = bearer(ww.city_head)
+    path = _upload_paths(ww)[0]
+    for label, data in FAKE_PDFS.items():
+        before = work_snapshot()
+        response = client.post(path, {"file": SimpleUploadedFile("bao-cao.pdf", data)})
+        assert response.status_code == 400, (label, response.content)
+        assert response.json()["code"] == "work.attachment_content", label
+        assert work_snapshot() == before
+    response = client.post(path, {"file": SimpleUploadedFile("bao-cao.pdf", REAL_PDF)})
+    assert response.status_code == 201, response.content
+    assert response.json()["original_name"] == "bao-cao.pdf"
+
+
+def test_an_upload_without_a_file_answers_a_code(ww: WorkWorld) -> None:
+    client = bearer(ww.city_head)
+    for path in _upload_paths(ww):
+        response = client.post(path, {"note": "không có tệp"})
+        assert response.status_code == 400, response.content
+        assert response.json()["code"] == "request.file_required"
+
+
+# --------------------------------------------------------------------------------------------
+# pagination: one contract, values past any range clamped
+
+
+WINDOWS = (
+    {"page": str(HUGE)},
+    {"page": str(HUGE - 1), "page_size": str(HUGE - 1)},
+    {"offset": str(HUGE)},
+    {"limit": str(HUGE), "offset": str(HUGE - 1)},
+    {"limit": "0", "offset": "-1"},
+    {"page": "-5", "page_size": "-5"},
+)
+
+
+def test_every_list_clamps_a_window_past_any_range() -> None:
+    """`?page=2**63`, page and page_size at 2**63-1, the ledger's `?offset=2**63`: a 500 on both
+    engines once. Every list answers the window within bounds, on SQLite and PostgreSQL."""
+    load_demo(seed=24)
+    document = api.get_openapi_schema()
+    admin = Person.objects.get(user__username="admin")
+    clients = [_client(Person.objects.get(user__username=name), admin) for name in PERSONAS]
+    # Ids the demo city really holds (its rows' ids differ between engines).
+    root = Unit.objects.filter(parent=None).order_by("pk").first()
+    assert root is not None
+    real = {"unit_id": str(root.pk)}
+    lists = [
+        re.sub(r"\{([^}]+)\}", lambda match: real[match.group(1)], template)
+        for template, item in document["paths"].items()
+        if "get" in item
+        and {"limit", "offset"} <= {p["name"] for p in item["get"].get("parameters", [])}
+    ]
+    assert "/api/v1/ledger/events" in lists and "/api/v1/work/tasks" in lists, lists
+    for path in lists:
+        client = next((c for c in clients if c.get(path).status_code == 200), None)
+        assert client is not None, path
+        for window in WINDOWS:
+            response = client.get(path, window)
+            assert response.status_code == 200, (path, window, response.content[:300])
+            body = response.json()
+            assert 1 <= body["limit"] <= MAX_LIMIT, (path, window, body["limit"])
+            assert 0 <= body["offset"] <= body["count"], (path, window, body)
+            assert len(body["items"]) <= body["limit"]
+
+
+def test_the_web_forms_and_the_api_share_their_bounds() -> None:
+    """One constant for a field edited both ways: what the form takes, the API takes."""
+    from baro.work.forms import TaskAssignForm
+
+    schema = api.get_openapi_schema()["components"]["schemas"]["TaskAssignIn"]["properties"]
+    form = TaskAssignForm.base_fields
+    for name in ("title", "description"):
+        assert form[name].max_length == schema[name]["maxLength"], name  # type: ignore[attr-defined]
+    days = _concrete(schema["deadline_days"], {})
+    assert form["deadline_days"].max_value == days["maximum"] == MAX_DEADLINE_DAYS  # type: ignore[attr-defined]
+    year = _concrete(schema["deadline_period_year"], {})
+    assert (form["period_year"].min_value, form["period_year"].max_value) == (  # type: ignore[attr-defined]
+        year["minimum"],
+        year["maximum"],
+    )

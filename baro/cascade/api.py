@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from baro.cascade import queries, services
 from baro.cascade.models import Acknowledgement, DirectiveReceipt
@@ -30,6 +30,9 @@ from baro.cascade.schemas import (
 )
 from baro.core.errors import NotFoundError
 from baro.core.ids import fits_integer_column
+from baro.core.inputs import (
+    SHORT_TEXT_MAX,
+)
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
 from baro.org.api_auth import request_person
@@ -39,7 +42,7 @@ router = Router(tags=["Triển khai văn bản"])
 
 
 class OverviewQuery(Schema):
-    loc: str = ""
+    loc: str = Field("", max_length=SHORT_TEXT_MAX)
 
 
 def _units(ids: list[int]) -> list[Unit]:

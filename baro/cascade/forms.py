@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from baro.cascade.models import DeploymentForm
+from baro.core.inputs import LONG_TEXT_MAX
 from baro.core.timeutil import today
 from baro.org.forms import _date
 from baro.org.models import Unit, UnitKind
@@ -95,6 +96,7 @@ class DeploymentRecordForm(forms.Form):
     note = forms.CharField(
         label=_("Ghi chú"),
         required=False,
+        max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Thành phần dự, số cán bộ vắng mặt và hình thức quán triệt bù…"),
     )

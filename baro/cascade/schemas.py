@@ -11,6 +11,13 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from baro.core.inputs import (
+    LONG_TEXT_MAX,
+    MAX_UNITS_PER_CALL,
+    SHORT_TEXT_MAX,
+    Day,
+    Id,
+)
 from baro.core.paging import Page
 
 
@@ -27,20 +34,22 @@ class PersonRef(Schema):
 
 
 class SendIn(Schema):
-    unit_ids: list[int] = Field(..., description="Các đơn vị nhận văn bản")
-    sent_on: dt.date | None = Field(None, description="Ngày gửi; mặc định hôm nay")
+    unit_ids: list[Id] = Field(
+        ..., description="Các đơn vị nhận văn bản", max_length=MAX_UNITS_PER_CALL
+    )
+    sent_on: Day | None = Field(None, description="Ngày gửi; mặc định hôm nay")
 
 
 class PlanIn(Schema):
     number_symbol: str = Field("", max_length=80, description="Số, ký hiệu kế hoạch")
-    issued_on: dt.date
+    issued_on: Day
     title: str = Field("", max_length=500, description="Trích yếu kế hoạch")
 
 
 class DeploymentIn(Schema):
-    deployed_on: dt.date
-    form: str = Field(..., description="conference, online hoặc meeting")
-    note: str = ""
+    deployed_on: Day
+    form: str = Field(..., description="conference, online hoặc meeting", max_length=SHORT_TEXT_MAX)
+    note: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class ReceiptOut(Schema):

@@ -12,7 +12,14 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from baro.core.inputs import (
+    MAX_IDS_PER_CALL,
+    SHORT_TEXT_MAX,
+    Id,
+    max_length_of,
+)
 from baro.core.paging import Page, PageQuery
+from baro.notify.models import WebhookEndpoint
 
 
 class NotificationFilters(PageQuery):
@@ -38,7 +45,9 @@ class NotificationPage(Page[NotificationOut]):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = Field(None, description="Các thông báo cần đánh dấu")
+    ids: list[Id] | None = Field(
+        None, description="Các thông báo cần đánh dấu", max_length=MAX_IDS_PER_CALL
+    )
     all: bool = Field(False, description="Đánh dấu tất cả thông báo của tôi")
 
 
@@ -54,9 +63,17 @@ class PersonRef(Schema):
 
 
 class WebhookIn(Schema):
-    url: str = Field("", description="Địa chỉ http:// hoặc https:// nhận thông báo")
-    description: str = ""
-    secret: str = Field("", description="Để trống để Baro tự tạo (khuyến nghị)")
+    url: str = Field(
+        "",
+        description="Địa chỉ http:// hoặc https:// nhận thông báo",
+        max_length=max_length_of(WebhookEndpoint, "url"),
+    )
+    description: str = Field("", max_length=max_length_of(WebhookEndpoint, "description"))
+    secret: str = Field(
+        "",
+        description="Để trống để Baro tự tạo (khuyến nghị)",
+        max_length=max_length_of(WebhookEndpoint, "secret"),
+    )
 
 
 class WebhookOut(Schema):
@@ -78,8 +95,10 @@ class WebhookCreatedOut(WebhookOut):
 
 
 class DeliveryFilters(PageQuery):
-    status: str | None = Field(None, description="pending, sending, sent hoặc failed")
-    channel: str | None = Field(None, description="email hoặc webhook")
+    status: str | None = Field(
+        None, description="pending, sending, sent hoặc failed", max_length=SHORT_TEXT_MAX
+    )
+    channel: str | None = Field(None, description="email hoặc webhook", max_length=SHORT_TEXT_MAX)
 
 
 class DeliveryOut(Schema):

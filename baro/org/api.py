@@ -12,12 +12,20 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Status
-from ninja.files import UploadedFile
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ValidationError as PydanticValidationError
 
-from baro.core.errors import AuthorityError, NotFoundError
+from baro.core.errors import AuthorityError, DomainError, NotFoundError
+from baro.core.inputs import (
+    MAX_ID,
+    SHORT_TEXT_MAX,
+    Day,
+    Id,
+)
+from baro.core.multipart import multipart, uploaded_file
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
+from baro.core.timeutil import today
 from baro.org import queries, services
 from baro.org.api_auth import request_person
 from baro.org.models import Delegation, Person, Position, Unit
@@ -48,6 +56,7 @@ from baro.org.schemas import (
     UnitMoveIn,
     UnitOut,
     UnitPage,
+    UnitStaffOut,
     UnitUpdateIn,
 )
 
@@ -55,14 +64,14 @@ router = Router(tags=["Cơ cấu tổ chức"])
 
 
 class UnitListQuery(PageQuery):
-    search: str = ""
-    kind: str | None = None
+    search: str = Field("", max_length=SHORT_TEXT_MAX)
+    kind: str | None = Field(None, max_length=SHORT_TEXT_MAX)
     include_closed: bool = False
 
 
 class PersonListQuery(PageQuery):
-    search: str = ""
-    unit_id: int | None = None
+    search: str = Field("", max_length=SHORT_TEXT_MAX)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 def _named_person(person_id: int) -> Person:
@@ -102,6 +111,27 @@ def unit_create(request: HttpRequest, body: UnitCreateIn) -> Status[Unit]:
 @router.get("/units/{unit_id}", response=UnitOut, summary="Một đơn vị")
 def unit_detail(request: HttpRequest, unit_id: int) -> Unit:
     return unit_get_for_actor(request_person(request), unit_id)
+
+
+class StaffQuery(Schema):
+    on: Day | None = Field(None, description="Ngày xem (mặc định hôm nay)")
+
+
+@router.get(
+    "/units/{unit_id}/positions",
+    response=UnitStaffOut,
+    summary="Người đứng đầu và các chức vụ của đơn vị",
+)
+def unit_staff(request: HttpRequest, unit_id: int, params: Query[StaffQuery]) -> dict[str, Any]:
+    unit = unit_get_for_actor(request_person(request), unit_id)
+    day = params.on or today()
+    head = queries.unit_head(unit, day)
+    return {
+        "unit_id": unit.pk,
+        "on": day,
+        "head": head,
+        "positions": list(queries.unit_positions(unit, day)),
+    }
 
 
 @router.patch("/units/{unit_id}", response=UnitOut, summary="Sửa đơn vị")
@@ -262,15 +292,48 @@ def delegation_revoke(request: HttpRequest, delegation_id: int, body: ReasonIn) 
 # import, tokens
 
 
-@router.post("/import", response=ImportResultOut, summary="Nhập cơ cấu tổ chức từ tệp")
-def import_file(
-    request: HttpRequest,
-    file: File[UploadedFile],
-    parent_id: Form[int | None] = None,
-) -> Any:
+_IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "parent_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                    },
+                    "required": ["file"],
+                }
+            }
+        },
+    }
+}
+
+
+class _ImportForm(Schema):
+    parent_id: Id | None = None
+
+
+@router.post(
+    "/import",
+    response=ImportResultOut,
+    summary="Nhập cơ cấu tổ chức từ tệp (multipart: `file`, `parent_id` tùy chọn)",
+    openapi_extra=_IMPORT_BODY,
+)
+def import_file(request: HttpRequest) -> Any:
     person = request_person(request)
+    fields, files = multipart(request)
+    file = uploaded_file(files)
+    try:
+        form = _ImportForm.model_validate({"parent_id": fields.get("parent_id") or None})
+    except PydanticValidationError as exc:
+        raise DomainError(
+            "org.invalid", "Mã đơn vị cấp trên (parent_id) không hợp lệ.", field="parent_id"
+        ) from exc
     if not may_import(person):
         raise AuthorityError(f"{person.full_name} không có quyền nhập cơ cấu tổ chức.")
+    parent_id = form.parent_id
     parent = unit_get_for_actor(person, parent_id) if parent_id is not None else None
     return run_command(
         services.org_import,

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from baro.core.errors import AuthorityError
 from baro.core.sql import row_by
 from baro.org.models import ApiToken, Person
 
@@ -44,6 +46,22 @@ class BearerToken(HttpBearer):
 
 
 class SessionPerson(SessionAuth):
+    """The browser's session, CSRF-checked on writes as ninja does, but only when there is a
+    session to forge: a request with no token (or a wrong one) and no logged-in session
+    answers 401 auth.required on every method, not ninja's "403 CSRF check Failed"."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        try:
+            return super().__call__(request)
+        except HttpError as exc:
+            raise AuthorityError(
+                "Yêu cầu từ phiên đăng nhập trình duyệt thiếu mã chống giả mạo (CSRF) hợp lệ.",
+                code="auth.csrf_failed",
+            ) from exc
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from baro.core.inputs import LONG_TEXT_MAX
 from baro.org.authority import Power
 from baro.org.models import Person, Role, SuccessionKind, Unit, UnitKind
 
@@ -124,7 +125,10 @@ class UnitCreateForm(forms.Form):
         error_messages={"required": _("Chưa chọn loại đơn vị.")},
     )
     mandate = forms.CharField(
-        label=_("Chức năng, nhiệm vụ"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Chức năng, nhiệm vụ"),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
     valid_from = _date(_("Hiệu lực từ"), help_text=_("Để trống: từ hôm nay. Dạng dd/mm/yyyy."))
@@ -139,7 +143,10 @@ class UnitEditForm(forms.Form):
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=80, required=False)
     kind = forms.ChoiceField(label=_("Loại đơn vị"), choices=KIND_CHOICES)
     mandate = forms.CharField(
-        label=_("Chức năng, nhiệm vụ"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Chức năng, nhiệm vụ"),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     address = forms.CharField(label=_("Địa chỉ"), max_length=255, required=False)
 
@@ -168,7 +175,10 @@ class UnitCloseForm(forms.Form):
         help_text=_("Số, ngày của quyết định giải thể, sáp nhập."),
     )
     note = forms.CharField(
-        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Ghi chú"),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -377,6 +387,7 @@ class DelegationGrantForm(forms.Form):
     valid_to = _moment(_("Đến"))
     reason = forms.CharField(
         label=_("Lý do"),
+        max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Chưa nhập lý do ủy quyền.")},
     )

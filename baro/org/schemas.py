@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
+from django.contrib.auth import get_user_model
 from ninja import Field, Schema
+
+from baro.core.inputs import (
+    LONG_TEXT_MAX,
+    MAX_ID,
+    SHORT_TEXT_MAX,
+    Day,
+    Moment,
+    max_length_of,
+)
+from baro.org.models import ApiToken, Delegation, Person, Position, Unit, UnitSuccession
 
 
 class UnitOut(Schema):
@@ -32,32 +44,32 @@ class UnitPage(Schema):
 class UnitCreateIn(Schema):
     code: str = Field(..., max_length=40)
     name: str = Field(..., max_length=255)
-    kind: str
-    parent_id: int | None = None
-    short_name: str = ""
-    mandate: str = ""
-    address: str = ""
-    valid_from: dt.date | None = None
+    kind: str = Field(..., max_length=SHORT_TEXT_MAX)
+    parent_id: int | None = Field(None, ge=1, le=MAX_ID)
+    short_name: str = Field("", max_length=max_length_of(Unit, "short_name"))
+    mandate: str = Field("", max_length=LONG_TEXT_MAX)
+    address: str = Field("", max_length=max_length_of(Unit, "address"))
+    valid_from: Day | None = None
 
 
 class UnitUpdateIn(Schema):
-    name: str | None = None
-    short_name: str | None = None
-    kind: str | None = None
-    mandate: str | None = None
-    address: str | None = None
+    name: str | None = Field(None, max_length=max_length_of(Unit, "name"))
+    short_name: str | None = Field(None, max_length=max_length_of(Unit, "short_name"))
+    kind: str | None = Field(None, max_length=SHORT_TEXT_MAX)
+    mandate: str | None = Field(None, max_length=LONG_TEXT_MAX)
+    address: str | None = Field(None, max_length=max_length_of(Unit, "address"))
 
 
 class UnitMoveIn(Schema):
-    new_parent_id: int
+    new_parent_id: int = Field(..., ge=1, le=MAX_ID)
 
 
 class UnitCloseIn(Schema):
-    on: dt.date
-    successor_id: int | None = None
-    kind: str = "dissolved"
-    decision_ref: str = ""
-    note: str = ""
+    on: Day
+    successor_id: int | None = Field(None, ge=1, le=MAX_ID)
+    kind: str = Field("dissolved", max_length=SHORT_TEXT_MAX)
+    decision_ref: str = Field("", max_length=max_length_of(UnitSuccession, "decision_ref"))
+    note: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class PersonOut(Schema):
@@ -77,16 +89,16 @@ class PersonPage(Schema):
 
 
 class PersonCreateIn(Schema):
-    unit_id: int
-    full_name: str
-    code: str
-    email: str = ""
-    phone: str = ""
-    username: str | None = None
-    password: str | None = None
-    role: str | None = None
-    title: str = ""
-    valid_from: dt.date | None = None
+    unit_id: int = Field(..., ge=1, le=MAX_ID)
+    full_name: str = Field(..., max_length=max_length_of(Person, "full_name"))
+    code: str = Field(..., max_length=max_length_of(Person, "code"))
+    email: str = Field("", max_length=max_length_of(Person, "email"))
+    phone: str = Field("", max_length=max_length_of(Person, "phone"))
+    username: str | None = Field(None, max_length=max_length_of(get_user_model(), "username"))
+    password: str | None = Field(None, max_length=SHORT_TEXT_MAX)
+    role: str | None = Field(None, max_length=SHORT_TEXT_MAX)
+    title: str = Field("", max_length=max_length_of(Position, "title"))
+    valid_from: Day | None = None
 
 
 class PositionOut(Schema):
@@ -101,25 +113,46 @@ class PositionOut(Schema):
     end_reason: str
 
 
-class PositionAppointIn(Schema):
-    person_id: int
+class PersonRef(Schema):
+    id: int
+    code: str
+    full_name: str
+
+
+class StaffPositionOut(PositionOut):
+    """A position held in a unit, with the person holding it."""
+
+    person: PersonRef
+
+
+class UnitStaffOut(Schema):
+    """Who answers for a unit and who works in it, on a day (default today)."""
+
     unit_id: int
-    role: str
-    title: str = ""
-    valid_from: dt.date | None = None
-    decision_ref: str = ""
+    on: dt.date
+    head: StaffPositionOut | None = Field(..., description="Người đứng đầu; null nếu khuyết")
+    positions: list[StaffPositionOut] = Field(..., description="Mọi chức vụ đang giữ, trưởng trước")
+
+
+class PositionAppointIn(Schema):
+    person_id: int = Field(..., ge=1, le=MAX_ID)
+    unit_id: int = Field(..., ge=1, le=MAX_ID)
+    role: str = Field(..., max_length=SHORT_TEXT_MAX)
+    title: str = Field("", max_length=max_length_of(Position, "title"))
+    valid_from: Day | None = None
+    decision_ref: str = Field("", max_length=max_length_of(Position, "decision_ref"))
 
 
 class PositionEndIn(Schema):
-    on: dt.date
-    reason: str
+    on: Day
+    reason: str = Field(..., max_length=max_length_of(Position, "end_reason"))
 
 
 class HeadReplaceIn(Schema):
-    person_id: int
-    title: str = ""
-    on: dt.date | None = None
-    decision_ref: str = ""
+    person_id: int = Field(..., ge=1, le=MAX_ID)
+    title: str = Field("", max_length=max_length_of(Position, "title"))
+    on: Day | None = None
+    decision_ref: str = Field("", max_length=max_length_of(Position, "decision_ref"))
 
 
 class DelegationOut(Schema):
@@ -127,7 +160,7 @@ class DelegationOut(Schema):
     delegator_id: int
     delegate_id: int
     unit_id: int
-    powers: list[str]
+    powers: list[Annotated[str, Field(max_length=SHORT_TEXT_MAX)]] = Field(..., max_length=100)
     valid_from: dt.datetime
     valid_to: dt.datetime
     reason: str
@@ -137,18 +170,18 @@ class DelegationOut(Schema):
 
 
 class DelegationGrantIn(Schema):
-    delegator_id: int | None = None  # default: the acting person
-    delegate_id: int
-    unit_id: int
-    powers: list[str]
-    valid_from: dt.datetime
-    valid_to: dt.datetime
-    reason: str
-    decision_ref: str = ""
+    delegator_id: int | None = Field(None, ge=1, le=MAX_ID)  # default: the acting person
+    delegate_id: int = Field(..., ge=1, le=MAX_ID)
+    unit_id: int = Field(..., ge=1, le=MAX_ID)
+    powers: list[Annotated[str, Field(max_length=SHORT_TEXT_MAX)]] = Field(..., max_length=100)
+    valid_from: Moment
+    valid_to: Moment
+    reason: str = Field(..., max_length=LONG_TEXT_MAX)
+    decision_ref: str = Field("", max_length=max_length_of(Delegation, "decision_ref"))
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: str = Field(..., max_length=max_length_of(Delegation, "revoke_reason"))
 
 
 class ImportResultOut(Schema):
@@ -162,9 +195,9 @@ class ImportResultOut(Schema):
 
 
 class TokenIssueIn(Schema):
-    name: str
-    person_id: int | None = None  # default: the acting person
-    expires_at: dt.datetime | None = None
+    name: str = Field(..., max_length=max_length_of(ApiToken, "name"))
+    person_id: int | None = Field(None, ge=1, le=MAX_ID)  # default: the acting person
+    expires_at: Moment | None = None
 
 
 class TokenOut(Schema):

@@ -18,9 +18,15 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 
 from baro.core.errors import DomainError, NotFoundError, state_conflicts
+from baro.core.inputs import (
+    MAX_ID,
+    PERIOD_YEAR_MAX,
+    PERIOD_YEAR_MIN,
+    SHORT_TEXT_MAX,
+)
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
 from baro.org.api_auth import request_person
@@ -239,15 +245,21 @@ def _visible_task(actor: Person, task_id: int) -> Task:
 
 
 class FlagQuery(PageQuery):
-    kind: str = ""
-    status: str = ""
-    unit_id: int | None = None
-    date_from: str = ""
-    date_to: str = ""
-    q: str = ""
+    kind: str = Field("", max_length=SHORT_TEXT_MAX)
+    status: str = Field("", max_length=SHORT_TEXT_MAX)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    date_from: str = Field("", max_length=SHORT_TEXT_MAX)
+    date_to: str = Field("", max_length=SHORT_TEXT_MAX)
+    q: str = Field("", max_length=SHORT_TEXT_MAX)
+    task_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Chỉ các dấu hiệu về nhiệm vụ này (hoặc dẫn nó làm chứng cứ)",
+    )
 
 
-def _flag_filters(params: FlagQuery) -> queries.FlagFilters:
+def _flag_filters(actor: Person, params: FlagQuery) -> queries.FlagFilters:
     def day(value: str, field: str) -> dt.date | None:
         if not value:
             return None
@@ -275,13 +287,18 @@ def _flag_filters(params: FlagQuery) -> queries.FlagFilters:
         date_from=day(params.date_from, "date_from"),
         date_to=day(params.date_to, "date_to"),
         text=params.q,
+        task_id=(
+            work_permissions.task_get_for_actor(actor=actor, pk=params.task_id).pk
+            if params.task_id is not None
+            else None
+        ),
     )
 
 
 @router.get("/flags", response=FlagPage, summary="Dấu hiệu né tránh, đùn đẩy (có bộ lọc)")
 def flag_list(request: HttpRequest, params: Query[FlagQuery]) -> dict[str, Any]:
     actor = request_person(request)
-    filters = _flag_filters(params)
+    filters = _flag_filters(actor, params)
     body = page(queries.flag_list(actor=actor, filters=filters), params, _flag)
     body["status_counts"] = queries.flag_status_counts(actor=actor, filters=filters)
     return body
@@ -323,9 +340,9 @@ def flag_dismiss(request: HttpRequest, flag_id: int, body: ReasonIn) -> dict[str
 
 
 class InspectionQuery(PageQuery):
-    status: str = ""
-    unit_id: int | None = None
-    year: int | None = None
+    status: str = Field("", max_length=SHORT_TEXT_MAX)
+    unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    year: int | None = Field(None, ge=PERIOD_YEAR_MIN, le=PERIOD_YEAR_MAX)
 
 
 @router.get("/inspections", response=InspectionPage, summary="Các cuộc kiểm tra")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from baro.core.inputs import LONG_TEXT_MAX
 from baro.core.timeutil import today
 from baro.org.forms import _date
 from baro.org.models import Person, Unit
@@ -41,6 +42,7 @@ def _indented(units: Sequence[Unit], base_depth: int | None = None) -> list[tupl
 def _text(
     label: StrOrPromise, missing: StrOrPromise, *, rows: int = 3, **kwargs: Any
 ) -> forms.CharField:
+    kwargs.setdefault("max_length", LONG_TEXT_MAX)  # the API's bound too (baro.core.inputs)
     return forms.CharField(
         label=label,
         widget=forms.Textarea(attrs={"rows": rows}),
@@ -428,7 +430,10 @@ class LetterForm(forms.Form):
         error_messages={"required": _("Chưa nhập chức vụ người ký.")},
     )
     recipients = forms.CharField(
-        label=_("Nơi nhận"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Nơi nhận"),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(

@@ -12,6 +12,14 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from baro.core.inputs import (
+    LONG_TEXT_MAX,
+    MAX_ID,
+    MAX_IDS_PER_CALL,
+    SHORT_TEXT_MAX,
+    Day,
+    Id,
+)
 from baro.core.paging import Page
 
 
@@ -73,7 +81,9 @@ class FlagPage(Page[FlagOut]):
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", description="Lý do xác nhận hay bác bỏ (bắt buộc)")
+    reason: str = Field(
+        "", description="Lý do xác nhận hay bác bỏ (bắt buộc)", max_length=LONG_TEXT_MAX
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,11 +91,11 @@ class ReasonIn(Schema):
 
 
 class InspectionIn(Schema):
-    target_unit_id: int
-    target_person_id: int | None = None
+    target_unit_id: int = Field(..., ge=1, le=MAX_ID)
+    target_person_id: int | None = Field(None, ge=1, le=MAX_ID)
     title: str = Field("", max_length=300)
-    period_from: dt.date
-    period_to: dt.date
+    period_from: Day
+    period_to: Day
 
 
 class InspectionOut(Schema):
@@ -136,29 +146,32 @@ class InspectionPage(Page[InspectionOut]):
 
 
 class EvidenceIn(Schema):
-    flag_id: int | None = Field(None, description="Một dấu hiệu, hoặc…")
-    task_id: int | None = Field(None, description="…một nhiệm vụ")
+    flag_id: int | None = Field(None, description="Một dấu hiệu, hoặc…", ge=1, le=MAX_ID)
+    task_id: int | None = Field(None, description="…một nhiệm vụ", ge=1, le=MAX_ID)
     note: str = Field("", max_length=300)
 
 
 class FindingsIn(Schema):
-    findings: str = ""
+    findings: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class ConclusionIn(Schema):
-    conclusion: str = ""
+    conclusion: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class HandlingIn(Schema):
     measure: str = Field(
         "",
+        max_length=SHORT_TEXT_MAX,
         description="reminder, criticism, reprimand, warning, dismissal hoặc transfer",
     )
     document_number: str = Field("", max_length=80)
-    document_date: dt.date | None = None
-    reason: str = ""
-    person_id: int | None = Field(None, description="Mặc định: cán bộ được kiểm tra")
-    unit_id: int | None = Field(None, description="Mặc định: đơn vị được kiểm tra")
+    document_date: Day | None = None
+    reason: str = Field("", max_length=LONG_TEXT_MAX)
+    person_id: int | None = Field(
+        None, description="Mặc định: cán bộ được kiểm tra", ge=1, le=MAX_ID
+    )
+    unit_id: int | None = Field(None, description="Mặc định: đơn vị được kiểm tra", ge=1, le=MAX_ID)
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,23 +193,23 @@ class UrgingOut(Schema):
 
 
 class UrgeIn(Schema):
-    note: str = Field("", description="Nội dung đôn đốc (bắt buộc)")
+    note: str = Field("", description="Nội dung đôn đốc (bắt buộc)", max_length=LONG_TEXT_MAX)
 
 
 class LetterIn(Schema):
-    issuing_unit_id: int
-    task_ids: list[int] = Field(default_factory=list)
+    issuing_unit_id: int = Field(..., ge=1, le=MAX_ID)
+    task_ids: list[Id] = Field(default_factory=list, max_length=MAX_IDS_PER_CALL)
     number_symbol: str = Field("", max_length=80)
     place: str = Field("", max_length=80)
-    issued_on: dt.date
+    issued_on: Day
     subject: str = Field("", max_length=300)
-    opening: str = ""
-    closing: str = ""
-    reply_by: dt.date
-    signer_id: int | None = Field(None, description="Mặc định: người gọi")
+    opening: str = Field("", max_length=LONG_TEXT_MAX)
+    closing: str = Field("", max_length=LONG_TEXT_MAX)
+    reply_by: Day
+    signer_id: int | None = Field(None, description="Mặc định: người gọi", ge=1, le=MAX_ID)
     signer_mark: str = Field("", max_length=80, description="TM., KT., TL. và chức danh")
     signer_position: str = Field("", max_length=120)
-    recipients: str = ""
+    recipients: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class LetterOut(Schema):
@@ -221,11 +234,15 @@ class LetterOut(Schema):
 # the ladder
 
 
+#: The ladder's steps are counted in days: at most a year each.
+LADDER_DAYS_MAX = 365
+
+
 class LadderIn(Schema):
-    remind_days_before: int
-    escalate_head_after: int
-    escalate_assigner_head_after: int
-    inspection_flag_after: int
+    remind_days_before: int = Field(..., ge=0, le=LADDER_DAYS_MAX)
+    escalate_head_after: int = Field(..., ge=0, le=LADDER_DAYS_MAX)
+    escalate_assigner_head_after: int = Field(..., ge=0, le=LADDER_DAYS_MAX)
+    inspection_flag_after: int = Field(..., ge=0, le=LADDER_DAYS_MAX)
 
 
 class LadderOut(Schema):

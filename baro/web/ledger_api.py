@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from baro.core.errors import AuthorityError
+from baro.core.inputs import (
+    MAX_ID,
+    SHORT_TEXT_MAX,
+)
 from baro.core.paging import Page, PageQuery, page
 from baro.ledger import queries
 from baro.ledger.canonical import DEFAULT_CHAIN
@@ -18,6 +22,7 @@ from baro.org.authority import Power, holds_anywhere
 
 router = Router(tags=["Sổ cái"])
 
+
 def _require_reader(request: HttpRequest) -> None:
     decision = holds_anywhere(request_person(request), Power.LEDGER_READ)
     if not decision:
@@ -25,12 +30,12 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 class EventFilters(PageQuery):
-    action: str | None = None
-    actor: str | None = None
-    object_type: str | None = None
-    object_id: str | None = None
-    seq_from: int | None = None
-    seq_to: int | None = None
+    action: str | None = Field(None, max_length=SHORT_TEXT_MAX)
+    actor: str | None = Field(None, max_length=SHORT_TEXT_MAX)
+    object_type: str | None = Field(None, max_length=SHORT_TEXT_MAX)
+    object_id: str | None = Field(None, max_length=SHORT_TEXT_MAX)
+    seq_from: int | None = Field(None, ge=1, le=MAX_ID)
+    seq_to: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class EventOut(Schema):
@@ -88,6 +93,8 @@ def list_checkpoints(request: HttpRequest, window: Query[PageQuery]) -> dict[str
 
 
 @router.get("/verify", summary="Kiểm tra toàn vẹn sổ cái trong cơ sở dữ liệu")
-def verify(request: HttpRequest, chain: str = DEFAULT_CHAIN) -> dict[str, Any]:
+def verify(
+    request: HttpRequest, chain: Annotated[str, Field(max_length=SHORT_TEXT_MAX)] = DEFAULT_CHAIN
+) -> dict[str, Any]:
     _require_reader(request)
     return verify_database(chain=chain).as_dict()

@@ -27,6 +27,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Status
 
 from baro.core.errors import NotFoundError, state_conflicts
+from baro.core.inputs import (
+    SHORT_TEXT_MAX,
+)
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
 from baro.core.sql import row_by
@@ -238,7 +241,7 @@ def _my_commands(actor: Person, task: Task) -> list[str]:
 
 
 class DirectiveListQuery(PageQuery):
-    q: str = ""
+    q: str = Field("", max_length=SHORT_TEXT_MAX)
 
 
 @router.get("/directives", response=DirectivePage, summary="Danh sách văn bản chỉ đạo")
@@ -299,21 +302,32 @@ class TaskListQuery(PageQuery):
     the list pages use, so the API and the pages accept exactly the same values."""
 
     scope: str = Field(
-        Scope.MINE, description="mine | unit | assigned | under (mọi đơn vị cấp dưới)"
+        Scope.MINE,
+        max_length=SHORT_TEXT_MAX,
+        description="mine | unit | assigned | under (mọi đơn vị cấp dưới)",
     )
     timing: str = Field(
         "",
+        max_length=SHORT_TEXT_MAX,
         description="in_progress_on_time | in_progress_overdue | completed_on_time | "
         "completed_late | cancelled",
     )
-    not_updated: str = Field("", description="1: chỉ nhiệm vụ chưa cập nhật tiến độ")
-    status: str = ""
-    directive: str = Field("", description="id văn bản chỉ đạo")
-    unit: str = Field("", description="id đơn vị chủ trì (cả cấp dưới)")
-    officer: str = Field("", description="id cán bộ xử lý")
-    deadline_from: str = Field("", description="yyyy-mm-dd hoặc dd/mm/yyyy")
-    deadline_to: str = Field("", description="yyyy-mm-dd hoặc dd/mm/yyyy")
-    q: str = Field("", description="Từ khóa (không phân biệt hoa thường, dấu)")
+    not_updated: str = Field(
+        "", description="1: chỉ nhiệm vụ chưa cập nhật tiến độ", max_length=SHORT_TEXT_MAX
+    )
+    status: str = Field("", max_length=SHORT_TEXT_MAX)
+    directive: str = Field("", description="id văn bản chỉ đạo", max_length=SHORT_TEXT_MAX)
+    unit: str = Field("", description="id đơn vị chủ trì (cả cấp dưới)", max_length=SHORT_TEXT_MAX)
+    officer: str = Field("", description="id cán bộ xử lý", max_length=SHORT_TEXT_MAX)
+    deadline_from: str = Field(
+        "", description="yyyy-mm-dd hoặc dd/mm/yyyy", max_length=SHORT_TEXT_MAX
+    )
+    deadline_to: str = Field(
+        "", description="yyyy-mm-dd hoặc dd/mm/yyyy", max_length=SHORT_TEXT_MAX
+    )
+    q: str = Field(
+        "", description="Từ khóa (không phân biệt hoa thường, dấu)", max_length=SHORT_TEXT_MAX
+    )
 
 
 @router.get("/tasks", response=TaskPage, summary="Danh sách nhiệm vụ")

@@ -14,10 +14,18 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Field, Router, Schema, Status
 
 from baro.core.errors import DomainError, NotFoundError
+from baro.core.inputs import (
+    LONG_TEXT_MAX,
+    MAX_DEADLINE_DAYS,
+    MAX_ID,
+    SHORT_TEXT_MAX,
+    Day,
+    max_length_of,
+)
+from baro.core.multipart import MULTIPART_FILE, multipart, uploaded_file
 from baro.core.run import run_command
 from baro.core.timeutil import today
 from baro.org.api_auth import request_person
@@ -40,18 +48,18 @@ router = Router(tags=["Nhiệm vụ: phối hợp, xin ý kiến, tệp, nhiệm
 
 
 class InputRequestIn(Schema):
-    unit_id: int
-    question: str = ""
-    due_on: dt.date | None = None
+    unit_id: int = Field(..., ge=1, le=MAX_ID)
+    question: str = Field("", max_length=LONG_TEXT_MAX)
+    due_on: Day | None = None
 
 
 class InputAnswerIn(Schema):
-    position: str = ""
-    answer: str = ""
+    position: str = Field("", max_length=SHORT_TEXT_MAX)
+    answer: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class NoteIn(Schema):
-    note: str = ""
+    note: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class InputOut(Schema):
@@ -74,13 +82,13 @@ class InputOut(Schema):
 
 
 class GuidanceRequestIn(Schema):
-    question: str = ""
-    superior_unit_id: int | None = None
-    due_on: dt.date | None = None
+    question: str = Field("", max_length=LONG_TEXT_MAX)
+    superior_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    due_on: Day | None = None
 
 
 class GuidanceAnswerIn(Schema):
-    answer: str = ""
+    answer: str = Field("", max_length=LONG_TEXT_MAX)
     within_unit_authority: bool = False
 
 
@@ -117,14 +125,14 @@ class AttachmentOut(Schema):
 
 
 class SubtaskIn(Schema):
-    title: str = ""
-    lead_unit_id: int
-    deadline_rule: str = DeadlineRule.DATE
-    deadline: dt.date | None = None
-    deadline_days: int | None = None
-    description: str = ""
-    expected_output: str = ""
-    quality_criteria: str = ""
+    title: str = Field("", max_length=max_length_of(Task, "title"))
+    lead_unit_id: int = Field(..., ge=1, le=MAX_ID)
+    deadline_rule: str = Field(DeadlineRule.DATE, max_length=SHORT_TEXT_MAX)
+    deadline: Day | None = None
+    deadline_days: int | None = Field(None, ge=1, le=MAX_DEADLINE_DAYS)
+    description: str = Field("", max_length=LONG_TEXT_MAX)
+    expected_output: str = Field("", max_length=LONG_TEXT_MAX)
+    quality_criteria: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class SubtaskOut(Schema):
@@ -310,10 +318,12 @@ def attachment_list(request: HttpRequest, task_id: int) -> Any:
     "/tasks/{task_id}/attachments",
     response={201: AttachmentOut},
     summary="Đính kèm tệp (multipart, trường `file`)",
+    openapi_extra=MULTIPART_FILE,
 )
-def attachment_create(request: HttpRequest, task_id: int, file: File[UploadedFile]) -> Any:
+def attachment_create(request: HttpRequest, task_id: int) -> Any:
     person = request_person(request)
     task = task_get_for_actor(person, task_id)
+    file = uploaded_file(multipart(request)[1])
     row = services.attachment_add(actor=person, task=task, name=file.name or "", content=file)
     return Status(201, row)
 

@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from baro.core.inputs import LONG_TEXT_MAX, MAX_DEADLINE_DAYS, PERIOD_YEAR_MAX, PERIOD_YEAR_MIN
 from baro.org.forms import DATE_WIDGET, PersonCodeField
 from baro.org.models import Person, Unit
 from baro.work.models import (
@@ -47,6 +48,7 @@ def _date(
 def _text(
     label: StrOrPromise, *, required: bool = False, rows: int = 3, **kwargs: Any
 ) -> forms.CharField:
+    kwargs.setdefault("max_length", LONG_TEXT_MAX)  # the API's bound too (baro.core.inputs)
     return forms.CharField(
         label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
     )
@@ -250,7 +252,7 @@ class TaskAssignForm(forms.Form):
         label=_("Số ngày"),
         required=False,
         min_value=1,
-        max_value=3650,
+        max_value=MAX_DEADLINE_DAYS,
         error_messages={
             "invalid": _("Hãy nhập một số nguyên."),
             "min_value": _("Số ngày phải từ 1 trở lên."),
@@ -261,8 +263,8 @@ class TaskAssignForm(forms.Form):
     period_year = forms.IntegerField(
         label=_("Năm"),
         required=False,
-        min_value=2000,
-        max_value=2100,
+        min_value=PERIOD_YEAR_MIN,
+        max_value=PERIOD_YEAR_MAX,
         error_messages={"invalid": _("Năm không hợp lệ.")},
     )
     period_number = forms.IntegerField(

@@ -9,11 +9,24 @@ validation error.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field
 from ninja import Schema as NinjaSchema
 from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
+
+from baro.core.inputs import (
+    LONG_TEXT_MAX,
+    MAX_DEADLINE_DAYS,
+    MAX_ID,
+    MAX_UNITS_PER_CALL,
+    PERIOD_YEAR_MAX,
+    PERIOD_YEAR_MIN,
+    SHORT_TEXT_MAX,
+    Day,
+    max_length_of,
+)
+from baro.work.models import Directive, TaskGroup
 
 
 class Schema(NinjaSchema):
@@ -64,19 +77,29 @@ class HeadRef(PersonRef):
 # directives
 
 
+MAX_GROUPS = 200
+GroupName = Annotated[str, Field(max_length=max_length_of(TaskGroup, "name"))]
+
+
 class DirectiveIn(Schema):
     number_symbol: str = Field(..., max_length=80)
-    kind: str
-    issuing_unit_id: int
-    signed_on: dt.date
+    kind: str = Field(..., max_length=max_length_of(Directive, "kind"))
+    issuing_unit_id: int = Field(..., ge=1, le=MAX_ID)
+    signed_on: Day
     title: str = Field(..., max_length=500)
-    signer_id: int | None = None
-    summary: str = ""
+    signer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    summary: str = Field("", max_length=LONG_TEXT_MAX)
     requires_cascade: bool = False
-    plan_days: int | None = Field(None, description="Mặc định: BARO_CASCADE_PLAN_DAYS (7)")
-    deploy_days: int | None = Field(None, description="Mặc định: BARO_CASCADE_DEPLOY_DAYS (14)")
-    groups: list[str] = Field(
-        default_factory=list, description="Tên các nhóm nhiệm vụ, theo thứ tự"
+    plan_days: int | None = Field(
+        None, description="Mặc định: BARO_CASCADE_PLAN_DAYS (7)", ge=1, le=MAX_DEADLINE_DAYS
+    )
+    deploy_days: int | None = Field(
+        None, description="Mặc định: BARO_CASCADE_DEPLOY_DAYS (14)", ge=1, le=MAX_DEADLINE_DAYS
+    )
+    groups: list[GroupName] = Field(
+        default_factory=list,
+        max_length=MAX_GROUPS,
+        description="Tên các nhóm nhiệm vụ, theo thứ tự",
     )
 
 
@@ -123,36 +146,37 @@ class DirectivePage(Schema):
 
 
 class CoordinatorIn(Schema):
-    unit_id: int
-    part: str = ""
-    sub_deadline: dt.date | None = None
+    unit_id: int = Field(..., ge=1, le=MAX_ID)
+    part: str = Field("", max_length=LONG_TEXT_MAX)
+    sub_deadline: Day | None = None
 
 
 class TaskAssignIn(Schema):
     title: str = Field(..., max_length=500)
-    lead_unit_id: int
-    assigning_unit_id: int
+    lead_unit_id: int = Field(..., ge=1, le=MAX_ID)
+    assigning_unit_id: int = Field(..., ge=1, le=MAX_ID)
     deadline_rule: str = Field(
         ...,
+        max_length=SHORT_TEXT_MAX,
         description="date (với deadline), calendar_days / working_days (với deadline_days), "
         "period (với deadline_period_kind, _year, _number)",
     )
-    deadline: dt.date | None = None
-    deadline_days: int | None = None
-    deadline_period_kind: str = ""
-    deadline_period_year: int | None = None
-    deadline_period_number: int | None = None
-    coordinators: list[CoordinatorIn] = Field(default_factory=list)
-    officer_id: int | None = None
-    directive_id: int | None = None
-    group_id: int | None = None
-    parent_id: int | None = None
-    priority: str = "normal"
+    deadline: Day | None = None
+    deadline_days: int | None = Field(None, ge=1, le=MAX_DEADLINE_DAYS)
+    deadline_period_kind: str = Field("", max_length=SHORT_TEXT_MAX)
+    deadline_period_year: int | None = Field(None, ge=PERIOD_YEAR_MIN, le=PERIOD_YEAR_MAX)
+    deadline_period_number: int | None = Field(None, ge=1, le=12)
+    coordinators: list[CoordinatorIn] = Field(default_factory=list, max_length=MAX_UNITS_PER_CALL)
+    officer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    directive_id: int | None = Field(None, ge=1, le=MAX_ID)
+    group_id: int | None = Field(None, ge=1, le=MAX_ID)
+    parent_id: int | None = Field(None, ge=1, le=MAX_ID)
+    priority: str = Field("normal", max_length=SHORT_TEXT_MAX)
     is_new_difficult: bool = False
     is_innovation: bool = False
-    expected_output: str = ""
-    quality_criteria: str = ""
-    description: str = ""
+    expected_output: str = Field("", max_length=LONG_TEXT_MAX)
+    quality_criteria: str = Field("", max_length=LONG_TEXT_MAX)
+    description: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class TaskOut(Schema):
@@ -289,40 +313,40 @@ class TaskWithExtensionOut(TaskOut):
 
 
 class RefuseIn(Schema):
-    reason: str = ""
-    proposed_unit_id: int | None = None
+    reason: str = Field("", max_length=LONG_TEXT_MAX)
+    proposed_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class ProgressIn(Schema):
-    percent: int
-    text: str = ""
-    blocker: str = ""
+    percent: int = Field(..., ge=0, le=100)
+    text: str = Field("", max_length=LONG_TEXT_MAX)
+    blocker: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class NoteIn(Schema):
-    note: str = ""
+    note: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class ApproveIn(Schema):
-    quality_grade: str
-    effectiveness_grade: str
-    note: str = ""
+    quality_grade: str = Field(..., max_length=SHORT_TEXT_MAX)
+    effectiveness_grade: str = Field(..., max_length=SHORT_TEXT_MAX)
+    note: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class ExtensionRequestIn(Schema):
-    new_deadline: dt.date
-    reason: str = ""
+    new_deadline: Day
+    reason: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class ExtensionDecideIn(Schema):
     approve: bool
-    note: str = ""
+    note: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class DisputeDecideIn(Schema):
-    unit_id: int
-    reason: str = ""
+    unit_id: int = Field(..., ge=1, le=MAX_ID)
+    reason: str = Field("", max_length=LONG_TEXT_MAX)

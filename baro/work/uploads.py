@@ -8,6 +8,7 @@ panel and the download views and endpoint; it writes nothing.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -64,6 +65,46 @@ _KIND_LABEL = {
 }
 
 
+# The signatures of programs a PDF must not carry: Windows (PE: "MZ", then the DOS stub's
+# sentence), Linux (ELF), macOS (Mach-O, 32/64-bit, both byte orders, and fat binaries) and
+# scripts (#!). Anywhere in the file only the long ones are looked for (short ones turn up by
+# chance in compressed streams); right after the header line, every one of them.
+_PROGRAM_ANYWHERE = (b"This program cannot be run in DOS mode", b"\x7fELF\x01", b"\x7fELF\x02")
+_PROGRAM_START = (
+    b"MZ",
+    b"\x7fELF",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+    b"#!",
+    _ZIP,
+)
+_PDF_HEADER = re.compile(rb"%PDF-[12]\.[0-9]\r?\n?")
+
+
+def _is_pdf(data: bytes) -> bool:
+    """Whether `data` has a PDF's structure (ISO 32000): the "%PDF-x.y" header at the start,
+    at least one indirect object ("obj" … "endobj"), "%%EOF" in the last 1024 bytes (where
+    readers look for the trailer), and no program inside (_PROGRAM_*). A structural check, not a
+    full parse: pypdf is only a test dependency, and a reader's leniency would let a file that
+    merely starts like a PDF through; the header alone let "%PDF-1.4" + an executable in."""
+    header = _PDF_HEADER.match(data)
+    if header is None:
+        return False
+    body = data[header.end() :]
+    # The optional second comment line of binary bytes (a hint to transfer programs).
+    if body.startswith(b"%"):
+        body = body.split(b"\n", 1)[-1]
+    body = body.lstrip(b" \t\r\n")
+    if body.startswith(_PROGRAM_START):
+        return False
+    if b"%%EOF" not in data[-1024:] or b" obj" not in data or b"endobj" not in data:
+        return False
+    return not any(mark in data for mark in _PROGRAM_ANYWHERE)
+
+
 def _zip_names(data: bytes) -> tuple[set[str], bytes]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -78,7 +119,7 @@ def _content_matches(ext: str, data: bytes) -> bool:
     """Whether the bytes are really a file of type `ext` (the magic numbers, and for zip-based
     office formats the entry that names the format)."""
     if ext == "pdf":
-        return data.startswith(b"%PDF-")
+        return _is_pdf(data)
     if ext == "png":
         return data.startswith(b"\x89PNG\r\n\x1a\n")
     if ext in ("jpg", "jpeg"):

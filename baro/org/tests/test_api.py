@@ -105,8 +105,8 @@ def test_create_update_move_close_a_unit(world: World) -> None:
     response = post(client, f"{API}/units/{world.dept_b.pk}/move", {"new_parent_id": unit_id})
     assert response.status_code == 400
     assert response.json()["code"] == "org.unit_cycle"
-    response = post(client, f"{API}/units/{unit_id}/close", {"on": "2099-01-01"})
-    assert response.json()["valid_to"] == "2099-01-01"
+    response = post(client, f"{API}/units/{unit_id}/close", {"on": "2035-01-01"})
+    assert response.json()["valid_to"] == "2035-01-01"
     assert LedgerEvent.objects.count() == 4 + 1  # + the token issued by bearer()
 
 
@@ -138,7 +138,7 @@ def test_persons_create_list_and_end_position(world: World) -> None:
     assert [p["code"] for p in listed["items"]] == ["CB-EM"]
     position = Position.objects.get(person__code="CB-EM")
     response = post(
-        client, f"{API}/positions/{position.pk}/end", {"on": "2099-01-01", "reason": "Nghỉ"}
+        client, f"{API}/positions/{position.pk}/end", {"on": "2035-01-01", "reason": "Nghỉ"}
     )
     assert response.status_code == 200
     assert session(world.outsider).get(f"{API}/persons", {"search": "Em"}).json()["count"] == 0
@@ -236,3 +236,19 @@ def test_a_nul_character_or_a_body_that_is_not_json_is_refused_in_vietnamese(
         "message": "Nội dung gửi lên không phải JSON hợp lệ (UTF-8).",
     }
     assert Unit.objects.count() == before
+
+
+def test_a_unit_shows_its_head_and_positions(world: World) -> None:
+    client = bearer(world.admin)
+    body = client.get(f"{API}/units/{world.dept_a.pk}/positions").json()
+    assert body["unit_id"] == world.dept_a.pk
+    assert body["head"]["person"]["full_name"] == "Trưởng Sở A"
+    assert body["head"]["role"] == Role.HEAD
+    assert body["positions"][0]["id"] == body["head"]["id"]  # head first
+    names = {p["person"]["full_name"] for p in body["positions"]}
+    assert {"Trưởng Sở A", "Được Ủy", "Phó Ủy"} <= names
+    assert client.get(f"{API}/units/{world.dept_b.pk}/positions").json()["head"] is None
+    later = client.get(f"{API}/units/{world.dept_a.pk}/positions", {"on": "2100-01-01"})
+    assert later.status_code == 422 and later.json()["code"] == "validation_error"
+    outsider = bearer(world.outsider).get(f"{API}/units/{world.dept_a.pk}/positions")
+    assert outsider.status_code == 404 and outsider.json()["code"] == "not_found"

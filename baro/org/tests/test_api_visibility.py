@@ -23,7 +23,7 @@ from baro.testing.org import World, registry_snapshot
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/org"
-LATER = "2099-01-01"
+LATER = "2035-01-01"
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def hidden_writes(world: World) -> list[tuple[str, str, dict[str, Any]]]:
     own = UnitFactory(code="HP-1", name="Sở C", parent=world.other_root)
     position = Position.objects.get(person=world.head, role=Role.HEAD)
     delegation = Delegation.objects.get(delegate=world.deputy)
-    window = {"valid_from": "2099-01-01T08:00:00+07:00", "valid_to": "2099-01-08T08:00:00+07:00"}
+    window = {"valid_from": "2035-01-01T08:00:00+07:00", "valid_to": "2035-01-08T08:00:00+07:00"}
     dept_a = world.dept_a.pk
     return [
         ("post", "/units", {"code": "X", "name": "X", "kind": "department", "parent_id": dept_a}),

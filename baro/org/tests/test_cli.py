@@ -3,9 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from baro.cli import main
-from baro.org.models import Unit
+from baro.ledger.models import LedgerEvent
+from baro.org.models import ApiToken, Person, Unit
 from baro.testing.org import World
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +43,59 @@ def test_cli_prints_each_bad_row_and_fails(
 def test_cli_template(tmp_path: Path) -> None:
     assert main(["org", "template", str(tmp_path / "mau.xlsx")]) == 0
     assert (tmp_path / "mau.xlsx").stat().st_size > 0
+
+
+def username(person: Person) -> str:
+    assert person.user is not None
+    return person.user.username
+
+
+def test_cli_issues_a_token_an_administrator_can_use_at_once(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = LedgerEvent.objects.count()
+    code = main(
+        [
+            "token", "issue", "--person", world.officer.code, "--as", username(world.admin),
+            "--name", "Đồng bộ", "--expires", "2027-06-30",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    out, err = capsys.readouterr()
+    raw = out.strip()
+    assert raw.startswith("baro_") and "\n" not in raw
+    assert "Đã cấp mã truy cập “Đồng bộ”" in err and "đến hết 30/06/2027" in err
+    token = ApiToken.objects.get(person=world.officer)
+    assert token.name == "Đồng bộ" and raw.startswith(token.prefix)
+    event = LedgerEvent.objects.get(seq__gt=before)
+    assert event.action == "org.api_token.issued" and event.actor == world.admin.ledger_ref
+    assert raw not in event.body
+    response = Client().get("/api/v1/org/units", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["--person", "SO-A-HEAD", "--as", "officer"], "Lỗi [auth.denied]"),
+        (["--person", "KHONG-CO", "--as", "admin"], "Lỗi [org.unknown_person]"),
+        (["--person", "SO-A-HEAD", "--as", "khong-co"], "Lỗi [org.unknown_user]"),
+        (["--person", "SO-A-HEAD", "--as", "admin", "--expires", "30/06"], "Lỗi [org.invalid]"),
+        (
+            ["--person", "SO-A-HEAD", "--as", "admin", "--expires", "2020-01-01"],
+            "Lỗi [org.token_expiry_past]",
+        ),
+    ],
+)
+def test_cli_refuses_a_token_in_one_line_and_issues_nothing(
+    world: World, capsys: pytest.CaptureFixture[str], args: list[str], error: str
+) -> None:
+    names = {"SO-A-HEAD": world.head.code, "officer": username(world.officer)}
+    names["admin"] = username(world.admin)
+    args = [names.get(arg, arg) for arg in args]
+    before = LedgerEvent.objects.count()
+    assert main(["token", "issue", *args]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(error) and err.count("\n") == 1, err
+    assert not ApiToken.objects.exists()
+    assert LedgerEvent.objects.count() == before

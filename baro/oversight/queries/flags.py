@@ -30,6 +30,8 @@ class FlagFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     text: str = ""
+    # The flags about one task: raised on it, or citing it as evidence.
+    task_id: int | None = None
 
 
 def flag_filter_units(actor: Person) -> list[Unit]:
@@ -48,6 +50,9 @@ def _flags_filtered(actor: Person, filters: FlagFilters, *, status: bool) -> Que
         qs = qs.filter(raised_at__date__gte=filters.date_from)
     if filters.date_to is not None:
         qs = qs.filter(raised_at__date__lte=filters.date_to)
+    if filters.task_id is not None:
+        cited = FlagEvidence.objects.filter(task_id=filters.task_id).values("flag_id")
+        qs = qs.filter(Q(task_id=filters.task_id) | Q(pk__in=cited))
     text = filters.text.strip()
     if text:
         qs = qs.filter(

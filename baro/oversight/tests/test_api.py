@@ -15,11 +15,12 @@ from django.test import Client
 
 from baro.ledger.models import LedgerEvent
 from baro.org import services as org_services
-from baro.org.models import Person
+from baro.org.models import Person, system_person
 from baro.oversight import services
 from baro.oversight.ladder_pass import run_ladder
 from baro.oversight.models import (
     Flag,
+    FlagKind,
     FlagStatus,
     HandlingDecision,
     HandlingMeasure,
@@ -29,6 +30,7 @@ from baro.oversight.models import (
     Urging,
     UrgingLetter,
 )
+from baro.oversight.services import EvidenceItem
 from baro.testing.oversight import AFTER, Ov, at, open_inspection, raise_flag
 from baro.work import services as work
 
@@ -89,6 +91,51 @@ def test_flag_list_detail_and_scope(ov: Ov) -> None:
     assert bearer(ov.head).get(f"{API}/flags/{flag.pk}").json()["may_decide"] is False
     for stranger in (ov.head_b, ov.officer, ov.outsider):
         assert code(bearer(stranger).get(f"{API}/flags/{flag.pk}")) == (404, "not_found")
+
+
+def test_flags_filter_by_task_raised_on_it_or_citing_it(ov: Ov) -> None:
+    """The list answers the flags about one task: raised on it, or citing it as evidence."""
+    other = work.task_assign(
+        actor=ov.boss,
+        title="Số hóa hồ sơ",
+        lead_unit=ov.dept_b,
+        assigning_unit=ov.root,
+        deadline_rule="working_days",
+        deadline_days=10,
+    )
+    on_task = raise_flag(ov, key="test:on-task")
+
+    def flag_on_other(key: str, cites: list[int]) -> Flag:
+        flag = services.flag_raise(
+            actor=system_person(),
+            kind=FlagKind.BOUNCED,
+            dedupe_key=key,
+            unit=ov.dept_b,
+            person=ov.head_b,
+            task=other,
+            summary="Chuyển qua lại giữa các sở.",
+            figures={},
+            evidence=[EvidenceItem(task_id=pk, note="Chứng cứ") for pk in cites],
+        )
+        assert flag is not None
+        return flag
+
+    citing = flag_on_other("test:citing", [other.pk, ov.task.pk])
+    unrelated = flag_on_other("test:unrelated", [other.pk])
+    inspector = bearer(ov.inspector)
+
+    def listed(task_id: int) -> set[int]:
+        body = inspector.get(f"{API}/flags", {"task_id": task_id}).json()
+        assert body["count"] == len(body["items"])
+        return {f["id"] for f in body["items"]}
+
+    assert listed(ov.task.pk) == {on_task.pk, citing.pk}
+    assert listed(other.pk) == {citing.pk, unrelated.pk}
+    assert code(inspector.get(f"{API}/flags", {"task_id": 999999})) == (404, "not_found")
+    assert code(bearer(ov.outsider).get(f"{API}/flags", {"task_id": ov.task.pk})) == (
+        404,
+        "not_found",
+    )
 
 
 def test_the_lists_page_by_limit_and_offset(ov: Ov) -> None:

@@ -19,7 +19,7 @@ from baro.testing.work import WorkWorld, assign
 from baro.work import services
 from baro.work.models import Attachment, GuidanceRequest, InputRequest, Task
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
