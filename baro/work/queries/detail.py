@@ -17,6 +17,7 @@ from baro.work.models import (
 
 __all__ = [
     "DISPUTE_UNITS",
+    "binding_decision",
     "open_dispute",
     "pending_extension",
     "task_history",
@@ -31,6 +32,18 @@ def open_dispute(task: Task) -> Dispute | None:
     return (
         Dispute.objects.filter(task=task, status=DisputeStatus.OPEN)
         .select_related("decider_unit", "proposed_unit", "refusing_unit")
+        .first()
+    )
+
+
+def binding_decision(task: Task) -> Dispute | None:
+    """The decided dispute that named the task's current lead, if any: that decision binds the
+    lead, which may not refuse the task again."""
+    return (
+        Dispute.objects.filter(
+            task=task, status=DisputeStatus.DECIDED, decided_unit_id=task.lead_unit_id
+        )
+        .order_by("-decided_at", "-pk")
         .first()
     )
 
