@@ -28,6 +28,7 @@ from baro.work.models import (
 from baro.work.permissions import bound_refusal, require_lead_command
 from baro.work.queries.detail import binding_decision
 from baro.work.rules import TaskCommand
+from baro.work.services import notices
 from baro.work.services.common import (
     OBJ_EXTENSION,
     OBJ_TASK,
@@ -119,6 +120,7 @@ def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit |
         decider_unit=decider,
         deadline=add_working_days(today(), dispute_decision_working_days()),
     )
+    notices.tell_dispute_opened(actor, task, dispute)
     before = task_state(task)
     task.status = target
     task.bounce_count += 1
@@ -188,6 +190,7 @@ def task_submit(*, actor: Person, task: Task, note: str = "") -> Task:
     before = task_state(task)
     task.status = target
     save_task(task, ["status"])
+    notices.tell_submitted(actor, task, note.strip())
     record_action(
         actor=actor,
         decision=decision,
@@ -229,6 +232,7 @@ def extension_request(
         old_deadline=task.deadline,
         new_deadline=new_deadline,
     )
+    notices.tell_extension_requested(actor, task, extension)
     record_action(
         actor=actor,
         decision=decision,
