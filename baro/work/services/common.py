@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from baro.core.errors import AuthorityError, DomainError, NotFoundError
+from baro.core.errors import DomainError, NotFoundError
 from baro.core.sql import locked_row
 from baro.core.timeutil import format_date
 from baro.core.validation import clean_fields, required_text
@@ -25,6 +25,7 @@ from baro.work.models import (
     TaskCoordinator,
     TaskStatus,
 )
+from baro.work.permissions import UNIT_DECISIONS, require_lead_command, require_lead_side
 from baro.work.rules import TaskCommand
 
 OBJ_DIRECTIVE = "work.directive"
@@ -66,16 +67,9 @@ def locked_task(task: Task) -> Task:
         raise NotFoundError("Không tìm thấy nhiệm vụ.") from exc
 
 
-def _authority_inputs(task: Task) -> tuple[int | str | None, ...]:
-    """What the lead-side and assigner-side checks read from a task (the status too: the
-    officer acts only once the unit accepted, permissions.require_lead_command)."""
-    return (
-        task.lead_unit_id,
-        task.officer_id,
-        task.assigner_id,
-        task.assigning_unit_id,
-        task.status,
-    )
+def _authority_inputs(task: Task) -> tuple[int | None, ...]:
+    """What the lead-side and assigner-side checks read from a task."""
+    return (task.lead_unit_id, task.officer_id, task.assigner_id, task.assigning_unit_id)
 
 
 def locked_for(
@@ -84,19 +78,24 @@ def locked_for(
     """Authorise on the task as given, lock and re-read it, and authorise again only if what
     the check reads changed meanwhile (a dispute decision may have moved the lead): the same
     question on the same row inside one transaction gets the same answer, and asking it twice
-    was a fifth of a transition's time. A refusal on a stale copy is asked again on the locked
-    row too (the unit may have accepted meanwhile, which opens the task to its officer)."""
-    try:
-        first = check(actor, task, *args, **kwargs)
-    except AuthorityError:
-        locked = locked_task(task)
-        if _authority_inputs(locked) == _authority_inputs(task):
-            raise
-        return locked, check(actor, locked, *args, **kwargs)
+    was a fifth of a transition's time."""
+    first = check(actor, task, *args, **kwargs)
     locked = locked_task(task)
     if _authority_inputs(locked) == _authority_inputs(task):
         return locked, first
     return locked, check(actor, locked, *args, **kwargs)
+
+
+def locked_for_lead(actor: Person, task: Task, command: str) -> tuple[Task, Decision]:
+    """locked_for with the lead side's check for `command` (permissions.require_lead_command,
+    which the page's buttons ask too), its one state-dependent part judged on the locked row:
+    the named officer acts only once the unit accepted the task, and a copy of the task read
+    before the acceptance must not refuse them, nor one read after it let them through."""
+    officer_may = command not in UNIT_DECISIONS
+    locked, decision = locked_for(actor, task, require_lead_side, officer_may=officer_may)
+    if officer_may and locked.officer_id == actor.pk and locked.status == TaskStatus.ASSIGNED:
+        decision = require_lead_command(actor, locked, command)
+    return locked, decision
 
 
 def require_state(task: Task, command: str) -> str:

@@ -25,14 +25,14 @@ from baro.work.models import (
     ProgressReport,
     Task,
 )
-from baro.work.permissions import bound_refusal, require_lead_command
+from baro.work.permissions import bound_refusal
 from baro.work.queries.detail import binding_decision
 from baro.work.rules import TaskCommand
 from baro.work.services import notices
 from baro.work.services.common import (
     OBJ_EXTENSION,
     OBJ_TASK,
-    locked_for,
+    locked_for_lead,
     require_active,
     require_state,
     required,
@@ -59,7 +59,7 @@ def dispute_decision_working_days() -> int:
 def task_accept(*, actor: Person, task: Task) -> Task:
     """Accept (tiếp nhận) a task waiting for its lead: task.handle over the lead unit."""
     # Again on the locked row: a dispute decision may have moved the lead meanwhile.
-    task, decision = locked_for(actor, task, require_lead_command, TaskCommand.ACCEPT)
+    task, decision = locked_for_lead(actor, task, TaskCommand.ACCEPT)
     target = require_state(task, TaskCommand.ACCEPT)
     before = task_state(task)
     task.status = target
@@ -83,7 +83,7 @@ def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit |
     DISPUTE_DECISION_WORKING_DAYS; the lead stays until then, so the task is never ownerless.
     A unit a dispute decision named cannot refuse again (`work.dispute_final`).
     """
-    task, decision = locked_for(actor, task, require_lead_command, TaskCommand.REFUSE)
+    task, decision = locked_for_lead(actor, task, TaskCommand.REFUSE)
     target = require_state(task, TaskCommand.REFUSE)
     reason = required(reason, "reason", "lý do từ chối")
     if proposed_unit is None:
@@ -152,7 +152,7 @@ def task_report_progress(
     *, actor: Person, task: Task, percent: int, text: str, blocker: str = ""
 ) -> ProgressReport:
     """Report progress (and a blocker needing a decision, if any) on a task in progress."""
-    task, decision = locked_for(actor, task, require_lead_command, TaskCommand.REPORT_PROGRESS)
+    task, decision = locked_for_lead(actor, task, TaskCommand.REPORT_PROGRESS)
     require_state(task, TaskCommand.REPORT_PROGRESS)
     text = required(text, "text", "nội dung báo cáo")
     if not isinstance(percent, int) or not 0 <= percent <= 100:
@@ -185,7 +185,7 @@ def task_report_progress(
 @command
 def task_submit(*, actor: Person, task: Task, note: str = "") -> Task:
     """Submit the result of a task in progress for the assigner's approval."""
-    task, decision = locked_for(actor, task, require_lead_command, TaskCommand.SUBMIT)
+    task, decision = locked_for_lead(actor, task, TaskCommand.SUBMIT)
     target = require_state(task, TaskCommand.SUBMIT)
     before = task_state(task)
     task.status = target
@@ -210,7 +210,7 @@ def extension_request(
 
     One pending request per task at a time.
     """
-    task, decision = locked_for(actor, task, require_lead_command, TaskCommand.REQUEST_EXTENSION)
+    task, decision = locked_for_lead(actor, task, TaskCommand.REQUEST_EXTENSION)
     require_state(task, TaskCommand.REQUEST_EXTENSION)
     reason = required(reason, "reason", "lý do đề nghị gia hạn")
     if new_deadline <= task.deadline:

@@ -100,6 +100,20 @@ def test_the_officer_is_offered_no_extension_before_the_unit_accepts(ww: WorkWor
     )
 
 
+def test_the_officers_standing_is_judged_on_the_current_row_not_a_stale_copy(
+    ww: WorkWorld,
+) -> None:
+    stale = assign(ww, officer=ww.w.officer)  # read while it waited for acceptance
+    services.task_accept(actor=ww.w.head, task=Task.objects.get(pk=stale.pk))
+    services.task_report_progress(actor=ww.w.officer, task=stale, percent=10, text="Bắt đầu")
+    services.extension_request(
+        actor=ww.w.officer,
+        task=stale,
+        new_deadline=stale.deadline + dt.timedelta(days=5),
+        reason="Chờ số liệu",
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # every persona, state and command: offered exactly when the command goes through
 
