@@ -18,9 +18,8 @@ from django.test import Client
 from django.urls import reverse
 
 from baro.core.timeutil import today
-from baro.org.models import Person, Role, Unit
-from baro.org.services import person_create
-from baro.testing.factories import UnitFactory
+from baro.org.models import Person, Role, Unit, UnitKind
+from baro.org.services import person_create, unit_create
 from baro.testing.org import World
 from baro.work import services
 from baro.work.models import DeadlineRule, Task
@@ -59,12 +58,15 @@ def cast(world: World, settings: Any, tmp_path: Any) -> Cast:
         world,
         boss=person(world.root, "Chủ Tịch Thành Phố", "CT-HN"),
         head_b=person(world.dept_b, "Giám Đốc Sở B", "GD-SOB"),
-        dept_c=UnitFactory(code="SO-C", name="Sở C", parent=world.root),
+        dept_c=unit_create(
+            actor=world.admin, code="SO-C", name="Sở C", kind=UnitKind.DEPARTMENT, parent=world.root
+        ),
     )
 
 
 def client_for(person: Person) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    assert person.user is not None
     client.force_login(person.user)
     return client
 

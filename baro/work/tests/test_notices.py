@@ -43,6 +43,12 @@ def mark() -> int:
     return last.pk if last else 0
 
 
+def _first(since: int) -> Notification:
+    first = Notification.objects.filter(pk__gt=since).order_by("pk").first()
+    assert first is not None
+    return first
+
+
 def who(since: int) -> set[tuple[str, str]]:
     return {(name, kind) for name, kind, _title in told(since)}
 
@@ -113,7 +119,7 @@ def test_approval_and_return_tell_the_lead_side(ww: WorkWorld) -> None:
         ("Trưởng Sở A", "work.task.returned"),
         ("Chuyên Viên", "work.task.returned"),
     }
-    assert "Lý do: Thiếu phụ lục" in Notification.objects.filter(pk__gt=since).first().body
+    assert "Lý do: Thiếu phụ lục" in _first(since).body
     task = services.task_submit(actor=ww.w.head, task=task)
     since = mark()
     services.task_approve(
@@ -123,10 +129,7 @@ def test_approval_and_return_tell_the_lead_side(ww: WorkWorld) -> None:
         ("Trưởng Sở A", "work.task.approved"),
         ("Chuyên Viên", "work.task.approved"),
     }
-    assert (
-        "chất lượng Tốt, hiệu quả Hiệu quả cao"
-        in Notification.objects.filter(pk__gt=since).first().body
-    )
+    assert "chất lượng Tốt, hiệu quả Hiệu quả cao" in _first(since).body
 
 
 def test_cancelling_tells_the_lead_side(ww: WorkWorld) -> None:
@@ -168,8 +171,10 @@ def test_a_dispute_tells_the_decider_then_everyone_the_decision_concerns(ww: Wor
     [(name, kind, _title)] = told(since)
     assert (name, kind) == ("Chủ Tịch", "work.dispute.opened")
     since = mark()
+    dispute = open_dispute(task)
+    assert dispute is not None
     services.dispute_decide(
-        actor=ww.chief, dispute=open_dispute(task), unit=ww.dept_b, reason="Đúng chức năng"
+        actor=ww.chief, dispute=dispute, unit=ww.dept_b, reason="Đúng chức năng"
     )
     assert who(since) == {
         ("Trưởng Sở B", "work.dispute.decided"),  # gets the task

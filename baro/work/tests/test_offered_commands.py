@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def page_of(person: Person, task: Task) -> str:
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    assert person.user is not None
     client.force_login(person.user)
     response = client.get(reverse("work:task_detail", args=[task.pk]))
     assert response.status_code == 200
@@ -44,9 +46,9 @@ def decided(ww: WorkWorld, unit: Any) -> Task:
     task = services.task_refuse(
         actor=ww.w.head, task=assign(ww), reason="Thuộc Sở B", proposed_unit=ww.dept_b
     )
-    services.dispute_decide(
-        actor=ww.city_head, dispute=open_dispute(task), unit=unit, reason="Quyết định"
-    )
+    dispute = open_dispute(task)
+    assert dispute is not None
+    services.dispute_decide(actor=ww.city_head, dispute=dispute, unit=unit, reason="Quyết định")
     task.refresh_from_db()
     return task
 
@@ -62,6 +64,7 @@ def test_the_unit_a_binding_decision_named_is_offered_accept_but_not_refuse(
     assert "refuse" not in permissions.my_commands(ww.w.head, task)  # the API's my_commands
     # The refusal page sends back to the task with the reason; the command refuses.
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    assert ww.w.head.user is not None
     client.force_login(ww.w.head.user)
     response = client.get(reverse("work:task_refuse", args=[task.pk]))
     assert response.status_code == 302
@@ -219,7 +222,7 @@ def test_every_command_is_offered_exactly_when_it_goes_through(ww: WorkWorld, st
         offered = set(permissions.my_commands(person, task))
         for command, run in RUN.items():
             fresh = Task.objects.select_related("lead_unit", "assigning_unit").get(pk=task.pk)
-            went = _goes_through(lambda r=run, p=person, t=fresh: r(ww, p, t))
+            went = _goes_through(partial(run, ww, person, fresh))
             if went != (command in offered):
                 mismatches.append((person.full_name, command, "offered" if not went else "hidden"))
     assert mismatches == []

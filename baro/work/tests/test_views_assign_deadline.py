@@ -36,6 +36,7 @@ def boss(world: World) -> Person:
 
 def client_for(person: Person) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    assert person.user is not None
     client.force_login(person.user)
     return client
 
