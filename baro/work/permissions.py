@@ -533,7 +533,9 @@ def guidance_request_get_for_actor(
     return row
 
 
-def attachment_get_for_actor(actor: Person, pk: int, *, task_id: int | None = None) -> Attachment:
+def attachment_get_for_actor(
+    actor: Person, pk: int, *, task_id: int | None = None
+) -> Attachment:
     """The attachment `pk` (of task `task_id`, when given) if `actor` may see what it is
     attached to: a task's file goes to who sees the task, a directive's to who reads it."""
     rows = Attachment.objects.select_related(*_WITH_TASK)
