@@ -15,7 +15,7 @@ from baro.ledger.keys import ensure_signing_key
 # test's own.
 pytest.register_assert_rewrite("baro.testing")
 
-pytest_plugins = ["baro.testing.org", "baro.testing.work"]
+pytest_plugins = ["baro.testing.org", "baro.testing.work", "baro.testing.notify"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,6 +1,8 @@
 """What the notification tests' modules share: the `nw` world's type, the real SMTP and webhook
-servers' types, and the helpers that send and check notifications. The fixtures that start them
-are in baro/notify/tests/conftest.py.
+servers, and the helpers that send and check notifications. A pytest plugin (the root
+conftest.py registers it): `smtp` is an aiosmtpd server on 127.0.0.1 (a free port) collecting
+what it receives, `hook` an http.server receiver in a thread that records each request and
+answers `hook.status`; any area's tests may send through them.
 
 `email_on(port)` points Django's real SMTP backend at a port; `tell` calls notify() as a
 command would.
@@ -12,9 +14,11 @@ import contextlib
 import email
 import email.policy
 import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -158,3 +162,49 @@ def refused(code: str, action: Any, *, error: type[Exception] | None = None) -> 
     assert getattr(info.value, "code", None) == code, getattr(info.value, "message", info.value)
     assert notify_snapshot() == before
     return info.value
+
+
+# --------------------------------------------------------------------------------------------
+# the fixtures
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """An SMTP server listening on a free port (not started: call .start())."""
+    server = SmtpServer(free_port())
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def hook() -> Iterator[HookServer]:
+    received: list[Received] = []
+    state = HookServer(url="", received=received)
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            if state.delay:
+                threading.Event().wait(state.delay)
+            with lock:
+                received.append(Received(self.path, dict(self.headers.items()), body))
+            self.send_response(state.status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/baro-hook"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

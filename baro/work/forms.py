@@ -206,6 +206,22 @@ class DirectiveRegisterForm(forms.Form):
 PERIOD_KIND_CHOICES = [("", _("— Loại kỳ —")), *PeriodKind.choices]
 
 
+# The parameters each deadline rule reads: the assign form shows those of the chosen rule only,
+# and its preview waits for them (RULE_HINTS) before computing the deadline.
+RULE_FIELDS: dict[str, tuple[str, ...]] = {
+    DeadlineRule.DATE: ("deadline",),
+    DeadlineRule.CALENDAR_DAYS: ("deadline_days",),
+    DeadlineRule.WORKING_DAYS: ("deadline_days",),
+    DeadlineRule.PERIOD: ("period_kind", "period_year", "period_number"),
+}
+RULE_HINTS: dict[str, StrOrPromise] = {
+    DeadlineRule.DATE: _("Nhập hạn xử lý (ngày cụ thể) để xem hạn."),
+    DeadlineRule.CALENDAR_DAYS: _("Nhập số ngày để xem hạn xử lý."),
+    DeadlineRule.WORKING_DAYS: _("Nhập số ngày làm việc để xem hạn xử lý."),
+    DeadlineRule.PERIOD: _("Chọn loại kỳ và năm để xem hạn xử lý."),
+}
+
+
 class TaskAssignForm(forms.Form):
     title = forms.CharField(
         label=_("Tên nhiệm vụ"),
@@ -308,6 +324,16 @@ class TaskAssignForm(forms.Form):
     def clean_group(self) -> TaskGroup | None:
         pk = self.cleaned_data.get("group")
         return self.groups.get(pk) if pk not in (None, "") else None
+
+    def chosen_rule(self) -> str:
+        """The deadline rule chosen (in the data, else the initial one), a known rule."""
+        value = self.data.get("deadline_rule") if self.is_bound else None
+        value = value or self.initial.get("deadline_rule") or DeadlineRule.WORKING_DAYS
+        return value if value in RULE_FIELDS else DeadlineRule.WORKING_DAYS
+
+    def rule_fields(self) -> list[forms.BoundField]:
+        """The fields of the chosen rule's parameters, the ones the form shows."""
+        return [self[name] for name in RULE_FIELDS[self.chosen_rule()]]
 
     def deadline_kwargs(self) -> dict[str, Any]:
         """The deadline rule and its parameters, as task_assign and compute_deadline take them."""

@@ -38,13 +38,19 @@ from baro.work.models import (
     TaskCoordinator,
     TaskStatus,
 )
-from baro.work.queries.detail import DISPUTE_UNITS, open_dispute, pending_extension
+from baro.work.queries.detail import (
+    DISPUTE_UNITS,
+    binding_decision,
+    open_dispute,
+    pending_extension,
+)
 from baro.work.rules import TaskCommand as C
 
 __all__ = [
     "TaskState",
     "actor_units",
     "attachment_get_for_actor",
+    "bound_refusal",
     "can",
     "directive_get_for_actor",
     "directives_visible_to",
@@ -66,6 +72,7 @@ __all__ = [
     "require_dispute_decider",
     "require_guidance_answerer",
     "require_input_answerer",
+    "require_lead_command",
     "require_lead_side",
     "require_task_participant",
     "state_of",
@@ -80,6 +87,35 @@ def require_lead_side(actor: Person, task: Task, *, officer_may: bool = True) ->
     if officer_may and task.officer_id is not None and task.officer_id == actor.pk:
         return Decision(True, Power.TASK_HANDLE, "Cán bộ được giao xử lý nhiệm vụ.")
     return authority.require(actor, Power.TASK_HANDLE, task.lead_unit)
+
+
+# Lead-side commands that are the unit's decision, never its officer's: taking the task or
+# refusing it.
+UNIT_DECISIONS = frozenset({C.ACCEPT, C.REFUSE})
+
+
+def require_lead_command(actor: Person, task: Task, command: str) -> Decision:
+    """Who gives the lead side's `command` to `task` as it stands: the page's button and the
+    command ask this one function.
+
+    task.handle over the lead unit always; the named officer too, but not to accept or refuse
+    (the unit's decision), and not before the unit has accepted the task: until then the task
+    is not yet theirs to work on, so not theirs to ask more time for either.
+    """
+    officer_may = command not in UNIT_DECISIONS and task.status != TaskStatus.ASSIGNED
+    return require_lead_side(actor, task, officer_may=officer_may)
+
+
+def bound_refusal(task: Task, binding: Dispute | None) -> str:
+    """Why the lead may not refuse `task` ("" when it may): `binding`, the decided dispute that
+    named the current lead (queries.detail.binding_decision), binds it. The page's button and
+    task_refuse both ask this."""
+    if binding is None:
+        return ""
+    return _(
+        "Cấp có thẩm quyền đã quyết định %(unit)s chủ trì nhiệm vụ này; quyết định có hiệu lực "
+        "bắt buộc, không được từ chối lại."
+    ) % {"unit": task.lead_unit.name}
 
 
 def require_assigner_side(actor: Person, task: Task, power: str = Power.TASK_APPROVE) -> Decision:
@@ -204,10 +240,17 @@ class TaskState:
 
     dispute: Dispute | None
     extension: Extension | None
+    # The decided dispute that named the current lead (which then may not refuse again); read
+    # only while the task waits for acceptance, the one state where refusing is open.
+    binding: Dispute | None = None
 
 
 def state_of(task: Task) -> TaskState:
-    return TaskState(dispute=open_dispute(task), extension=pending_extension(task))
+    return TaskState(
+        dispute=open_dispute(task),
+        extension=pending_extension(task),
+        binding=binding_decision(task) if task.status == TaskStatus.ASSIGNED else None,
+    )
 
 
 def state_refusal(task: Task, command: str, state: TaskState) -> str:
@@ -223,6 +266,8 @@ def state_refusal(task: Task, command: str, state: TaskState) -> str:
         return _("Nhiệm vụ đã có một đề nghị gia hạn đang chờ quyết định.")
     if command == C.DECIDE_DISPUTE and state.dispute is None:
         return _("Nhiệm vụ không có tranh chấp nào đang chờ quyết định.")
+    if command == C.REFUSE:
+        return bound_refusal(task, state.binding)
     return ""
 
 
@@ -232,10 +277,8 @@ def can(person: Person, task: Task, command: str, state: TaskState) -> Decision:
     refusal = state_refusal(task, command, state)
     if refusal:
         return Decision(False, command, refusal)
-    if command in (C.ACCEPT, C.REFUSE):
-        return _asked(require_lead_side, Power.TASK_HANDLE, person, task, officer_may=False)
-    if command in (C.REPORT_PROGRESS, C.SUBMIT, C.REQUEST_EXTENSION):
-        return _asked(require_lead_side, Power.TASK_HANDLE, person, task)
+    if command in (C.ACCEPT, C.REFUSE, C.REPORT_PROGRESS, C.SUBMIT, C.REQUEST_EXTENSION):
+        return _asked(require_lead_command, Power.TASK_HANDLE, person, task, command)
     own_request = state.extension is not None and state.extension.requested_by_id == person.pk
     if command == C.DECIDE_EXTENSION and own_request:
         return Decision(

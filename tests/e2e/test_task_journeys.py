@@ -88,7 +88,15 @@ def test_assign_accept_report_submit_and_approve_with_grades(browser_page: Page)
     page.locator("#panel-oversight #oversight-panel").wait_for()
     assert "Chưa có đôn đốc, kiểm tra hay xử lý nào" in page.inner_text("#panel-oversight")
 
+    # Before the unit accepts, its officer is offered nothing (no extension to ask for yet).
+    switch_to(page, PERSONAS["officer"])
+    page.goto(task_url)
+    assert page.locator("#task-actions").count() == 0
+
     switch_to(page, PERSONAS["head"])
+    # The head was told: the bell's list names the new task (bell, e-mail, webhook alike).
+    page.goto("/thong-bao/")
+    assert f"Nhiệm vụ mới: {title}" in page.inner_text("main")
     page.goto(task_url)
     page.locator("#task-actions").get_by_role("link", name="Tiếp nhận").click()
     page.get_by_role("button", name="Xác nhận tiếp nhận").click()
@@ -116,10 +124,18 @@ def test_assign_accept_report_submit_and_approve_with_grades(browser_page: Page)
     page.get_by_role("button", name="Trình kết quả").click()
     page.get_by_role("heading", level=1, name=title).wait_for()
     assert status(page) == "Chờ duyệt kết quả"
+    assert "Báo cáo rà soát đã hoàn thành" in page.inner_text("#submission-note")
 
     switch_to(page, PERSONAS["leader"])
     page.goto(task_url)
     page.locator("#task-actions").get_by_role("link", name="Duyệt kết quả").click()
+    # Where the leader approves: the note submitted, and the coordinator never consulted.
+    page.get_by_role("heading", level=1, name="Duyệt kết quả").wait_for()
+    assert page.inner_text("#submission-note") == "Báo cáo rà soát đã hoàn thành"
+    assert OFFICER_NAME in page.inner_text("#submission-by")
+    warning = page.inner_text("#coordinator-warning")
+    assert "Đơn vị phối hợp chưa cho ý kiến" in warning
+    assert HOME_AFFAIRS in warning and "đơn vị chủ trì chưa xin ý kiến" in warning
     page.get_by_role("button", name="Duyệt kết quả").click()
     assert page.inner_text("#field-quality_grade .error") == "Chưa chọn mức chất lượng."
     page.get_by_label("Chất lượng").select_option(label="Tốt")
@@ -136,6 +152,35 @@ def test_assign_accept_report_submit_and_approve_with_grades(browser_page: Page)
         assert label in history
     assert page.locator("#task-actions").count() == 0
     page.screenshot(path="/tmp/baro-e2e-task-completed.png", full_page=True)
+
+
+def test_the_assign_form_shows_the_chosen_rules_fields_and_a_live_deadline(
+    browser_page: Page,
+) -> None:
+    page = browser_page
+    login(page, PERSONAS["leader"])
+    page.goto("/nhiem-vu/giao/")
+    preview = page.locator("#deadline-preview")
+    # The initial rule, working days: its one field, and a preview saying what to enter.
+    assert page.locator("#field-deadline_days").is_visible()
+    assert page.locator("#field-deadline, #field-period_kind").count() == 0
+    assert preview.inner_text() == "Nhập số ngày làm việc để xem hạn xử lý."
+    page.get_by_label("Số ngày", exact=True).fill("5")
+    preview.filter(has_text="Hạn xử lý:").wait_for()
+    # A date: the date field replaces the days (htmx), the preview follows what is typed.
+    page.get_by_label("Ngày cụ thể", exact=True).check()
+    page.locator("#field-deadline").wait_for()
+    assert page.locator("#field-deadline_days").count() == 0
+    preview.filter(has_text="Nhập hạn xử lý (ngày cụ thể) để xem hạn.").wait_for()
+    year = time.localtime().tm_year + 1
+    page.get_by_label("Hạn xử lý (ngày cụ thể)").fill(f"31/12/{year}")
+    preview.filter(has_text=f"31/12/{year}").wait_for()
+    # A period: its three fields.
+    page.get_by_label("Trong kỳ (tháng, quý, 6 tháng, năm)").check()
+    page.locator("#field-period_year").wait_for()
+    assert page.locator("#field-deadline").count() == 0
+    assert page.locator("#field-period_kind").is_visible()
+    assert "Chọn cách tính hạn" not in preview.inner_text()
 
 
 def test_a_refusal_goes_to_dispute_and_the_common_superior_decides(browser_page: Page) -> None:

@@ -15,23 +15,18 @@ From `world` (baro/testing/org.py):
 `nw` gives head and officer an e-mail address (through the registry's own command) and one
 person who left (is_active false), to check who notify() skips.
 
-`smtp` is an aiosmtpd server on 127.0.0.1 (a free port) collecting what it receives, `hook`
-an http.server receiver in a thread that records each request and answers `hook.status`.
-Passwords are hashed fast for every test.
+`smtp` (an aiosmtpd server on 127.0.0.1) and `hook` (a webhook receiver) come from the plugin
+baro/testing/notify.py, so that other areas' tests send through them too. Passwords are hashed
+fast for every test.
 """
 
 from __future__ import annotations
-
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
 
 from baro.org.services import person_update
 from baro.testing.factories import PositionFactory
-from baro.testing.notify import HookServer, NotifyWorld, Received, SmtpServer, free_port
+from baro.testing.notify import NotifyWorld
 from baro.testing.org import World
 
 
@@ -49,45 +44,3 @@ def nw(world: World) -> NotifyWorld:
     for person in (world.head, world.officer, left):
         person.refresh_from_db()
     return NotifyWorld(world, left)
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    """An SMTP server listening on a free port (not started: call .start())."""
-    server = SmtpServer(free_port())
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def hook() -> Iterator[HookServer]:
-    received: list[Received] = []
-    state = HookServer(url="", received=received)
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            if state.delay:
-                threading.Event().wait(state.delay)
-            with lock:
-                received.append(Received(self.path, dict(self.headers.items()), body))
-            self.send_response(state.status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/baro-hook"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

@@ -28,7 +28,7 @@ Who may do what (the checks themselves: baro.work.permissions):
 - change an assignment line: registry.manage over a root unit (lines.py);
 - accept, refuse, report, submit, ask for an extension (the lead side): task.handle over the
   lead unit, or being the task's named officer (not for accept and refuse: taking or refusing
-  the task is the unit's decision, not the officer's);
+  the task is the unit's decision, not the officer's; and nothing before the unit accepted);
 - approve, return, decide an extension, cancel (the assigner side): the assigner, or
   task.approve (task.assign for cancel) over the assigning unit;
 - decide a dispute: only the current head of the lowest common superior, or a person that head

@@ -22,6 +22,7 @@ from baro.work.permissions import (
     require_assigner_side,
 )
 from baro.work.rules import TaskCommand
+from baro.work.services import notices
 from baro.work.services.common import (
     OBJ_EXTENSION,
     OBJ_TASK,
@@ -54,6 +55,7 @@ def task_approve(
     task.quality_grade = quality_grade
     task.effectiveness_grade = effectiveness_grade
     save_task(task, ["status", "completed_on", "percent", "quality_grade", "effectiveness_grade"])
+    notices.tell_result_decided(actor, task, approved=True, note=note.strip())
     record_action(
         actor=actor,
         decision=decision,
@@ -75,6 +77,7 @@ def task_return(*, actor: Person, task: Task, reason: str) -> Task:
     task.status = target
     task.return_count += 1
     save_task(task, ["status", "return_count"])
+    notices.tell_result_decided(actor, task, approved=False, note=reason)
     record_action(
         actor=actor,
         decision=decision,
@@ -105,6 +108,7 @@ def task_cancel(*, actor: Person, task: Task, reason: str) -> Task:
         decided_at=now(),
         decision_note="Nhiệm vụ đã bị hủy.",
     )
+    notices.tell_cancelled(actor, task, reason)
     record_action(
         actor=actor,
         decision=decision,
@@ -163,6 +167,7 @@ def extension_decide(
         task.deadline = extension.new_deadline
         task.extension_count += 1
         save_task(task, ["deadline", "extension_count"])
+    notices.tell_extension_decided(actor, task, extension)
     record_action(
         actor=actor,
         decision=decision,

@@ -24,6 +24,7 @@ from baro.work.models import (
     TaskGroup,
     TaskStatus,
 )
+from baro.work.services import notices
 from baro.work.services.common import (
     OBJ_TASK,
     TASK_RELATIONS,
@@ -244,6 +245,7 @@ def task_assign(
         if specs
         else []
     )
+    notices.tell_assigned(actor, task, rows)
     record_action(
         actor=actor,
         decision=decision,

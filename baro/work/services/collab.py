@@ -35,6 +35,7 @@ from baro.work.permissions import (
     require_lead_side,
 )
 from baro.work.queries.extras import default_guidance_superior
+from baro.work.services import notices
 from baro.work.services.common import (
     OBJ_GUIDANCE,
     OBJ_INPUT,
@@ -137,6 +138,7 @@ def input_request(
     )
     clean(row, exclude=["task", "unit", "requested_by", "repeat_of"])
     row.save(force_insert=True)
+    notices.tell_input_requested(actor, task, row)
     record_action(
         actor=actor,
         decision=decision,
@@ -187,6 +189,7 @@ def input_answer(
     row.answered_by = actor
     row.answered_at = now()
     row.save(update_fields=["position", "answer", "answered_by", "answered_at"])
+    notices.tell_input_answered(actor, task, row)
     day = today()
     record_action(
         actor=actor,
@@ -310,6 +313,7 @@ def guidance_request(
     )
     clean(row, exclude=["task", "asking_unit", "superior_unit", "asked_by", "repeat_of"])
     row.save(force_insert=True)
+    notices.tell_guidance_requested(actor, task, row)
     record_action(
         actor=actor,
         decision=decision,
@@ -332,7 +336,7 @@ def guidance_answer(
     """
     superior = Unit.objects.get(pk=guidance.superior_unit_id)
     require_guidance_answerer(actor, superior)
-    locked_task(guidance.task)
+    task = locked_task(guidance.task)
     try:
         row = GuidanceRequest.objects.select_for_update().get(pk=guidance.pk)
     except GuidanceRequest.DoesNotExist as exc:
@@ -349,6 +353,7 @@ def guidance_answer(
     row.answered_by = actor
     row.answered_at = now()
     row.save(update_fields=["answer", "within_unit_authority", "answered_by", "answered_at"])
+    notices.tell_guidance_answered(actor, task, row)
     record_action(
         actor=actor,
         decision=decision,

@@ -25,6 +25,7 @@ from baro.work.models import (
     TaskCoordinator,
     TaskStatus,
 )
+from baro.work.permissions import UNIT_DECISIONS, require_lead_command, require_lead_side
 from baro.work.rules import TaskCommand
 
 OBJ_DIRECTIVE = "work.directive"
@@ -83,6 +84,18 @@ def locked_for(
     if _authority_inputs(locked) == _authority_inputs(task):
         return locked, first
     return locked, check(actor, locked, *args, **kwargs)
+
+
+def locked_for_lead(actor: Person, task: Task, command: str) -> tuple[Task, Decision]:
+    """locked_for with the lead side's check for `command` (permissions.require_lead_command,
+    which the page's buttons ask too), its one state-dependent part judged on the locked row:
+    the named officer acts only once the unit accepted the task, and a copy of the task read
+    before the acceptance must not refuse them, nor one read after it let them through."""
+    officer_may = command not in UNIT_DECISIONS
+    locked, decision = locked_for(actor, task, require_lead_side, officer_may=officer_may)
+    if officer_may and locked.officer_id == actor.pk and locked.status == TaskStatus.ASSIGNED:
+        decision = require_lead_command(actor, locked, command)
+    return locked, decision
 
 
 def require_state(task: Task, command: str) -> str:

@@ -21,6 +21,7 @@ from baro.work.permissions import (
     require_dispute_decider,
 )
 from baro.work.rules import TaskCommand
+from baro.work.services import notices
 from baro.work.services.common import (
     OBJ_DISPUTE,
     in_subtree,
@@ -105,6 +106,7 @@ def dispute_decide(*, actor: Person, dispute: Dispute, unit: Unit, reason: str) 
             decision_note="Đơn vị chủ trì đã thay đổi theo quyết định tranh chấp.",
         )
     save_task(task, ["lead_unit", "status", *officer_fields])
+    notices.tell_dispute_decided(actor, task, dispute)
     record_action(
         actor=actor,
         decision=decision,

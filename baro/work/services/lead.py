@@ -1,8 +1,9 @@
 """The lead side of a task: accept (tiếp nhận), refuse (opening an ownership dispute), report
 progress, submit the result, ask for an extension.
 
-Who: task.handle over the lead unit, or the task's named officer (not to accept or refuse:
-taking or refusing the task is the unit's decision, not the officer's)."""
+Who (permissions.require_lead_command, which the task page's buttons ask too): task.handle over
+the lead unit, or the task's named officer (not to accept or refuse: taking or refusing the task
+is the unit's decision, not the officer's; nor anything before the unit has accepted it)."""
 
 from __future__ import annotations
 
@@ -19,20 +20,19 @@ from baro.org.models import Person, Unit
 from baro.org.queries import lowest_common_superior
 from baro.work.models import (
     Dispute,
-    DisputeStatus,
     Extension,
     ExtensionStatus,
     ProgressReport,
     Task,
 )
-from baro.work.permissions import (
-    require_lead_side,
-)
+from baro.work.permissions import bound_refusal
+from baro.work.queries.detail import binding_decision
 from baro.work.rules import TaskCommand
+from baro.work.services import notices
 from baro.work.services.common import (
     OBJ_EXTENSION,
     OBJ_TASK,
-    locked_for,
+    locked_for_lead,
     require_active,
     require_state,
     required,
@@ -59,7 +59,7 @@ def dispute_decision_working_days() -> int:
 def task_accept(*, actor: Person, task: Task) -> Task:
     """Accept (tiếp nhận) a task waiting for its lead: task.handle over the lead unit."""
     # Again on the locked row: a dispute decision may have moved the lead meanwhile.
-    task, decision = locked_for(actor, task, require_lead_side, officer_may=False)
+    task, decision = locked_for_lead(actor, task, TaskCommand.ACCEPT)
     target = require_state(task, TaskCommand.ACCEPT)
     before = task_state(task)
     task.status = target
@@ -83,7 +83,7 @@ def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit |
     DISPUTE_DECISION_WORKING_DAYS; the lead stays until then, so the task is never ownerless.
     A unit a dispute decision named cannot refuse again (`work.dispute_final`).
     """
-    task, decision = locked_for(actor, task, require_lead_side, officer_may=False)
+    task, decision = locked_for_lead(actor, task, TaskCommand.REFUSE)
     target = require_state(task, TaskCommand.REFUSE)
     reason = required(reason, "reason", "lý do từ chối")
     if proposed_unit is None:
@@ -101,13 +101,9 @@ def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit |
             field="proposed_unit",
         )
     require_active(proposed_unit, today(), "proposed_unit")
-    if Dispute.objects.filter(task=task, status=DisputeStatus.DECIDED, decided_unit=lead).exists():
-        raise DomainError(
-            "work.dispute_final",
-            f"Cấp có thẩm quyền đã quyết định {lead.name} chủ trì nhiệm vụ này; quyết định có "
-            "hiệu lực bắt buộc, không được từ chối lại.",
-            field="reason",
-        )
+    final = bound_refusal(task, binding_decision(task))
+    if final:
+        raise DomainError("work.dispute_final", final, field="reason")
     decider = lowest_common_superior(lead, proposed_unit)
     if decider is None:
         raise DomainError(
@@ -124,6 +120,7 @@ def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit |
         decider_unit=decider,
         deadline=add_working_days(today(), dispute_decision_working_days()),
     )
+    notices.tell_dispute_opened(actor, task, dispute)
     before = task_state(task)
     task.status = target
     task.bounce_count += 1
@@ -155,7 +152,7 @@ def task_report_progress(
     *, actor: Person, task: Task, percent: int, text: str, blocker: str = ""
 ) -> ProgressReport:
     """Report progress (and a blocker needing a decision, if any) on a task in progress."""
-    task, decision = locked_for(actor, task, require_lead_side)
+    task, decision = locked_for_lead(actor, task, TaskCommand.REPORT_PROGRESS)
     require_state(task, TaskCommand.REPORT_PROGRESS)
     text = required(text, "text", "nội dung báo cáo")
     if not isinstance(percent, int) or not 0 <= percent <= 100:
@@ -188,11 +185,12 @@ def task_report_progress(
 @command
 def task_submit(*, actor: Person, task: Task, note: str = "") -> Task:
     """Submit the result of a task in progress for the assigner's approval."""
-    task, decision = locked_for(actor, task, require_lead_side)
+    task, decision = locked_for_lead(actor, task, TaskCommand.SUBMIT)
     target = require_state(task, TaskCommand.SUBMIT)
     before = task_state(task)
     task.status = target
     save_task(task, ["status"])
+    notices.tell_submitted(actor, task, note.strip())
     record_action(
         actor=actor,
         decision=decision,
@@ -212,7 +210,7 @@ def extension_request(
 
     One pending request per task at a time.
     """
-    task, decision = locked_for(actor, task, require_lead_side)
+    task, decision = locked_for_lead(actor, task, TaskCommand.REQUEST_EXTENSION)
     require_state(task, TaskCommand.REQUEST_EXTENSION)
     reason = required(reason, "reason", "lý do đề nghị gia hạn")
     if new_deadline <= task.deadline:
@@ -234,6 +232,7 @@ def extension_request(
         old_deadline=task.deadline,
         new_deadline=new_deadline,
     )
+    notices.tell_extension_requested(actor, task, extension)
     record_action(
         actor=actor,
         decision=decision,

@@ -199,7 +199,7 @@ def test_moving_the_lead_clears_the_officer_and_closes_the_old_leads_extension(
 
     task = assign(ww, officer=ww.w.officer)
     extension = services.extension_request(
-        actor=ww.w.officer,
+        actor=ww.w.head,  # the unit asks before accepting (its officer may not yet)
         task=task,
         new_deadline=task.deadline + dt.timedelta(days=5),
         reason="Cần thêm thời gian",

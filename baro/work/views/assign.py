@@ -68,12 +68,18 @@ def _people_of(unit: Unit | None) -> list[Person]:
 
 
 def _preview(data: Any) -> dict[str, Any]:
-    """The deadline the rule in `data` gives for a task assigned today, or the reason not."""
+    """The deadline the rule in `data` gives for a task assigned today; else what is missing
+    (a hint, while the chosen rule's parameters are empty) or wrong (an error)."""
     form = forms.TaskAssignForm(data, assigning_units=[], lead_units=[])
-    form.is_valid()  # only the deadline fields are read; their own errors are shown below
-    for name in ("deadline", "deadline_days", "period_year", "period_number"):
+    form.is_valid()  # only the chosen rule's fields are read; their own errors are shown below
+    rule = form.chosen_rule()
+    names = forms.RULE_FIELDS[rule]
+    for name in names:
         if name in form.errors:
             return {"error": form.errors[name][0]}
+    # Nothing typed yet (a period's number may stay empty: a whole year): say what to enter.
+    if all(form.cleaned_data.get(n) in (None, "") for n in names if n != "period_number"):
+        return {"hint": forms.RULE_HINTS[rule]}
     kwargs = form.deadline_kwargs()
     day = today()
     try:
@@ -96,8 +102,20 @@ def _preview(data: Any) -> dict[str, Any]:
 @require_GET
 @person_required
 def deadline_preview(request: HttpRequest, person: Person) -> HttpResponse:
-    """The computed deadline of the assign form, as a fragment (htmx, on every change)."""
-    return render(request, "work/_deadline_preview.html", {"preview": _preview(request.GET)})
+    """The assign form's deadline, computed live (htmx): the preview on every change of the
+    rule's parameters; on a change of the rule itself (part=rule), the chosen rule's fields with
+    the preview swapped in beside them (out of band)."""
+    preview = _preview(request.GET)
+    if request.GET.get("part") == "rule":
+        # Unbound: the fields come back with what was typed, without errors for fields the
+        # person has not reached yet.
+        form = forms.TaskAssignForm(initial=request.GET.dict(), assigning_units=[], lead_units=[])
+        return render(
+            request,
+            "work/_deadline_fields.html",
+            {"rule_fields": form.rule_fields(), "preview": preview, "oob": True},
+        )
+    return render(request, "work/_deadline_preview.html", {"preview": preview})
 
 
 @require_GET
@@ -214,7 +232,8 @@ def task_assign(request: HttpRequest, person: Person) -> HttpResponse:
             "coordinators": coordinators,
             "coordinators_error": coordinators_error,
             "directive": directive,
-            "preview": _preview(request.POST) if data else {},
+            "preview": _preview(request.POST if data else {"deadline_rule": form.chosen_rule()}),
+            "rule_fields": form.rule_fields(),
             "page_title": title,
             "cancel_url": (
                 reverse("work:directive_detail", args=[directive.pk])

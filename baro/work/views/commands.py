@@ -22,11 +22,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from baro.core.pages import form_command, message_command, person_required
-from baro.core.timeutil import format_date
+from baro.core.timeutil import format_date, today
 from baro.org.models import Person
 from baro.work import forms, permissions, services
 from baro.work.models import Task
 from baro.work.permissions import TaskState, task_get_for_actor
+from baro.work.queries.detail import coordinators_without_input, latest_submission
 from baro.work.rules import TaskCommand
 from baro.work.views.common import (
     TASK_PAGE_RELATED,
@@ -224,7 +225,17 @@ def task_approve(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         submit_label=_("Duyệt kết quả"),
         intro=_("Đánh giá chất lượng và hiệu quả của kết quả đã trình."),
         facts=facts,
+        extra=_before_approval(task),
     )
+
+
+def _before_approval(task: Task) -> dict[str, Any]:
+    """What the assigner reads before deciding on a result: what was submitted (note, files)
+    and which coordinators gave no input."""
+    return {
+        "submission": latest_submission(task),
+        "silent_coordinators": coordinators_without_input(task, today()),
+    }
 
 
 @person_required
@@ -247,6 +258,7 @@ def task_return(request: HttpRequest, person: Person, pk: int) -> HttpResponse:
         title=_("Trả lại kết quả"),
         submit_label=_("Trả lại"),
         intro=_("Nhiệm vụ quay về trạng thái đang thực hiện; số lần trả lại được ghi nhận."),
+        extra=_before_approval(task),
     )
 
 

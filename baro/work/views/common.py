@@ -98,11 +98,15 @@ def command_form_page(
     intro: str = "",
     facts: list[tuple[str, str]] | None = None,
     danger: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The page of a command's form; `extra` adds to what its template reads (the submitted
+    result and the silent coordinators on the approval page)."""
     return render(
         request,
         "work/task_command.html",
         {
+            **(extra or {}),
             "task": task,
             "form": form,
             "page_title": title,

@@ -26,7 +26,7 @@ from baro.org.models import Person, Position
 from baro.work import permissions, rules
 from baro.work.models import DeadlineRule, ProgressReport, Task, TaskStatus
 from baro.work.permissions import TaskState, task_get_for_actor
-from baro.work.queries.detail import task_history
+from baro.work.queries.detail import coordinators_without_input, latest_submission, task_history
 from baro.work.queries.extras import task_extras
 from baro.work.rules import TaskCommand, TimingStatus
 from baro.work.views.common import TASK_PAGE_RELATED, shorten, task_crumbs
@@ -265,6 +265,10 @@ def task_detail(request: HtmxRequest, person: Person, pk: int) -> HttpResponse:
             "lead_head": lead_head,
             "coordinators": list(task.coordinators.select_related("unit")),
             "actions": task_actions(person, task, state),
+            "submission": latest_submission(task),
+            "silent_coordinators": (
+                coordinators_without_input(task, day) if task.status == TaskStatus.SUBMITTED else []
+            ),
             "extras": task_extras(task=task, actor=person, today=day),
             "page_obj": history,
             # The third clear (urgings, inspections, handling), from oversight.
