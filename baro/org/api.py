@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -71,7 +72,7 @@ def _named_person(person_id: int) -> Person:
     actor may). The people an operation acts on are fetched with person_get_for_actor."""
     found = Person.objects.filter(pk=person_id, is_system=False).first()
     if found is None:
-        raise NotFoundError("Không tìm thấy cán bộ.")
+        raise NotFoundError(_("Không tìm thấy cán bộ."))
     return found
 
 
@@ -270,7 +271,9 @@ def import_file(
 ) -> Any:
     person = request_person(request)
     if not may_import(person):
-        raise AuthorityError(f"{person.full_name} không có quyền nhập cơ cấu tổ chức.")
+        raise AuthorityError(
+            _("%(person)s không có quyền nhập cơ cấu tổ chức.") % {"person": person.full_name}
+        )
     parent = unit_get_for_actor(person, parent_id) if parent_id is not None else None
     return run_command(
         services.org_import,

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 EXIT_ERROR = 1
 
 
@@ -26,7 +28,9 @@ def _actor(username: str) -> Any:
     )
     if person is None:
         raise DomainError(
-            "org.unknown_user", f"Không có cán bộ nào có tên đăng nhập “{username}”.", field="as"
+            "org.unknown_user",
+            _("Không có cán bộ nào có tên đăng nhập “%(username)s”.") % {"username": username},
+            field="as",
         )
     return person
 
