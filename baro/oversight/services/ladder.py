@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from baro.core import sql
 from baro.core.errors import DomainError
@@ -162,9 +163,12 @@ def ladder_step_record(
     `people` holds the Person rows of the candidate's officer and heads (the worker loads them
     in bulk); `inspectors` are told of an inspection flag.
     """
-    require_system(actor, "ghi các bước đôn đốc")
+    require_system(actor, _("ghi các bước đôn đốc"))
     if step not in _STEP_WORDS:
-        raise DomainError("oversight.invalid_step", f"Bước “{step}” không có trong thang đôn đốc.")
+        raise DomainError(
+            "oversight.invalid_step",
+            _("Bước “%(step)s” không có trong thang đôn đốc.") % {"step": step},
+        )
     unit_id, person_id = _step_target(candidate, step)
     at = now()
     connection = transaction.get_connection()  # the wrapper itself, not the per-use proxy
