@@ -14,6 +14,7 @@ from django.core.exceptions import (
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -42,7 +43,7 @@ def _refuse_nul(data: Parsed) -> Parsed:
             if "\x00" in item:
                 raise DomainError(
                     "request.nul_character",
-                    "Dữ liệu gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận.",
+                    _("Dữ liệu gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận."),
                 )
         elif isinstance(item, dict):
             pending.extend(item)
@@ -74,8 +75,11 @@ class _Parser(Parser):
         if not _is_json(request.content_type or ""):
             raise _NotJson(
                 "request.content_type",
-                "Nội dung gửi lên phải là JSON (Content-Type: application/json), "
-                f"không phải “{request.content_type or 'không khai báo'}”.",
+                message=_(
+                    "Nội dung gửi lên phải là JSON (Content-Type: application/json), "
+                    "không phải “%(received)s”."
+                )
+                % {"received": request.content_type or _("không khai báo")},
                 details={"expected": "application/json", "received": request.content_type or ""},
             )
         return _refuse_nul(super().parse_body(request))
@@ -148,23 +152,25 @@ def on_too_many_fields(
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return _error(
-        request, 422, "validation_error", "Dữ liệu gửi lên không hợp lệ.", details=exc.errors
+        request, 422, "validation_error", _("Dữ liệu gửi lên không hợp lệ."), details=exc.errors
     )
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "auth.required", "Cần đăng nhập hoặc mã truy cập (token) hợp lệ.")
+    return _error(
+        request, 401, "auth.required", _("Cần đăng nhập hoặc mã truy cập (token) hợp lệ.")
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, "auth.denied", str(exc) or "Không có quyền thực hiện.")
+    return _error(request, 403, "auth.denied", str(exc) or _("Không có quyền thực hiện."))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", "Không tìm thấy.")
+    return _error(request, 404, "not_found", _("Không tìm thấy."))
 
 
 @api.exception_handler(HttpError)
@@ -177,7 +183,9 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(cause, TooManyFieldsSent | TooManyFilesSent):
         return on_too_many_fields(request, cause)
     if exc.status_code == 400 and isinstance(cause, ValueError):  # JSON or UTF-8 decoding
-        return _error(request, 400, "http.400", "Nội dung gửi lên không phải JSON hợp lệ (UTF-8).")
+        return _error(
+            request, 400, "http.400", _("Nội dung gửi lên không phải JSON hợp lệ (UTF-8).")
+        )
     return _error(request, exc.status_code, f"http.{exc.status_code}", str(exc))
 
 
@@ -201,4 +209,4 @@ def unknown_address(request: HttpRequest) -> HttpResponse:
             match = None
         if match is not None and match.func is not unknown_address:
             return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
-    return _error(request, 404, "not_found", "Không có địa chỉ này trong API.")
+    return _error(request, 404, "not_found", _("Không có địa chỉ này trong API."))

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.utils.translation import gettext
+
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
@@ -99,12 +101,16 @@ def _require_free_address(host: str, port: int) -> None:
         if exc.errno == errno.EADDRINUSE:
             raise DomainError(
                 "serve.address_in_use",
-                f"Cổng {port} trên {host} đang được dùng (có thể một máy chủ Baro khác đang "
-                "chạy): dừng nó hoặc chọn cổng khác bằng --port.",
+                gettext(
+                    "Cổng %(port)s trên %(host)s đang được dùng (có thể một máy chủ Baro khác đang "
+                    "chạy): dừng nó hoặc chọn cổng khác bằng --port."
+                )
+                % {"port": port, "host": host},
             ) from exc
         raise DomainError(
             "serve.address_unusable",
-            f"Không mở được địa chỉ {host}:{port}: {exc.strerror or exc}.",
+            gettext("Không mở được địa chỉ %(host)s:%(port)s: %(error)s.")
+            % {"host": host, "port": port, "error": exc.strerror or exc},
         ) from exc
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from baro.cascade import queries, services
@@ -50,7 +51,9 @@ def _units(ids: list[int]) -> list[Unit]:
     found = {unit.pk: unit for unit in Unit.objects.filter(pk__in=storable)}
     missing = [pk for pk in ids if pk not in found]
     if missing:
-        raise NotFoundError(f"Không tìm thấy đơn vị: {', '.join(map(str, missing))}.")
+        raise NotFoundError(
+            _("Không tìm thấy đơn vị: %(missing)s.") % {"missing": ", ".join(map(str, missing))}
+        )
     return [found[pk] for pk in ids]
 
 

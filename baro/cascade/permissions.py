@@ -17,6 +17,8 @@ they ask to do.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from baro.cascade.members import is_member, members_q
 from baro.cascade.models import DirectiveReceipt
 from baro.core.errors import AuthorityError, NotFoundError
@@ -87,7 +89,7 @@ def followed_directive_get_for_actor(*, actor: Person, pk: int) -> Directive:
     part of it), else NotFoundError. (The directive's own page is work's.)"""
     directive = Directive.objects.select_related("issuing_unit", "signer").filter(pk=pk).first()
     if directive is None or not can_follow(actor, directive):
-        raise NotFoundError("Không tìm thấy văn bản chỉ đạo.")
+        raise NotFoundError(_("Không tìm thấy văn bản chỉ đạo."))
     return directive
 
 
@@ -113,8 +115,11 @@ def require_can_acknowledge(actor: Person, receipt: DirectiveReceipt) -> None:
     AuthorityError `cascade.not_member`."""
     if actor.is_system or not actor.is_active or not is_member(actor, receipt.unit, today()):
         raise AuthorityError(
-            f"{actor.full_name} không phải cán bộ của {receipt.unit.name}: chỉ cán bộ của đơn "
-            "vị nhận văn bản mới xác nhận đã quán triệt.",
+            _(
+                "%(actor)s không phải cán bộ của %(unit)s: chỉ cán bộ của đơn "
+                "vị nhận văn bản mới xác nhận đã quán triệt."
+            )
+            % {"actor": actor.full_name, "unit": receipt.unit.name},
             code="cascade.not_member",
             details={"unit": receipt.unit.code},
         )
@@ -135,5 +140,5 @@ def receipt_get_for_actor(*, actor: Person, pk: int) -> DirectiveReceipt:
         or authority.check(actor, Power.REGISTRY_VIEW, receipt.unit)
         or can_view_overview(actor, receipt.directive)
     ):
-        raise NotFoundError("Không tìm thấy văn bản đơn vị nhận.")
+        raise NotFoundError(_("Không tìm thấy văn bản đơn vị nhận."))
     return receipt

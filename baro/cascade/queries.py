@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from baro.cascade.members import members_by_unit, members_q
 from baro.cascade.models import Acknowledgement, DirectiveReceipt
@@ -236,7 +237,7 @@ def cascade_overview(
     those of the units they lead and below), unit by unit down the tree, as on `today`."""
     scope = overview_scope(actor, directive)
     if scope is not None and not scope:
-        raise NotFoundError("Không tìm thấy văn bản chỉ đạo.")
+        raise NotFoundError(_("Không tìm thấy văn bản chỉ đạo."))
     receipts = _tree_receipts(directive)
     if scope is not None:
         receipts = receipts.filter(_within(scope))

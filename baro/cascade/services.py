@@ -33,6 +33,7 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from baro.cascade.members import unit_members
 from baro.cascade.models import Acknowledgement, DeploymentForm, DirectiveReceipt
@@ -83,7 +84,7 @@ def _locked_receipt(receipt: DirectiveReceipt) -> DirectiveReceipt:
             .get(pk=receipt.pk)
         )
     except DirectiveReceipt.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy văn bản đơn vị nhận.") from exc
+        raise NotFoundError(_("Không tìm thấy văn bản đơn vị nhận.")) from exc
 
 
 def _receipt_state(receipt: DirectiveReceipt) -> dict[str, Any]:
@@ -107,19 +108,21 @@ def _receipt_state(receipt: DirectiveReceipt) -> dict[str, Any]:
 def _not_in_future(day: dt.date, field: str, label: str) -> None:
     if day > today():
         raise DomainError(
-            "cascade.date_in_future", f"{label} không được sau ngày hôm nay.", field=field
+            "cascade.date_in_future",
+            _("%(label)s không được sau ngày hôm nay.") % {"label": label},
+            field=field,
         )
 
 
 def _distinct_units(units: Sequence[Unit]) -> list[Unit]:
     if not units:
-        raise DomainError("cascade.no_units", "Chưa chọn đơn vị nhận.", field="units")
+        raise DomainError("cascade.no_units", _("Chưa chọn đơn vị nhận."), field="units")
     seen: set[int] = set()
     for unit in units:
         if unit.pk in seen:
             raise DomainError(
                 "cascade.unit_duplicate",
-                f"{unit.name} được chọn hai lần.",
+                _("%(unit)s được chọn hai lần.") % {"unit": unit.name},
                 field="units",
             )
         seen.add(unit.pk)
@@ -131,7 +134,8 @@ def _check_active(units: Sequence[Unit], day: dt.date) -> None:
     if inactive:
         raise DomainError(
             "cascade.unit_inactive",
-            f"Đơn vị không còn hiệu lực vào ngày {format_date(day)}: {', '.join(inactive)}.",
+            _("Đơn vị không còn hiệu lực vào ngày %(day)s: %(inactive)s.")
+            % {"day": format_date(day), "inactive": ", ".join(inactive)},
             field="units",
             details={"units": inactive},
         )
@@ -146,7 +150,8 @@ def _check_not_received(directive: Directive, units: Sequence[Unit]) -> None:
     if already:
         raise ConflictError(
             "cascade.already_sent",
-            f"Văn bản {directive.number_symbol} đã được gửi đến: {', '.join(already)}.",
+            _("Văn bản %(number_symbol)s đã được gửi đến: %(already)s.")
+            % {"number_symbol": directive.number_symbol, "already": ", ".join(already)},
             field="units",
             details={"units": already},
         )
@@ -179,7 +184,8 @@ def _create_receipts(
     except IntegrityError as exc:  # a concurrent send to one of the same units
         raise ConflictError(
             "cascade.already_sent",
-            f"Văn bản {directive.number_symbol} vừa được gửi đến một trong các đơn vị này.",
+            _("Văn bản %(number_symbol)s vừa được gửi đến một trong các đơn vị này.")
+            % {"number_symbol": directive.number_symbol},
             field="units",
         ) from exc
     return created
@@ -211,15 +217,17 @@ def directive_send(
     if not directive.requires_cascade:
         raise DomainError(
             "cascade.not_required",
-            f"Văn bản {directive.number_symbol} không yêu cầu cụ thể hóa, triển khai.",
+            _("Văn bản %(number_symbol)s không yêu cầu cụ thể hóa, triển khai.")
+            % {"number_symbol": directive.number_symbol},
             field="directive",
         )
     sent_on = sent_on or today()
-    _not_in_future(sent_on, "sent_on", "Ngày gửi")
+    _not_in_future(sent_on, "sent_on", _("Ngày gửi"))
     if sent_on < directive.signed_on:
         raise DomainError(
             "cascade.sent_before_signed",
-            f"Ngày gửi {format_date(sent_on)} trước ngày ký {format_date(directive.signed_on)}.",
+            _("Ngày gửi %(sent_on)s trước ngày ký %(signed_on)s.")
+            % {"sent_on": format_date(sent_on), "signed_on": format_date(directive.signed_on)},
             field="sent_on",
         )
     units = _distinct_units(units)
@@ -232,8 +240,11 @@ def directive_send(
     if outside:
         raise DomainError(
             "cascade.unit_outside",
-            f"Không gửi được đến: {', '.join(outside)} (chính cơ quan ban hành hoặc ngoài hệ "
-            "thống của cơ quan ban hành).",
+            _(
+                "Không gửi được đến: %(outside)s (chính cơ quan ban hành hoặc ngoài hệ "
+                "thống của cơ quan ban hành)."
+            )
+            % {"outside": ", ".join(outside)},
             field="units",
             details={"units": outside},
         )
@@ -273,12 +284,12 @@ def receipt_forward(
     decision = require_can_act_on(actor, receipt)
     receipt = _locked_receipt(receipt)
     sent_on = sent_on or today()
-    _not_in_future(sent_on, "sent_on", "Ngày chuyển")
+    _not_in_future(sent_on, "sent_on", _("Ngày chuyển"))
     if sent_on < receipt.sent_on:
         raise DomainError(
             "cascade.forward_before_received",
-            f"Ngày chuyển {format_date(sent_on)} trước ngày đơn vị nhận văn bản "
-            f"{format_date(receipt.sent_on)}.",
+            _("Ngày chuyển %(sent_on)s trước ngày đơn vị nhận văn bản %(received_on)s.")
+            % {"sent_on": format_date(sent_on), "received_on": format_date(receipt.sent_on)},
             field="sent_on",
         )
     units = _distinct_units(units)
@@ -290,8 +301,8 @@ def receipt_forward(
     if outside:
         raise DomainError(
             "cascade.unit_outside",
-            f"Chỉ chuyển được cho đơn vị trực thuộc {receipt.unit.name}; không chuyển được "
-            f"đến: {', '.join(outside)}.",
+            _("Chỉ chuyển được cho đơn vị trực thuộc %(unit)s; không chuyển được đến: %(outside)s.")
+            % {"unit": receipt.unit.name, "outside": ", ".join(outside)},
             field="units",
             details={"units": outside},
         )
@@ -337,24 +348,28 @@ def plan_issue(
     if receipt.plan_issued_on is not None:
         raise ConflictError(
             "cascade.plan_already_issued",
-            f"{receipt.unit.name} đã ban hành kế hoạch số {receipt.plan_number_symbol} ngày "
-            f"{format_date(receipt.plan_issued_on)}.",
+            _("%(unit)s đã ban hành kế hoạch số %(plan_number_symbol)s ngày %(plan_issued_on)s.")
+            % {
+                "unit": receipt.unit.name,
+                "plan_number_symbol": receipt.plan_number_symbol,
+                "plan_issued_on": format_date(receipt.plan_issued_on),
+            },
             field="number_symbol",
         )
     number_symbol = " ".join(
-        _required(number_symbol, "number_symbol", "số, ký hiệu kế hoạch").split()
+        _required(number_symbol, "number_symbol", _("số, ký hiệu kế hoạch")).split()
     )
-    title = _required(title, "title", "trích yếu kế hoạch")
+    title = _required(title, "title", _("trích yếu kế hoạch"))
     if issued_on is None:
         raise DomainError(
-            "cascade.field_required", "Chưa nhập ngày ban hành kế hoạch.", field="issued_on"
+            "cascade.field_required", _("Chưa nhập ngày ban hành kế hoạch."), field="issued_on"
         )
-    _not_in_future(issued_on, "issued_on", "Ngày ban hành kế hoạch")
+    _not_in_future(issued_on, "issued_on", _("Ngày ban hành kế hoạch"))
     if issued_on < receipt.sent_on:
         raise DomainError(
             "cascade.plan_before_sent",
-            f"Ngày ban hành kế hoạch {format_date(issued_on)} trước ngày nhận văn bản "
-            f"{format_date(receipt.sent_on)}.",
+            _("Ngày ban hành kế hoạch %(issued_on)s trước ngày nhận văn bản %(sent_on)s.")
+            % {"issued_on": format_date(issued_on), "sent_on": format_date(receipt.sent_on)},
             field="issued_on",
         )
     before = _receipt_state(receipt)
@@ -395,30 +410,38 @@ def deployment_record(
     if receipt.deployed_on is not None:
         raise ConflictError(
             "cascade.already_deployed",
-            f"{receipt.unit.name} đã quán triệt, triển khai ngày "
-            f"{format_date(receipt.deployed_on)}.",
+            _("%(unit)s đã quán triệt, triển khai ngày %(deployed_on)s.")
+            % {"unit": receipt.unit.name, "deployed_on": format_date(receipt.deployed_on)},
             field="deployed_on",
         )
     if receipt.plan_issued_on is None:
         raise DomainError(
             "cascade.plan_missing",
-            f"{receipt.unit.name} chưa ban hành kế hoạch: ghi nhận kế hoạch trước khi triển khai.",
+            _("%(unit)s chưa ban hành kế hoạch: ghi nhận kế hoạch trước khi triển khai.")
+            % {"unit": receipt.unit.name},
             field="deployed_on",
         )
     if form not in DeploymentForm.values:
         raise DomainError(
-            "cascade.invalid_choice", f"Hình thức “{form}” không hợp lệ.", field="form"
+            "cascade.invalid_choice",
+            _("Hình thức “%(form)s” không hợp lệ.") % {"form": form},
+            field="form",
         )
     if deployed_on is None:
         raise DomainError(
-            "cascade.field_required", "Chưa nhập ngày quán triệt, triển khai.", field="deployed_on"
+            "cascade.field_required",
+            _("Chưa nhập ngày quán triệt, triển khai."),
+            field="deployed_on",
         )
-    _not_in_future(deployed_on, "deployed_on", "Ngày quán triệt, triển khai")
+    _not_in_future(deployed_on, "deployed_on", _("Ngày quán triệt, triển khai"))
     if deployed_on < receipt.plan_issued_on:
         raise DomainError(
             "cascade.deploy_before_plan",
-            f"Ngày triển khai {format_date(deployed_on)} trước ngày ban hành kế hoạch "
-            f"{format_date(receipt.plan_issued_on)}.",
+            _("Ngày triển khai %(deployed_on)s trước ngày ban hành kế hoạch %(plan_issued_on)s.")
+            % {
+                "deployed_on": format_date(deployed_on),
+                "plan_issued_on": format_date(receipt.plan_issued_on),
+            },
             field="deployed_on",
         )
     before = _receipt_state(receipt)

@@ -1,18 +1,27 @@
-"""Errors every layer understands: a stable code for machines, a Vietnamese message for people."""
+"""Errors every layer understands: a stable code for machines, a message for people.
+
+The message is written in Vietnamese and marked for translation (gettext with named
+placeholders), so it reads in the language of the request that raised it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DomainError(Exception):
     """A command refused its input or the current state; nothing was changed.
 
-    `code` is stable (API clients and tests match on it), `message` is Vietnamese for people,
+    `code` is stable (API clients and tests match on it), `message` is for people, in the
+    language active when the error is raised (a lazy message is turned into text here),
     `field` names the form field or import column at fault, when there is one.
     """
 
@@ -21,11 +30,12 @@ class DomainError(Exception):
     def __init__(
         self,
         code: str,
-        message: str,
+        message: StrOrPromise,
         *,
         field: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
+        message = str(message)
         super().__init__(message)
         self.code = code
         self.message = message
@@ -46,8 +56,11 @@ class AuthorityError(DomainError):
 
     http_status = 403
 
-    def __init__(self, message: str, *, code: str = "auth.denied", **kwargs: Any) -> None:
+    def __init__(self, message: StrOrPromise, *, code: str = "auth.denied", **kwargs: Any) -> None:
         super().__init__(code, message, **kwargs)
+
+
+NOT_FOUND = gettext_lazy("Không tìm thấy.")
 
 
 class NotFoundError(DomainError, Http404):
@@ -59,7 +72,7 @@ class NotFoundError(DomainError, Http404):
 
     http_status = 404
 
-    def __init__(self, message: str = "Không tìm thấy.", *, code: str = "not_found") -> None:
+    def __init__(self, message: StrOrPromise = NOT_FOUND, *, code: str = "not_found") -> None:
         super().__init__(code, message)
 
 

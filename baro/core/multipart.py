@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, QueryDict
 from django.http.multipartparser import MultiPartParser
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 
 from baro.core.errors import DomainError
 
@@ -29,7 +30,7 @@ class _StrictNames(MultiPartParser):
         if "\x00" in file_name:
             raise DomainError(
                 NUL_IN_NAME,
-                "Tên tệp gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận.",
+                gettext("Tên tệp gửi lên chứa ký tự NUL (\\u0000), không được chấp nhận."),
                 field="file",
             )
         return super().sanitize_file_name(file_name)
@@ -72,6 +73,6 @@ def uploaded_file(files: MultiValueDict[str, UploadedFile], name: str = "file") 
     found = files.get(name)
     if found is None:
         raise DomainError(
-            "request.file_required", "Chưa gửi tệp (trường “file”, multipart).", field=name
+            "request.file_required", gettext("Chưa gửi tệp (trường “file”, multipart)."), field=name
         )
     return found

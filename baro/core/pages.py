@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from baro.core.errors import AuthorityError, DomainError
@@ -116,7 +117,7 @@ def person_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             return redirect_to_login(request.get_full_path())
         person = request_person(request)
         if person is None or not person.is_active:
-            raise PermissionDenied("Tài khoản này chưa gắn với cán bộ nào đang công tác.")
+            raise PermissionDenied(_("Tài khoản này chưa gắn với cán bộ nào đang công tác."))
         return view(request, person, *args, **kwargs)
 
     return wrapper

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from baro.core.errors import DomainError
 from baro.core.sql import foreign_key_problem
@@ -50,7 +51,8 @@ def clean_fields(obj: models.Model, *, area: str, exclude: Iterable[str] = ()) -
     name, messages = next(iter(problem.message_dict.items()))
     raise DomainError(
         f"{area}.invalid",
-        f"Giá trị không hợp lệ ở trường “{name}”: {' '.join(messages)}",
+        _("Giá trị không hợp lệ ở trường “%(name)s”: %(messages)s")
+        % {"name": name, "messages": " ".join(messages)},
         field=name,
     ) from problem
 
@@ -85,5 +87,7 @@ def required_text(value: str | None, field: str, label: str, *, area: str) -> st
     """The stripped text, or a DomainError "Chưa nhập …" on the field."""
     value = (value or "").strip()
     if not value:
-        raise DomainError(f"{area}.field_required", f"Chưa nhập {label}.", field=field)
+        raise DomainError(
+            f"{area}.field_required", _("Chưa nhập %(label)s.") % {"label": label}, field=field
+        )
     return value

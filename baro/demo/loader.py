@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections
+from django.utils.translation import gettext as _
 
 from baro.core.errors import DomainError
 from baro.core.timeutil import now
@@ -431,7 +432,10 @@ def _reset_sqlite() -> None:
     if database["ENGINE"] != settings.SQLITE_ENGINE:
         raise DomainError(
             "demo.reset_not_sqlite",
-            "Chỉ xóa và nạp lại dữ liệu mẫu với SQLite; với PostgreSQL hãy dùng cơ sở dữ liệu mới.",
+            _(
+                "Chỉ xóa và nạp lại dữ liệu mẫu với SQLite; với PostgreSQL hãy dùng cơ sở dữ liệu "
+                "mới."
+            ),
         )
     connections.close_all()
     from pathlib import Path
@@ -455,7 +459,7 @@ def load_demo(*, reset: bool = False, if_empty: bool = False, seed: int = 24) ->
             )
         raise DomainError(
             "demo.not_empty",
-            "Cơ sở dữ liệu đã có dữ liệu. Dùng `baro demo --reset` để xóa và nạp lại (SQLite).",
+            _("Cơ sở dữ liệu đã có dữ liệu. Dùng `baro demo --reset` để xóa và nạp lại (SQLite)."),
         )
     builder = DemoBuilder(seed)
     builder.build()

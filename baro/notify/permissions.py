@@ -12,6 +12,8 @@ A person's own notifications need no question: the queries only ever read the re
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from baro.core.errors import AuthorityError, NotFoundError
 from baro.notify.models import Delivery, WebhookEndpoint
 from baro.org import authority
@@ -40,8 +42,8 @@ def require_can_manage(actor: Person) -> Decision:
     decision = manage_decision(actor)
     if not decision:
         raise AuthorityError(
-            f"{actor.full_name} không có quyền quản trị thông báo: cần quyền "
-            f"“{authority.power_label(Power.REGISTRY_MANAGE)}”.",
+            _("%(actor)s không có quyền quản trị thông báo: cần quyền “%(power)s”.")
+            % {"actor": actor.full_name, "power": authority.power_label(Power.REGISTRY_MANAGE)},
             details={"power": str(Power.REGISTRY_MANAGE)},
         )
     return decision
@@ -53,7 +55,7 @@ def webhook_get_for_actor(*, actor: Person, pk: int) -> WebhookEndpoint:
     require_can_manage(actor)
     found = WebhookEndpoint.objects.select_related("created_by").filter(pk=pk).first()
     if found is None:
-        raise NotFoundError("Không tìm thấy điểm nhận webhook.")
+        raise NotFoundError(_("Không tìm thấy điểm nhận webhook."))
     return found
 
 
@@ -67,5 +69,5 @@ def delivery_get_for_actor(*, actor: Person, pk: int) -> Delivery:
         .first()
     )
     if found is None:
-        raise NotFoundError("Không tìm thấy lượt gửi.")
+        raise NotFoundError(_("Không tìm thấy lượt gửi."))
     return found

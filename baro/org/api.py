@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ValidationError as PydanticValidationError
 
@@ -80,7 +81,7 @@ def _named_person(person_id: int) -> Person:
     actor may). The people an operation acts on are fetched with person_get_for_actor."""
     found = Person.objects.filter(pk=person_id, is_system=False).first()
     if found is None:
-        raise NotFoundError("Không tìm thấy cán bộ.")
+        raise NotFoundError(_("Không tìm thấy cán bộ."))
     return found
 
 
@@ -329,10 +330,12 @@ def import_file(request: HttpRequest) -> Any:
         form = _ImportForm.model_validate({"parent_id": fields.get("parent_id") or None})
     except PydanticValidationError as exc:
         raise DomainError(
-            "org.invalid", "Mã đơn vị cấp trên (parent_id) không hợp lệ.", field="parent_id"
+            "org.invalid", _("Mã đơn vị cấp trên (parent_id) không hợp lệ."), field="parent_id"
         ) from exc
     if not may_import(person):
-        raise AuthorityError(f"{person.full_name} không có quyền nhập cơ cấu tổ chức.")
+        raise AuthorityError(
+            _("%(person)s không có quyền nhập cơ cấu tổ chức.") % {"person": person.full_name}
+        )
     parent_id = form.parent_id
     parent = unit_get_for_actor(person, parent_id) if parent_id is not None else None
     return run_command(

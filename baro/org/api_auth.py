@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -58,7 +59,9 @@ class SessionPerson(SessionAuth):
             return super().__call__(request)
         except HttpError as exc:
             raise AuthorityError(
-                "Yêu cầu từ phiên đăng nhập trình duyệt thiếu mã chống giả mạo (CSRF) hợp lệ.",
+                gettext(
+                    "Yêu cầu từ phiên đăng nhập trình duyệt thiếu mã chống giả mạo (CSRF) hợp lệ."
+                ),
                 code="auth.csrf_failed",
             ) from exc
 

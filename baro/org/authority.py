@@ -18,6 +18,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.db.models.expressions import Col
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from baro.core.errors import AuthorityError
 from baro.core.timeutil import now, today
@@ -25,19 +27,19 @@ from baro.org.models import Delegation, Person, Position, Role, Unit
 
 
 class Power(models.TextChoices):
-    REGISTRY_VIEW = "registry.view", "Xem cơ cấu tổ chức và lịch sử"
-    REGISTRY_MANAGE = "registry.manage", "Quản lý đơn vị, cán bộ, chức vụ, ủy quyền"
-    REGISTRY_IMPORT = "registry.import", "Nhập cơ cấu tổ chức từ tệp"
-    LEDGER_READ = "ledger.read", "Đọc và kiểm tra sổ cái"
-    DIRECTIVE_ISSUE = "directive.issue", "Ban hành văn bản chỉ đạo"
-    DIRECTIVE_REGISTER = "directive.register", "Vào sổ văn bản chỉ đạo"
-    TASK_ASSIGN = "task.assign", "Giao nhiệm vụ"
-    TASK_APPROVE = "task.approve", "Duyệt kết quả, gia hạn"
-    TASK_HANDLE = "task.handle", "Xử lý nhiệm vụ được giao"
-    DISPUTE_DECIDE = "dispute.decide", "Quyết định tranh chấp thẩm quyền"
-    INSPECTION_CONDUCT = "inspection.conduct", "Kiểm tra, kết luận, xử lý"
-    SUPERVISION_OPEN = "supervision.open", "Giám sát, kiến nghị (MTTQ)"
-    CALENDAR_MANAGE = "calendar.manage", "Quản lý lịch làm việc"
+    REGISTRY_VIEW = "registry.view", gettext_lazy("Xem cơ cấu tổ chức và lịch sử")
+    REGISTRY_MANAGE = "registry.manage", gettext_lazy("Quản lý đơn vị, cán bộ, chức vụ, ủy quyền")
+    REGISTRY_IMPORT = "registry.import", gettext_lazy("Nhập cơ cấu tổ chức từ tệp")
+    LEDGER_READ = "ledger.read", gettext_lazy("Đọc và kiểm tra sổ cái")
+    DIRECTIVE_ISSUE = "directive.issue", gettext_lazy("Ban hành văn bản chỉ đạo")
+    DIRECTIVE_REGISTER = "directive.register", gettext_lazy("Vào sổ văn bản chỉ đạo")
+    TASK_ASSIGN = "task.assign", gettext_lazy("Giao nhiệm vụ")
+    TASK_APPROVE = "task.approve", gettext_lazy("Duyệt kết quả, gia hạn")
+    TASK_HANDLE = "task.handle", gettext_lazy("Xử lý nhiệm vụ được giao")
+    DISPUTE_DECIDE = "dispute.decide", gettext_lazy("Quyết định tranh chấp thẩm quyền")
+    INSPECTION_CONDUCT = "inspection.conduct", gettext_lazy("Kiểm tra, kết luận, xử lý")
+    SUPERVISION_OPEN = "supervision.open", gettext_lazy("Giám sát, kiến nghị (MTTQ)")
+    CALENDAR_MANAGE = "calendar.manage", gettext_lazy("Quản lý lịch làm việc")
 
 
 ROLE_POWERS: dict[str, frozenset[str]] = {
@@ -213,18 +215,23 @@ def check(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = No
     day = timezone.localtime(at).date()
     label = power_label(power)
     if person.is_system:
-        return Decision(True, power, "Tác nhân hệ thống của Baro.")
+        return Decision(True, power, _("Tác nhân hệ thống của Baro."))
     if not person.is_active:
-        return Decision(False, power, f"{person.full_name} không còn công tác.")
+        return Decision(
+            False, power, _("%(person)s không còn công tác.") % {"person": person.full_name}
+        )
     if not unit.is_active_on(day):
-        return Decision(False, power, f"Đơn vị {unit.name} không còn hiệu lực.")
+        return Decision(
+            False, power, _("Đơn vị %(unit)s không còn hiệu lực.") % {"unit": unit.name}
+        )
     own = positions_granting(person, power, unit, day=day)
     if own:
         position = own[0]
         return Decision(
             True,
             power,
-            f"Quyền “{label}” theo chức vụ {position.get_role_display()} tại {position.unit.name}.",
+            _("Quyền “%(label)s” theo chức vụ %(role)s tại %(unit)s.")
+            % {"label": label, "role": position.get_role_display(), "unit": position.unit.name},
             position=position,
         )
     delegations = (
@@ -245,14 +252,19 @@ def check(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = No
             return Decision(
                 True,
                 power,
-                f"Quyền “{label}” do {delegation.delegator.full_name} ủy quyền "
-                f"đến {timezone.localtime(delegation.valid_to):%d/%m/%Y %H:%M}.",
+                _("Quyền “%(label)s” do %(delegator)s ủy quyền đến %(until)s.")
+                % {
+                    "label": label,
+                    "delegator": delegation.delegator.full_name,
+                    "until": format(timezone.localtime(delegation.valid_to), "%d/%m/%Y %H:%M"),
+                },
                 delegation=delegation,
             )
     return Decision(
         False,
         power,
-        f"{person.full_name} không có quyền “{label}” đối với {unit.name}.",
+        _("%(person)s không có quyền “%(label)s” đối với %(unit)s.")
+        % {"person": person.full_name, "label": label, "unit": unit.name},
     )
 
 
@@ -274,7 +286,7 @@ def holds_anywhere(person: Person, power: str, *, at: dt.datetime | None = None)
     at = at or now()
     day = timezone.localtime(at).date()
     if person.is_system:
-        return Decision(True, power, "Tác nhân hệ thống của Baro.")
+        return Decision(True, power, _("Tác nhân hệ thống của Baro."))
     roles = [role for role, powers in ROLE_POWERS.items() if power in powers]
     position = (
         Position.objects.filter(_active_on(day), person=person, role__in=roles)
@@ -289,7 +301,12 @@ def holds_anywhere(person: Person, power: str, *, at: dt.datetime | None = None)
         decision = check(person, power, delegation.unit, at=at)
         if decision:
             return decision
-    return Decision(False, power, f"{person.full_name} không có quyền “{power_label(power)}”.")
+    return Decision(
+        False,
+        power,
+        _("%(person)s không có quyền “%(power)s”.")
+        % {"person": person.full_name, "power": power_label(power)},
+    )
 
 
 def roles_with(power: str) -> list[str]:
@@ -329,7 +346,7 @@ def scope_units(person: Person, power: str) -> list[Unit]:
 def require_root_creator(actor: Person) -> Decision:
     """A new root: Baro's system actor, or an administrator (registry.manage) of a root."""
     if actor.is_system:
-        return Decision(True, Power.REGISTRY_MANAGE, "Tác nhân hệ thống của Baro.")
+        return Decision(True, Power.REGISTRY_MANAGE, _("Tác nhân hệ thống của Baro."))
     roots = Unit.objects.filter(parent__isnull=True).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=timezone.localdate())
     )
@@ -338,8 +355,11 @@ def require_root_creator(actor: Person) -> Decision:
         if decision:
             return decision
     raise AuthorityError(
-        f"{actor.full_name} không có quyền tạo đơn vị cấp cao nhất: chỉ quản trị viên của một "
-        "đơn vị cấp cao nhất hoặc hệ thống mới được tạo.",
+        _(
+            "%(actor)s không có quyền tạo đơn vị cấp cao nhất: chỉ quản trị viên của một "
+            "đơn vị cấp cao nhất hoặc hệ thống mới được tạo."
+        )
+        % {"actor": actor.full_name},
         details={"power": Power.REGISTRY_MANAGE},
     )
 
@@ -349,7 +369,7 @@ def check_over_person(actor: Person, person: Person, power: str) -> Decision:
     position they held; a person who never held one is reachable by an administrator of a root).
     """
     if actor.is_system:
-        return Decision(True, power, "Tác nhân hệ thống của Baro.")
+        return Decision(True, power, _("Tác nhân hệ thống của Baro."))
     day = timezone.localdate()
     positions = list(
         Position.objects.filter(person=person)
@@ -368,7 +388,8 @@ def check_over_person(actor: Person, person: Person, power: str) -> Decision:
     return Decision(
         False,
         power,
-        f"{actor.full_name} không có quyền “{power_label(power)}” đối với {person.full_name}.",
+        _("%(actor)s không có quyền “%(power)s” đối với %(person)s.")
+        % {"actor": actor.full_name, "power": power_label(power), "person": person.full_name},
     )
 
 

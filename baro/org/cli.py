@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 EXIT_ERROR = 1
 
 
@@ -27,7 +29,9 @@ def _actor(username: str) -> Any:
     )
     if person is None:
         raise DomainError(
-            "org.unknown_user", f"Không có cán bộ nào có tên đăng nhập “{username}”.", field="as"
+            "org.unknown_user",
+            _("Không có cán bộ nào có tên đăng nhập “%(username)s”.") % {"username": username},
+            field="as",
         )
     return person
 
@@ -83,7 +87,7 @@ def _person(key: str) -> Any:
     if person is None:
         raise DomainError(
             "org.unknown_person",
-            f"Không có cán bộ nào có mã hoặc tên đăng nhập “{key}”.",
+            _("Không có cán bộ nào có mã hoặc tên đăng nhập “%(key)s”.") % {"key": key},
             field="person",
         )
     return person
@@ -111,7 +115,7 @@ def cmd_token_issue(args: argparse.Namespace) -> int:
             except ValueError:
                 raise DomainError(
                     "org.invalid",
-                    f"Ngày hết hạn “{args.expires}” không đúng dạng YYYY-MM-DD.",
+                    _("Ngày hết hạn “%(day)s” không đúng dạng YYYY-MM-DD.") % {"day": args.expires},
                     field="expires",
                 ) from None
             expires_at = timezone.make_aware(dt.datetime.combine(day, dt.time.max))

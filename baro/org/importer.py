@@ -34,6 +34,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from baro.core.errors import DomainError
 from baro.core.timeutil import today
@@ -161,7 +162,9 @@ def _read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise DomainError(
-                "import.bad_file", f"Không đọc được tệp Excel {filename}.", field="file"
+                "import.bad_file",
+                _("Không đọc được tệp Excel %(filename)s.") % {"filename": filename},
+                field="file",
             ) from exc
         try:
             sheet = workbook.worksheets[0]
@@ -176,8 +179,11 @@ def _read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
         except UnicodeDecodeError as exc:
             raise DomainError(
                 "import.bad_encoding",
-                f"Tệp {filename} không phải văn bản UTF-8: hãy lưu lại dưới dạng "
-                "“CSV UTF-8 (Comma delimited)”.",
+                _(
+                    "Tệp %(filename)s không phải văn bản UTF-8: hãy lưu lại dưới dạng "
+                    "“CSV UTF-8 (Comma delimited)”."
+                )
+                % {"filename": filename},
                 field="file",
             ) from exc
         first_line = text.split("\n", 1)[0]
@@ -187,7 +193,7 @@ def _read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
         return
     raise DomainError(
         "import.unsupported_file",
-        f"Chỉ nhận tệp .xlsx hoặc .csv (tệp gửi lên: {filename}).",
+        _("Chỉ nhận tệp .xlsx hoặc .csv (tệp gửi lên: %(filename)s).") % {"filename": filename},
         field="file",
     )
 
@@ -198,7 +204,11 @@ def parse_rows(data: bytes, filename: str) -> list[_Row]:
     while header_cells is not None and not any(header_cells):
         header_cells = next(rows, None)  # pragma: no cover - leading blank lines are rare
     if header_cells is None:
-        raise DomainError("import.empty", f"Tệp {filename} không có dữ liệu.", field="file")
+        raise DomainError(
+            "import.empty",
+            _("Tệp %(filename)s không có dữ liệu.") % {"filename": filename},
+            field="file",
+        )
     problems = _Problems()
     columns: list[str | None] = []
     for index, header in enumerate(header_cells, start=1):
@@ -207,18 +217,23 @@ def parse_rows(data: bytes, filename: str) -> list[_Row]:
             continue
         name = HEADER_BY_TEXT.get(_fold(header))
         if name is None:
-            problems.add(1, header, f"Cột “{header}” (cột {index}) không có trong mẫu.")
+            problems.add(
+                1,
+                header,
+                _("Cột “%(header)s” (cột %(index)s) không có trong mẫu.")
+                % {"header": header, "index": index},
+            )
         elif name in columns:
-            problems.add(1, header, f"Cột “{header}” bị lặp.")
+            problems.add(1, header, _("Cột “%(header)s” bị lặp.") % {"header": header})
         columns.append(name)
     for required in REQUIRED_COLUMNS:
         if required not in columns:
-            problems.add(1, required, f"Thiếu cột “{required}”.")
+            problems.add(1, required, _("Thiếu cột “%(required)s”.") % {"required": required})
     if problems.rows:
         raise DomainError(
             "import.wrong_columns",
-            "Các cột của tệp không đúng mẫu: "
-            + "; ".join(problem["reason"] for problem in problems.rows),
+            _("Các cột của tệp không đúng mẫu: %(problems)s")
+            % {"problems": "; ".join(problem["reason"] for problem in problems.rows)},
             field="file",
             details={"rows": problems.rows},
         )
@@ -233,7 +248,11 @@ def parse_rows(data: bytes, filename: str) -> list[_Row]:
         }
         parsed.append(_Row(number, values))
     if not parsed:
-        raise DomainError("import.empty", f"Tệp {filename} không có dòng dữ liệu.", field="file")
+        raise DomainError(
+            "import.empty",
+            _("Tệp %(filename)s không có dòng dữ liệu.") % {"filename": filename},
+            field="file",
+        )
     present = {column for column in columns if column}
     kinds = {ROW_TYPES.get(_fold(row.get("loai_dong"))) for row in parsed}
     missing = [c for c in UNIT_COLUMNS if ROW_UNIT in kinds and c not in present]
@@ -241,7 +260,7 @@ def parse_rows(data: bytes, filename: str) -> list[_Row]:
     if missing:
         raise DomainError(
             "import.wrong_columns",
-            f"Tệp thiếu cột: {', '.join(missing)}.",
+            _("Tệp thiếu cột: %(missing)s.") % {"missing": ", ".join(missing)},
             field="file",
             details={
                 "rows": [{"row": 1, "column": c, "reason": f"Thiếu cột “{c}”."} for c in missing]
@@ -290,7 +309,8 @@ def check_plan(actor: Person, rows: list[_Row], parent: Unit | None) -> ImportPl
             problems.add(
                 row.number,
                 "loai_dong",
-                f"Loại dòng “{row.get('loai_dong')}” không hợp lệ: ghi “unit” hoặc “person”.",
+                _("Loại dòng “%(kind)s” không hợp lệ: ghi “unit” hoặc “person”.")
+                % {"kind": row.get("loai_dong")},
             )
 
     # units: codes, names, kinds
@@ -298,31 +318,35 @@ def check_plan(actor: Person, rows: list[_Row], parent: Unit | None) -> ImportPl
     for row in unit_rows:
         code = row.get("ma_don_vi")
         if not code:
-            problems.add(row.number, "ma_don_vi", "Thiếu mã đơn vị.")
+            problems.add(row.number, "ma_don_vi", _("Thiếu mã đơn vị."))
         elif len(code) > _max_length(Unit, "code"):
-            problems.add(row.number, "ma_don_vi", "Mã đơn vị quá dài.")
+            problems.add(row.number, "ma_don_vi", _("Mã đơn vị quá dài."))
         elif code in file_units:
             problems.add(
                 row.number,
                 "ma_don_vi",
-                f"Mã đơn vị “{code}” trùng với dòng {file_units[code].number}.",
+                _("Mã đơn vị “%(code)s” trùng với dòng %(number)s.")
+                % {"code": code, "number": file_units[code].number},
             )
         else:
             file_units[code] = row
         name = row.get("ten_don_vi")
         if not name:
-            problems.add(row.number, "ten_don_vi", "Thiếu tên đơn vị.")
+            problems.add(row.number, "ten_don_vi", _("Thiếu tên đơn vị."))
         elif len(name) > _max_length(Unit, "name"):
-            problems.add(row.number, "ten_don_vi", "Tên đơn vị quá dài.")
+            problems.add(row.number, "ten_don_vi", _("Tên đơn vị quá dài."))
         if len(row.get("ten_viet_tat")) > _max_length(Unit, "short_name"):
-            problems.add(row.number, "ten_viet_tat", "Tên viết tắt quá dài.")
+            problems.add(row.number, "ten_viet_tat", _("Tên viết tắt quá dài."))
         if len(row.get("dia_chi")) > _max_length(Unit, "address"):
-            problems.add(row.number, "dia_chi", "Địa chỉ quá dài.")
+            problems.add(row.number, "dia_chi", _("Địa chỉ quá dài."))
         kind_text = row.get("loai_don_vi")
         kind = KIND_BY_TEXT.get(_fold(kind_text))
         if kind is None:
             problems.add(
-                row.number, "loai_don_vi", f"Loại đơn vị “{kind_text}” không có trong danh mục."
+                row.number,
+                "loai_don_vi",
+                _("Loại đơn vị “%(kind_text)s” không có trong danh mục.")
+                % {"kind_text": kind_text},
             )
         else:
             row.values["loai_don_vi"] = kind
@@ -333,7 +357,11 @@ def check_plan(actor: Person, rows: list[_Row], parent: Unit | None) -> ImportPl
     in_db = _existing(Unit, set(file_units) | referenced)
     for code, row in file_units.items():
         if code in in_db:
-            problems.add(row.number, "ma_don_vi", f"Mã đơn vị “{code}” đã có trong hệ thống.")
+            problems.add(
+                row.number,
+                "ma_don_vi",
+                _("Mã đơn vị “%(code)s” đã có trong hệ thống.") % {"code": code},
+            )
     db_units: dict[str, Unit] = {
         code: unit for code, unit in in_db.items() if code not in file_units
     }
@@ -357,7 +385,9 @@ def check_plan(actor: Person, rows: list[_Row], parent: Unit | None) -> ImportPl
                     problems.add(row.number, "ma_don_vi_cap_tren", exc.message)
             continue
         if parent_code == row.get("ma_don_vi"):
-            problems.add(row.number, "ma_don_vi_cap_tren", "Đơn vị không thể là cấp trên của mình.")
+            problems.add(
+                row.number, "ma_don_vi_cap_tren", _("Đơn vị không thể là cấp trên của mình.")
+            )
         elif parent_code in file_units:
             continue
         elif parent_code in db_units:
@@ -366,7 +396,8 @@ def check_plan(actor: Person, rows: list[_Row], parent: Unit | None) -> ImportPl
                 problems.add(
                     row.number,
                     "ma_don_vi_cap_tren",
-                    f"Đơn vị cấp trên “{parent_code}” không còn hiệu lực.",
+                    _("Đơn vị cấp trên “%(parent_code)s” không còn hiệu lực.")
+                    % {"parent_code": parent_code},
                 )
             elif not allowed(unit):
                 problems.add(row.number, "ma_don_vi_cap_tren", decisions[unit.pk].reason)
@@ -374,7 +405,8 @@ def check_plan(actor: Person, rows: list[_Row], parent: Unit | None) -> ImportPl
             problems.add(
                 row.number,
                 "ma_don_vi_cap_tren",
-                f"Không tìm thấy đơn vị cấp trên “{parent_code}” trong tệp hay trong hệ thống.",
+                _("Không tìm thấy đơn vị cấp trên “%(parent_code)s” trong tệp hay trong hệ thống.")
+                % {"parent_code": parent_code},
             )
     order = _topological(file_units, problems)
 
@@ -384,66 +416,91 @@ def check_plan(actor: Person, rows: list[_Row], parent: Unit | None) -> ImportPl
     for row in person_rows:
         code = row.get("ma_can_bo")
         if not code:
-            problems.add(row.number, "ma_can_bo", "Thiếu mã cán bộ.")
+            problems.add(row.number, "ma_can_bo", _("Thiếu mã cán bộ."))
         elif len(code) > _max_length(Person, "code"):
-            problems.add(row.number, "ma_can_bo", "Mã cán bộ quá dài.")
+            problems.add(row.number, "ma_can_bo", _("Mã cán bộ quá dài."))
         elif code in file_persons:
             problems.add(
                 row.number,
                 "ma_can_bo",
-                f"Mã cán bộ “{code}” trùng với dòng {file_persons[code].number}.",
+                _("Mã cán bộ “%(code)s” trùng với dòng %(number)s.")
+                % {"code": code, "number": file_persons[code].number},
             )
         else:
             file_persons[code] = row
         full_name = row.get("ho_ten")
         if not full_name:
-            problems.add(row.number, "ho_ten", "Thiếu họ và tên.")
+            problems.add(row.number, "ho_ten", _("Thiếu họ và tên."))
         elif len(full_name) > _max_length(Person, "full_name"):
-            problems.add(row.number, "ho_ten", "Họ và tên quá dài.")
+            problems.add(row.number, "ho_ten", _("Họ và tên quá dài."))
         email = row.get("email")
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                problems.add(row.number, "email", f"Địa chỉ thư “{email}” không hợp lệ.")
+                problems.add(
+                    row.number,
+                    "email",
+                    _("Địa chỉ thư “%(email)s” không hợp lệ.") % {"email": email},
+                )
         if len(row.get("dien_thoai")) > _max_length(Person, "phone"):
-            problems.add(row.number, "dien_thoai", "Số điện thoại quá dài.")
+            problems.add(row.number, "dien_thoai", _("Số điện thoại quá dài."))
         if len(row.get("chuc_danh")) > _max_length(Position, "title"):
-            problems.add(row.number, "chuc_danh", "Chức danh quá dài.")
+            problems.add(row.number, "chuc_danh", _("Chức danh quá dài."))
         role_text = row.get("vai_tro")
         role = ROLE_BY_TEXT.get(_fold(role_text))
         if role is None:
-            problems.add(row.number, "vai_tro", f"Vai trò “{role_text}” không có trong danh mục.")
+            problems.add(
+                row.number,
+                "vai_tro",
+                _("Vai trò “%(role_text)s” không có trong danh mục.") % {"role_text": role_text},
+            )
         else:
             row.values["vai_tro"] = role
         unit_code = row.get("ma_don_vi")
         if not unit_code:
-            problems.add(row.number, "ma_don_vi", "Thiếu mã đơn vị công tác.")
+            problems.add(row.number, "ma_don_vi", _("Thiếu mã đơn vị công tác."))
         elif unit_code in db_units:
             unit = db_units[unit_code]
             if not unit.is_active_on(day):
-                problems.add(row.number, "ma_don_vi", f"Đơn vị “{unit_code}” không còn hiệu lực.")
+                problems.add(
+                    row.number,
+                    "ma_don_vi",
+                    _("Đơn vị “%(unit_code)s” không còn hiệu lực.") % {"unit_code": unit_code},
+                )
             elif not allowed(unit):
                 problems.add(row.number, "ma_don_vi", decisions[unit.pk].reason)
         elif unit_code not in file_units:
             problems.add(
                 row.number,
                 "ma_don_vi",
-                f"Không tìm thấy đơn vị “{unit_code}” trong tệp hay trong hệ thống.",
+                _("Không tìm thấy đơn vị “%(unit_code)s” trong tệp hay trong hệ thống.")
+                % {"unit_code": unit_code},
             )
         if role == Role.HEAD and unit_code:
             if unit_code in heads:
                 problems.add(
                     row.number,
                     "vai_tro",
-                    f"Đơn vị “{unit_code}” có hai người đứng đầu (dòng {heads[unit_code].number} "
-                    f"và dòng {row.number}).",
+                    _(
+                        "Đơn vị “%(unit_code)s” có hai người đứng đầu (dòng %(first_row)s "
+                        "và dòng %(second_row)s)."
+                    )
+                    % {
+                        "unit_code": unit_code,
+                        "first_row": heads[unit_code].number,
+                        "second_row": row.number,
+                    },
                 )
             else:
                 heads[unit_code] = row
     for code in _existing(Person, file_persons):
         row = file_persons[code]
-        problems.add(row.number, "ma_can_bo", f"Mã cán bộ “{code}” đã có trong hệ thống.")
+        problems.add(
+            row.number,
+            "ma_can_bo",
+            _("Mã cán bộ “%(code)s” đã có trong hệ thống.") % {"code": code},
+        )
     db_head_units = [db_units[code].pk for code in heads if code in db_units]
     if db_head_units:
         taken = set(
@@ -455,7 +512,11 @@ def check_plan(actor: Person, rows: list[_Row], parent: Unit | None) -> ImportPl
             problems.add(
                 heads[code].number,
                 "vai_tro",
-                f"Đơn vị “{code}” đã có người đứng đầu trong hệ thống; dùng “Thay người đứng đầu”.",
+                _(
+                    "Đơn vị “%(code)s” đã có người đứng đầu trong hệ thống; "
+                    "dùng “Thay người đứng đầu”."
+                )
+                % {"code": code},
             )
 
     if problems.rows:
@@ -463,8 +524,15 @@ def check_plan(actor: Person, rows: list[_Row], parent: Unit | None) -> ImportPl
         count = len({problem["row"] for problem in problems.rows})
         raise DomainError(
             "import.invalid",
-            f"Tệp có {count} dòng sai, chưa nhập gì. Dòng đầu tiên sai: dòng "
-            f"{problems.rows[0]['row']} ({problems.rows[0]['reason']})",
+            _(
+                "Tệp có %(count)s dòng sai, chưa nhập gì. Dòng đầu tiên sai: dòng "
+                "%(row)s (%(reason)s)"
+            )
+            % {
+                "count": count,
+                "row": problems.rows[0]["row"],
+                "reason": problems.rows[0]["reason"],
+            },
             field="file",
             details={"rows": problems.rows},
         )
@@ -493,7 +561,7 @@ def _topological(file_units: dict[str, _Row], problems: _Problems) -> list[_Row]
                 problems.add(
                     file_units[member].number,
                     "ma_don_vi_cap_tren",
-                    f"Vòng lặp đơn vị cấp trên: {path}.",
+                    _("Vòng lặp đơn vị cấp trên: %(path)s.") % {"path": path},
                 )
         for member in reversed(chain):
             state[member] = 2

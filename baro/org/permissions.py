@@ -12,6 +12,8 @@ command runs; the command then decides whether the actor may change what they se
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from baro.core.errors import AuthorityError, NotFoundError
 from baro.org import authority
 from baro.org.authority import Decision, Power
@@ -65,7 +67,8 @@ def require_import_anywhere(person: Person) -> Decision:
     decision = may_import(person)
     if not decision:
         raise AuthorityError(
-            f"{person.full_name} không có quyền “{authority.power_label(Power.REGISTRY_IMPORT)}”.",
+            _("%(person)s không có quyền “%(power)s”.")
+            % {"person": person.full_name, "power": authority.power_label(Power.REGISTRY_IMPORT)},
             details={"power": Power.REGISTRY_IMPORT},
         )
     return decision
@@ -101,7 +104,7 @@ def unit_get_for_actor(actor: Person, pk: int) -> Unit:
     """The unit `pk` if `actor` may see it (closed units included), else NotFoundError."""
     unit = Unit.objects.select_related("parent").filter(pk=pk).first()
     if unit is None or not can_view(actor, unit):
-        raise NotFoundError("Không tìm thấy đơn vị.")
+        raise NotFoundError(_("Không tìm thấy đơn vị."))
     return unit
 
 
@@ -109,7 +112,7 @@ def position_get_for_actor(actor: Person, pk: int) -> Position:
     """The position `pk` (with its person and unit) if `actor` may see its unit."""
     position = Position.objects.select_related("person", "unit").filter(pk=pk).first()
     if position is None or not can_view(actor, position.unit):
-        raise NotFoundError("Không tìm thấy chức vụ.")
+        raise NotFoundError(_("Không tìm thấy chức vụ."))
     return position
 
 
@@ -134,7 +137,7 @@ def person_get_for_actor(actor: Person, pk: int) -> Person:
     Baro's system actor. Anyone else is a NotFoundError."""
     target = Person.objects.filter(pk=pk, is_system=False).select_related("user").first()
     if target is None:
-        raise NotFoundError("Không tìm thấy cán bộ.")
+        raise NotFoundError(_("Không tìm thấy cán bộ."))
     if target.pk == actor.pk:
         return target
     held = Position.objects.filter(person=target)
@@ -142,7 +145,7 @@ def person_get_for_actor(actor: Person, pk: int) -> Person:
         return target
     if not held.exists() and may_manage_person(actor, target):
         return target
-    raise NotFoundError("Không tìm thấy cán bộ.")
+    raise NotFoundError(_("Không tìm thấy cán bộ."))
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,14 +156,14 @@ def require_delegation_grant(actor: Person, delegator: Person, unit: Unit) -> De
     """The delegator gives their own powers; anyone else needs registry.manage over `unit`.
     (Which powers the delegator may give is the command's check: those they hold there.)"""
     if actor.pk == delegator.pk:
-        return Decision(True, Power.REGISTRY_MANAGE, "Người ủy quyền tự ủy quyền.")
+        return Decision(True, Power.REGISTRY_MANAGE, _("Người ủy quyền tự ủy quyền."))
     return require_manage(actor, unit)
 
 
 def require_delegation_revoke(actor: Person, delegation: Delegation) -> Decision:
     """The delegator takes back what they gave; anyone else needs registry.manage over its unit."""
     if actor.pk == delegation.delegator_id:
-        return Decision(True, Power.REGISTRY_MANAGE, "Người ủy quyền thu hồi.")
+        return Decision(True, Power.REGISTRY_MANAGE, _("Người ủy quyền thu hồi."))
     return require_manage(actor, delegation.unit)
 
 
@@ -174,7 +177,7 @@ def delegation_get_for_actor(actor: Person, pk: int) -> Delegation:
         actor.pk not in (delegation.delegator_id, delegation.delegate_id)
         and not can_view(actor, delegation.unit)
     ):
-        raise NotFoundError("Không tìm thấy ủy quyền.")
+        raise NotFoundError(_("Không tìm thấy ủy quyền."))
     return delegation
 
 
@@ -187,8 +190,12 @@ def may_manage_tokens(actor: Person, owner: Person) -> Decision:
     the owner (an administrator of a unit where they hold a position)."""
     if actor.pk == owner.pk and not actor.is_system:
         if not owner.is_active:
-            return Decision(False, Power.REGISTRY_MANAGE, f"{owner.full_name} không còn công tác.")
-        return Decision(True, Power.REGISTRY_MANAGE, "Tự quản lý mã truy cập của mình.")
+            return Decision(
+                False,
+                Power.REGISTRY_MANAGE,
+                _("%(owner)s không còn công tác.") % {"owner": owner.full_name},
+            )
+        return Decision(True, Power.REGISTRY_MANAGE, _("Tự quản lý mã truy cập của mình."))
     return may_manage_person(actor, owner)
 
 
@@ -207,10 +214,10 @@ def token_get_for_actor(actor: Person, pk: int) -> ApiToken:
     included); else NotFoundError. Only its hash is stored: nothing secret is read."""
     token = ApiToken.objects.select_related("person").filter(pk=pk).first()
     if token is None:
-        raise NotFoundError("Không tìm thấy mã truy cập.")
+        raise NotFoundError(_("Không tìm thấy mã truy cập."))
     if token.person_id != actor.pk:
         try:
             person_get_for_actor(actor, token.person_id)
         except NotFoundError:
-            raise NotFoundError("Không tìm thấy mã truy cập.") from None
+            raise NotFoundError(_("Không tìm thấy mã truy cập.")) from None
     return token

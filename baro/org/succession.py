@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from baro.core.errors import DomainError
 from baro.org.models import Unit
@@ -80,8 +81,11 @@ def carry_over(units: Sequence[Unit], into: Unit, on: dt.date) -> dict[str, Carr
         listing = "; ".join(shown) + (f"; và {rest} việc khác" if rest else "")
         raise DomainError(
             "org.merge_open_items",
-            f"Chưa thể chuyển sang {into.name} những việc đang mở sau: {listing}. "
-            "Hãy giải quyết các việc này trước khi hợp nhất.",
+            gettext(
+                "Chưa thể chuyển sang %(unit)s những việc đang mở sau: %(listing)s. "
+                "Hãy giải quyết các việc này trước khi hợp nhất."
+            )
+            % {"unit": into.name, "listing": listing},
             field="units",
             details={"open": blockers},
         )

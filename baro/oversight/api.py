@@ -18,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
 from baro.core.errors import DomainError, NotFoundError, state_conflicts
@@ -223,14 +224,14 @@ def _ladder(
 def _unit_row(unit_id: int) -> Unit:
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None:
-        raise NotFoundError("Không tìm thấy đơn vị.")
+        raise NotFoundError(_("Không tìm thấy đơn vị."))
     return unit
 
 
 def _person_row(person_id: int) -> Person:
     person = Person.objects.filter(pk=person_id, is_system=False).first()
     if person is None:
-        raise NotFoundError("Không tìm thấy cán bộ.")
+        raise NotFoundError(_("Không tìm thấy cán bộ."))
     return person
 
 
@@ -268,17 +269,21 @@ def _flag_filters(actor: Person, params: FlagQuery) -> queries.FlagFilters:
         except ValueError:
             raise DomainError(
                 "oversight.invalid_filter",
-                f"Ngày “{value}” không đúng dạng YYYY-MM-DD.",
+                _("Ngày “%(value)s” không đúng dạng YYYY-MM-DD.") % {"value": value},
                 field=field,
             ) from None
 
     if params.kind and params.kind not in FlagKind.values:
         raise DomainError(
-            "oversight.invalid_filter", f"Loại dấu hiệu “{params.kind}” không có.", field="kind"
+            "oversight.invalid_filter",
+            _("Loại dấu hiệu “%(kind)s” không có.") % {"kind": params.kind},
+            field="kind",
         )
     if params.status and params.status not in FlagStatus.values:
         raise DomainError(
-            "oversight.invalid_filter", f"Trạng thái “{params.status}” không có.", field="status"
+            "oversight.invalid_filter",
+            _("Trạng thái “%(status)s” không có.") % {"status": params.status},
+            field="status",
         )
     return queries.FlagFilters(
         kind=params.kind,

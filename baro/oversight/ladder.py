@@ -24,6 +24,10 @@ from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from baro.core.errors import DomainError
 from baro.oversight.models import LadderConfig, LadderStep
 from baro.work.models import TaskStatus
@@ -74,10 +78,13 @@ def ladder_of(config: LadderConfig) -> Ladder:
 
 
 _FIELDS = (
-    ("remind_days_before", "số ngày nhắc trước hạn"),
-    ("escalate_head_after", "số ngày quá hạn thì báo người đứng đầu đơn vị chủ trì"),
-    ("escalate_assigner_head_after", "số ngày quá hạn thì báo người đứng đầu đơn vị giao việc"),
-    ("inspection_flag_after", "số ngày quá hạn thì đưa vào diện kiểm tra"),
+    ("remind_days_before", gettext_lazy("số ngày nhắc trước hạn")),
+    ("escalate_head_after", gettext_lazy("số ngày quá hạn thì báo người đứng đầu đơn vị chủ trì")),
+    (
+        "escalate_assigner_head_after",
+        gettext_lazy("số ngày quá hạn thì báo người đứng đầu đơn vị giao việc"),
+    ),
+    ("inspection_flag_after", gettext_lazy("số ngày quá hạn thì đưa vào diện kiểm tra")),
 )
 
 
@@ -93,20 +100,22 @@ def validated_ladder(values: dict[str, Any]) -> Ladder:
         except (TypeError, ValueError):
             raise DomainError(
                 "oversight.ladder_invalid",
-                f"Chưa nhập đúng {label}: phải là số ngày làm việc (số nguyên).",
+                _("Chưa nhập đúng %(label)s: phải là số ngày làm việc (số nguyên).")
+                % {"label": label},
                 field=field,
             ) from None
         if number < 1:
             raise DomainError(
                 "oversight.ladder_negative",
-                f"{label[0].upper()}{label[1:]} phải từ 1 ngày làm việc trở lên "
-                f"(đã nhập {number}).",
+                _("%(label)s phải từ 1 ngày làm việc trở lên (đã nhập %(number)s).")
+                % {"label": capfirst(label), "number": number},
                 field=field,
             )
         if number > MAX_STEP_DAYS:
             raise DomainError(
                 "oversight.ladder_invalid",
-                f"{label[0].upper()}{label[1:]} không được quá {MAX_STEP_DAYS} ngày làm việc.",
+                _("%(label)s không được quá %(max_days)s ngày làm việc.")
+                % {"label": capfirst(label), "max_days": MAX_STEP_DAYS},
                 field=field,
             )
         figures[field] = number
@@ -116,8 +125,16 @@ def validated_ladder(values: dict[str, Any]) -> Ladder:
             labels = dict(_FIELDS)
             raise DomainError(
                 "oversight.ladder_overlap",
-                f"Các bước chồng lên nhau: {labels[later]} ({figures[later]}) phải lớn hơn "
-                f"{labels[earlier]} ({figures[earlier]}).",
+                _(
+                    "Các bước chồng lên nhau: %(later)s (%(later_days)s) phải lớn hơn "
+                    "%(earlier)s (%(earlier_days)s)."
+                )
+                % {
+                    "later": labels[later],
+                    "later_days": figures[later],
+                    "earlier": labels[earlier],
+                    "earlier_days": figures[earlier],
+                },
                 field=later,
             )
     return Ladder(**figures)

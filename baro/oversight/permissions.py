@@ -36,6 +36,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
 from baro.core.timeutil import now, today
@@ -214,7 +215,7 @@ def flag_get_for_actor(actor: Person, pk: int) -> Flag:
     """The flag `pk` (with its unit's parent) if `actor` may read it; NotFoundError otherwise."""
     flag = flags_visible(actor).select_related("unit__parent").filter(pk=pk).first()
     if flag is None:
-        raise NotFoundError("Không tìm thấy dấu hiệu.")
+        raise NotFoundError(_("Không tìm thấy dấu hiệu."))
     return flag
 
 
@@ -222,7 +223,7 @@ def inspection_get_for_actor(actor: Person, pk: int) -> Inspection:
     """The inspection `pk` if `actor` may read it; NotFoundError otherwise."""
     inspection = inspections_visible(actor).filter(pk=pk).first()
     if inspection is None:
-        raise NotFoundError("Không tìm thấy cuộc kiểm tra.")
+        raise NotFoundError(_("Không tìm thấy cuộc kiểm tra."))
     return inspection
 
 
@@ -230,7 +231,7 @@ def letter_get_for_actor(actor: Person, pk: int) -> UrgingLetter:
     """The urging letter `pk` if `actor` may read it; NotFoundError otherwise."""
     letter = letters_visible(actor).filter(pk=pk).first()
     if letter is None:
-        raise NotFoundError("Không tìm thấy công văn đôn đốc.")
+        raise NotFoundError(_("Không tìm thấy công văn đôn đốc."))
     return letter
 
 
@@ -250,7 +251,7 @@ def record_person_get_for_actor(actor: Person, pk: int) -> Person:
     """The person `pk` whose responsibility record `actor` may read; NotFoundError otherwise."""
     person = Person.objects.filter(pk=pk, is_system=False).first()
     if person is None or not can_see_record(actor, person):
-        raise NotFoundError("Không tìm thấy hồ sơ.")
+        raise NotFoundError(_("Không tìm thấy hồ sơ."))
     return person
 
 
@@ -275,7 +276,8 @@ def require_system(actor: Person, what: str) -> None:
     """Only Baro's system actor `what` (records ladder steps, raises flags)."""
     if not actor.is_system:
         raise AuthorityError(
-            f"Chỉ Baro tự động {what}; không ai được ghi thay.", code="oversight.system_only"
+            _("Chỉ Baro tự động %(what)s; không ai được ghi thay.") % {"what": what},
+            code="oversight.system_only",
         )
 
 
@@ -295,7 +297,7 @@ def require_ladder_configurer(actor: Person, directive: Directive | None) -> Dec
     decision = authority.holds_anywhere(actor, Power.REGISTRY_MANAGE)
     if not decision:
         raise AuthorityError(
-            "Chỉ quản trị hệ thống được đặt các bước đôn đốc chung.",
+            _("Chỉ quản trị hệ thống được đặt các bước đôn đốc chung."),
             code="oversight.ladder_denied",
         )
     return decision
@@ -304,7 +306,7 @@ def require_ladder_configurer(actor: Person, directive: Directive | None) -> Dec
 def may_urge(actor: Person, task: Task) -> Decision:
     """task.assign over the task's lead unit (require_urger's rule), and the task still open."""
     if task.status in (TaskStatus.COMPLETED, TaskStatus.CANCELLED):
-        return Decision(False, Power.TASK_ASSIGN, "Nhiệm vụ đã kết thúc.")
+        return Decision(False, Power.TASK_ASSIGN, _("Nhiệm vụ đã kết thúc."))
     return authority.check(actor, Power.TASK_ASSIGN, task.lead_unit)
 
 
@@ -327,12 +329,15 @@ def require_flag_decider(actor: Person, flag: Flag) -> Decision:
     """An inspector over the flagged unit, or the head of a unit above it — not its own people."""
     if actor.is_system:
         raise AuthorityError(
-            "Xác nhận hay bác bỏ dấu hiệu là quyết định của con người.",
+            _("Xác nhận hay bác bỏ dấu hiệu là quyết định của con người."),
             code="oversight.system_cannot_decide",
         )
     if flag.person_id == actor.pk or holds_position_within(actor, flag.unit, today()):
         raise AuthorityError(
-            "Không được tự xác nhận hay bác bỏ dấu hiệu về chính mình hoặc đơn vị mình công tác.",
+            _(
+                "Không được tự xác nhận hay bác bỏ dấu hiệu về chính mình hoặc đơn vị mình "
+                "công tác."
+            ),
             code="oversight.own_unit",
         )
     decision = authority.check(actor, Power.INSPECTION_CONDUCT, flag.unit)
@@ -344,8 +349,11 @@ def require_flag_decider(actor: Person, flag: Flag) -> Decision:
         if decision:
             return decision
     raise AuthorityError(
-        f"Chỉ cán bộ kiểm tra hoặc người đứng đầu cấp trên của {flag.unit.name} được xác nhận "
-        "hay bác bỏ dấu hiệu này.",
+        _(
+            "Chỉ cán bộ kiểm tra hoặc người đứng đầu cấp trên của %(unit)s được xác nhận "
+            "hay bác bỏ dấu hiệu này."
+        )
+        % {"unit": flag.unit.name},
         code="oversight.flag_denied",
     )
 
@@ -358,7 +366,7 @@ def may_decide_flag(actor: Person, flag: Flag) -> Decision:
     except AuthorityError as refused:
         return Decision(False, Power.INSPECTION_CONDUCT, refused.message)
     if flag.status != FlagStatus.OPEN:
-        return Decision(False, decision.power, "Dấu hiệu đã được quyết định.")
+        return Decision(False, decision.power, _("Dấu hiệu đã được quyết định."))
     return decision
 
 
@@ -372,7 +380,8 @@ def require_inspector(actor: Person, unit: Unit) -> Decision:
     decision = may_conduct(actor, unit)
     if not decision:
         raise AuthorityError(
-            f"Chỉ cán bộ có thẩm quyền kiểm tra đối với {unit.name} được làm việc này.",
+            _("Chỉ cán bộ có thẩm quyền kiểm tra đối với %(unit)s được làm việc này.")
+            % {"unit": unit.name},
             code="oversight.inspection_denied",
         )
     return decision

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
 from baro.core.errors import NotFoundError, state_conflicts
@@ -218,7 +219,7 @@ def _unit(unit_id: int) -> Unit:
     try:
         return row_by(Unit, "pk", unit_id)
     except Unit.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy đơn vị.") from exc
+        raise NotFoundError(_("Không tìm thấy đơn vị.")) from exc
 
 
 def _person(person_id: int) -> Person:
@@ -227,7 +228,7 @@ def _person(person_id: int) -> Person:
     except Person.DoesNotExist:
         person = None
     if person is None or person.is_system:
-        raise NotFoundError("Không tìm thấy cán bộ.")
+        raise NotFoundError(_("Không tìm thấy cán bộ."))
     return person
 
 
@@ -349,7 +350,7 @@ def task_assign(request: HttpRequest, body: TaskAssignIn) -> Any:
     if body.group_id is not None:
         group = TaskGroup.objects.filter(pk=body.group_id).first()
         if group is None:
-            raise NotFoundError("Không tìm thấy nhóm nhiệm vụ.")
+            raise NotFoundError(_("Không tìm thấy nhóm nhiệm vụ."))
     task = _run(
         services.task_assign,
         actor=actor,

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from baro.core.errors import DomainError, NotFoundError
@@ -172,7 +173,7 @@ class SubtasksOut(Schema):
 def _unit(unit_id: int | None, field: str) -> Unit:
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     if unit is None:
-        raise DomainError("work.unit_unknown", "Không tìm thấy đơn vị.", field=field)
+        raise DomainError("work.unit_unknown", _("Không tìm thấy đơn vị."), field=field)
     return unit
 
 
@@ -332,7 +333,7 @@ def attachment_create(request: HttpRequest, task_id: int) -> Any:
 def attachment_download(request: HttpRequest, task_id: int, attachment_id: int) -> Any:
     row = attachment_get_for_actor(request_person(request), attachment_id, task_id=task_id)
     if not uploads.attachment_path(row).is_file():
-        raise NotFoundError("Không tìm thấy tệp.")
+        raise NotFoundError(_("Không tìm thấy tệp."))
     response = FileResponse(
         uploads.attachment_path(row).open("rb"),
         as_attachment=True,

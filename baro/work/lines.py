@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from baro.core.errors import AuthorityError
 from baro.org.authority import Power
@@ -101,20 +102,30 @@ def check_lead(assigning: Unit, lead: Unit, lines: Lines | None = None) -> None:
     details = {"power": Power.TASK_ASSIGN, "unit": lead.code, "line": [mine, theirs]}
     if path is None:
         raise AuthorityError(
-            f"{assigning.name} ({UnitSystem(mine).label.lower()}) không giao nhiệm vụ chủ trì "
-            f"cho {lead.name} ({UnitSystem(theirs).label.lower()}): không thuộc tuyến chỉ đạo "
-            f"của đơn vị giao.{' ' + note if note else ''} Đơn vị này có thể được mời phối hợp.",
+            gettext(
+                "%(assigning)s (%(mine)s) không giao nhiệm vụ chủ trì cho %(lead)s (%(theirs)s): "
+                "không thuộc tuyến chỉ đạo của đơn vị giao.%(note)s Đơn vị này có thể được mời "
+                "phối hợp."
+            )
+            % {
+                "assigning": assigning.name,
+                "mine": str(UnitSystem(mine).label).lower(),
+                "lead": lead.name,
+                "theirs": str(UnitSystem(theirs).label).lower(),
+                "note": " " + note if note else "",
+            },
             code="work.lead_line",
             details=details,
         )
     if not lead.path.startswith(path):
         where = (
-            "chỉ giao nhiệm vụ cho đơn vị trực thuộc."
+            gettext("chỉ giao nhiệm vụ cho đơn vị trực thuộc.")
             if reach == LineReach.BELOW
-            else "chỉ giao nhiệm vụ cho đơn vị cùng cấp và cấp dưới."
+            else gettext("chỉ giao nhiệm vụ cho đơn vị cùng cấp và cấp dưới.")
         )
         raise AuthorityError(
-            f"{lead.name} không thuộc phạm vi chỉ đạo của {assigning.name}: {where}",
+            gettext("%(lead)s không thuộc phạm vi chỉ đạo của %(assigning)s: %(where)s")
+            % {"lead": lead.name, "assigning": assigning.name, "where": where},
             code="work.lead_outside",
             details=details,
         )
@@ -124,8 +135,11 @@ def check_coordinator(assigning: Unit, unit: Unit) -> None:
     """Refuse (`work.coordinator_outside`) a coordinator beyond the assigning unit's level."""
     if not unit.path.startswith(level_path(assigning)):
         raise AuthorityError(
-            f"{unit.name} không thuộc {assigning.name} hay các đơn vị cùng cấp: không mời phối "
-            "hợp được.",
+            gettext(
+                "%(unit)s không thuộc %(assigning)s hay các đơn vị cùng cấp: không mời phối hợp "
+                "được."
+            )
+            % {"unit": unit.name, "assigning": assigning.name},
             code="work.coordinator_outside",
             details={"power": Power.TASK_ASSIGN, "unit": unit.code},
         )

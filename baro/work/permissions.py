@@ -85,7 +85,7 @@ __all__ = [
 def require_lead_side(actor: Person, task: Task, *, officer_may: bool = True) -> Decision:
     """task.handle over the lead unit, or (if `officer_may`) being the task's named officer."""
     if officer_may and task.officer_id is not None and task.officer_id == actor.pk:
-        return Decision(True, Power.TASK_HANDLE, "Cán bộ được giao xử lý nhiệm vụ.")
+        return Decision(True, Power.TASK_HANDLE, _("Cán bộ được giao xử lý nhiệm vụ."))
     return authority.require(actor, Power.TASK_HANDLE, task.lead_unit)
 
 
@@ -121,7 +121,7 @@ def bound_refusal(task: Task, binding: Dispute | None) -> str:
 def require_assigner_side(actor: Person, task: Task, power: str = Power.TASK_APPROVE) -> Decision:
     """The task's assigner, or `power` over the assigning unit."""
     if task.assigner_id == actor.pk and actor.is_active:
-        return Decision(True, power, "Người giao nhiệm vụ.")
+        return Decision(True, power, _("Người giao nhiệm vụ."))
     return authority.require(actor, power, task.assigning_unit)
 
 
@@ -133,18 +133,19 @@ def require_dispute_decider(actor: Person, unit: Unit) -> Decision:
     for the decision. The system actor is refused too: a dispute is a human decision.
     """
     if not actor.is_active:
-        raise AuthorityError(f"{actor.full_name} không còn công tác.")
+        raise AuthorityError(_("%(actor)s không còn công tác.") % {"actor": actor.full_name})
     head = unit_head(unit)
     if head is None:
         raise AuthorityError(
-            f"{unit.name} hiện không có người đứng đầu để quyết định tranh chấp.",
+            _("%(unit)s hiện không có người đứng đầu để quyết định tranh chấp.")
+            % {"unit": unit.name},
             code="work.no_head",
         )
     if head.person_id == actor.pk:
         return Decision(
             True,
             Power.DISPUTE_DECIDE,
-            f"Người đứng đầu {unit.name}.",
+            _("Người đứng đầu %(unit)s.") % {"unit": unit.name},
             position=head,
         )
     at = now()
@@ -160,12 +161,16 @@ def require_dispute_decider(actor: Person, unit: Unit) -> Decision:
             return Decision(
                 True,
                 Power.DISPUTE_DECIDE,
-                f"Được {head.person.full_name}, người đứng đầu {unit.name}, ủy quyền.",
+                _("Được %(person)s, người đứng đầu %(unit)s, ủy quyền.")
+                % {"person": head.person.full_name, "unit": unit.name},
                 delegation=delegation,
             )
     raise AuthorityError(
-        f"Chỉ người đứng đầu {unit.name} ({head.person.full_name}) hoặc người được người đó ủy "
-        "quyền mới được quyết định tranh chấp này.",
+        _(
+            "Chỉ người đứng đầu %(unit)s (%(person)s) hoặc người được người đó ủy "
+            "quyền mới được quyết định tranh chấp này."
+        )
+        % {"unit": unit.name, "person": head.person.full_name},
         code="work.not_decider",
         details={"power": Power.DISPUTE_DECIDE, "unit": unit.code},
     )
@@ -196,9 +201,9 @@ def require_task_participant(actor: Person, task: Task) -> Decision:
     """Anyone taking part in `task`: lead side, assigner side, a coordinating unit, a superior
     asked for guidance on it."""
     if task.officer_id is not None and task.officer_id == actor.pk:
-        return Decision(True, Power.TASK_HANDLE, "Cán bộ được giao xử lý nhiệm vụ.")
+        return Decision(True, Power.TASK_HANDLE, _("Cán bộ được giao xử lý nhiệm vụ."))
     if task.assigner_id == actor.pk and actor.is_active:
-        return Decision(True, Power.TASK_APPROVE, "Người giao nhiệm vụ.")
+        return Decision(True, Power.TASK_APPROVE, _("Người giao nhiệm vụ."))
     candidates: list[tuple[str, Unit]] = [
         (Power.TASK_HANDLE, task.lead_unit),
         (Power.TASK_APPROVE, task.assigning_unit),
@@ -216,7 +221,8 @@ def require_task_participant(actor: Person, task: Task) -> Decision:
         if decision:
             return decision
     raise AuthorityError(
-        f"{actor.full_name} không tham gia nhiệm vụ này nên không được đính kèm tệp.",
+        _("%(actor)s không tham gia nhiệm vụ này nên không được đính kèm tệp.")
+        % {"actor": actor.full_name},
         code="auth.denied",
         details={"power": Power.TASK_HANDLE, "unit": task.lead_unit.code},
     )
@@ -451,7 +457,7 @@ def task_get_for_actor(actor: Person, pk: int, *, related: tuple[str, ...] = ())
         except Task.DoesNotExist:
             task = None
     if task is None or not task_visible(actor, task):
-        raise NotFoundError("Không tìm thấy nhiệm vụ.")
+        raise NotFoundError(_("Không tìm thấy nhiệm vụ."))
     return task
 
 
@@ -480,7 +486,7 @@ def directive_get_for_actor(actor: Person, pk: int) -> Directive:
     """The directive `pk` if `actor` may see it; NotFoundError otherwise."""
     directive = directives_visible_to(actor).filter(pk=pk).first()
     if directive is None:
-        raise NotFoundError("Không tìm thấy văn bản chỉ đạo.")
+        raise NotFoundError(_("Không tìm thấy văn bản chỉ đạo."))
     return directive
 
 
@@ -493,7 +499,7 @@ def dispute_get_for_actor(actor: Person, pk: int) -> Dispute:
     """The dispute `pk`, with its units and its task, if `actor` may see the task."""
     dispute = Dispute.objects.select_related(*_WITH_TASK, *DISPUTE_UNITS).filter(pk=pk).first()
     if dispute is None or not task_visible(actor, dispute.task):
-        raise NotFoundError("Không tìm thấy tranh chấp.")
+        raise NotFoundError(_("Không tìm thấy tranh chấp."))
     return dispute
 
 
@@ -501,7 +507,7 @@ def extension_get_for_actor(actor: Person, pk: int) -> Extension:
     """The extension request `pk`, with its task, if `actor` may see the task."""
     extension = Extension.objects.select_related(*_WITH_TASK).filter(pk=pk).first()
     if extension is None or not task_visible(actor, extension.task):
-        raise NotFoundError("Không tìm thấy đề nghị gia hạn.")
+        raise NotFoundError(_("Không tìm thấy đề nghị gia hạn."))
     return extension
 
 
@@ -515,7 +521,7 @@ def input_request_get_for_actor(
         rows = rows.filter(task_id=task_id)
     row = rows.filter(pk=pk).first()
     if row is None or not task_visible(actor, row.task):
-        raise NotFoundError("Không tìm thấy yêu cầu xin ý kiến.")
+        raise NotFoundError(_("Không tìm thấy yêu cầu xin ý kiến."))
     return row
 
 
@@ -529,7 +535,7 @@ def guidance_request_get_for_actor(
         rows = rows.filter(task_id=task_id)
     row = rows.filter(pk=pk).first()
     if row is None or not task_visible(actor, row.task):
-        raise NotFoundError("Không tìm thấy yêu cầu xin ý kiến chỉ đạo.")
+        raise NotFoundError(_("Không tìm thấy yêu cầu xin ý kiến chỉ đạo."))
     return row
 
 
@@ -549,6 +555,6 @@ def attachment_get_for_actor(
     else:
         visible = False
     if not visible:
-        raise NotFoundError("Không tìm thấy tệp.")
+        raise NotFoundError(_("Không tìm thấy tệp."))
     assert row is not None
     return row

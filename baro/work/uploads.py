@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from baro.core.errors import DomainError
 from baro.work.models import Attachment
@@ -55,13 +57,13 @@ _KIND_LABEL = {
     "docx": "Word",
     "xls": "Excel",
     "xlsx": "Excel",
-    "odt": "OpenDocument văn bản",
-    "ods": "OpenDocument bảng tính",
-    "jpg": "ảnh JPEG",
-    "jpeg": "ảnh JPEG",
-    "png": "ảnh PNG",
-    "zip": "nén ZIP",
-    "txt": "văn bản",
+    "odt": gettext_lazy("OpenDocument văn bản"),
+    "ods": gettext_lazy("OpenDocument bảng tính"),
+    "jpg": gettext_lazy("ảnh JPEG"),
+    "jpeg": gettext_lazy("ảnh JPEG"),
+    "png": gettext_lazy("ảnh PNG"),
+    "zip": gettext_lazy("nén ZIP"),
+    "txt": gettext_lazy("văn bản"),
 }
 
 
@@ -203,8 +205,8 @@ def checked_upload(name: str, content: bytes | IO[bytes]) -> tuple[str, bytes]:
     if ext not in allowed:
         raise DomainError(
             "work.attachment_type",
-            f"Không nhận tệp “{name}”: chỉ nhận các loại tệp "
-            f"{', '.join(e.upper() for e in allowed)}.",
+            _("Không nhận tệp “%(name)s”: chỉ nhận các loại tệp %(allowed)s.")
+            % {"name": name, "allowed": ", ".join(e.upper() for e in allowed)},
             field="file",
             details={"allowed": allowed},
         )
@@ -224,17 +226,23 @@ def checked_upload(name: str, content: bytes | IO[bytes]) -> tuple[str, bytes]:
         shown, allowed_size = _sizes(size, limit)
         raise DomainError(
             "work.attachment_too_large",
-            f"Tệp “{name}” ({shown}) vượt quá dung lượng cho phép {allowed_size}.",
+            _("Tệp “%(name)s” (%(shown)s) vượt quá dung lượng cho phép %(allowed_size)s.")
+            % {"name": name, "shown": shown, "allowed_size": allowed_size},
             field="file",
             details={"max_bytes": limit},
         )
     if size == 0:
-        raise DomainError("work.attachment_empty", f"Tệp “{name}” rỗng.", field="file")
+        raise DomainError(
+            "work.attachment_empty", _("Tệp “%(name)s” rỗng.") % {"name": name}, field="file"
+        )
     if not _content_matches(ext, data):
         raise DomainError(
             "work.attachment_content",
-            f"Nội dung tệp “{name}” không phải tệp {_KIND_LABEL[ext]} (tệp bị đổi đuôi hoặc "
-            "hỏng): không nhận.",
+            _(
+                "Nội dung tệp “%(name)s” không phải tệp %(kind)s (tệp bị đổi đuôi hoặc "
+                "hỏng): không nhận."
+            )
+            % {"name": name, "kind": _KIND_LABEL[ext]},
             field="file",
         )
     return _MIME[ext], data

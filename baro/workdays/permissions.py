@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from baro.core.errors import AuthorityError
 from baro.org import authority
@@ -15,7 +16,7 @@ from baro.org.models import Person, Unit
 def require_calendar_manage(actor: Person) -> Decision:
     """calendar.manage over some active root unit (or Baro's system actor), else AuthorityError."""
     if actor.is_system:
-        return Decision(True, Power.CALENDAR_MANAGE, "Tác nhân hệ thống của Baro.")
+        return Decision(True, Power.CALENDAR_MANAGE, _("Tác nhân hệ thống của Baro."))
     today = timezone.localdate()
     roots = Unit.objects.filter(parent__isnull=True).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=today)
@@ -25,9 +26,12 @@ def require_calendar_manage(actor: Person) -> Decision:
         if decision:
             return decision
     raise AuthorityError(
-        f"{actor.full_name} không có quyền “{authority.power_label(Power.CALENDAR_MANAGE)}”: "
-        "lịch làm việc áp dụng cho toàn hệ thống, chỉ quản trị viên của một đơn vị cấp cao nhất "
-        "mới được điều chỉnh.",
+        _(
+            "%(actor)s không có quyền “%(power)s”: "
+            "lịch làm việc áp dụng cho toàn hệ thống, chỉ quản trị viên của một đơn vị cấp cao "
+            "nhất mới được điều chỉnh."
+        )
+        % {"actor": actor.full_name, "power": authority.power_label(Power.CALENDAR_MANAGE)},
         details={"power": Power.CALENDAR_MANAGE},
     )
 

@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from baro.core.errors import ConflictError, DomainError
 from baro.core.run import command
@@ -40,11 +41,14 @@ __all__ = ["calendar_override_remove", "calendar_override_set"]
 def _text(value: str, field: str, label: str, max_length: int, *, required: bool) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise DomainError("workdays.field_required", f"Chưa nhập {label}.", field=field)
+        raise DomainError(
+            "workdays.field_required", _("Chưa nhập %(label)s.") % {"label": label}, field=field
+        )
     if len(value) > max_length:
         raise DomainError(
             "workdays.field_too_long",
-            f"{label.capitalize()} dài quá {max_length} ký tự.",
+            _("%(label)s dài quá %(max_length)s ký tự.")
+            % {"label": label.capitalize(), "max_length": max_length},
             field=field,
         )
     return value
@@ -53,7 +57,7 @@ def _text(value: str, field: str, label: str, max_length: int, *, required: bool
 def _day(day: Any) -> dt.date:
     # A datetime is a date subclass: accepting one would silently drop its time and zone.
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-        raise DomainError("workdays.day_invalid", "Ngày không hợp lệ.", field="day")
+        raise DomainError("workdays.day_invalid", _("Ngày không hợp lệ."), field="day")
     return day
 
 
@@ -120,10 +124,14 @@ def calendar_override_set(
     day = _day(day)
     if kind not in OverrideKind.values:
         raise DomainError(
-            "workdays.kind_invalid", f"Loại điều chỉnh “{kind}” không hợp lệ.", field="kind"
+            "workdays.kind_invalid",
+            _("Loại điều chỉnh “%(kind)s” không hợp lệ.") % {"kind": kind},
+            field="kind",
         )
-    reason = _text(reason, "reason", "lý do", REASON_MAX, required=True)
-    decision_ref = _text(decision_ref, "decision_ref", "căn cứ", DECISION_REF_MAX, required=False)
+    reason = _text(reason, "reason", _("lý do"), REASON_MAX, required=True)
+    decision_ref = _text(
+        decision_ref, "decision_ref", _("căn cứ"), DECISION_REF_MAX, required=False
+    )
     existing = (
         CalendarOverride.objects.select_for_update()
         .filter(day=day, revoked_at__isnull=True)
@@ -132,22 +140,27 @@ def calendar_override_set(
     if existing is not None:
         raise ConflictError(
             "workdays.override_exists",
-            f"Ngày {_label(day)} đã được điều chỉnh thành “{existing.get_kind_display()}” "
-            f"({existing.reason}). Hãy gỡ điều chỉnh đó trước.",
+            _(
+                "Ngày %(day)s đã được điều chỉnh thành “%(kind)s” "
+                "(%(reason)s). Hãy gỡ điều chỉnh đó trước."
+            )
+            % {"day": _label(day), "kind": existing.get_kind_display(), "reason": existing.reason},
             field="day",
         )
     base = calendar.base_day_info(day)
     if kind == OverrideKind.WORKING_DAY and base.is_working:
         raise DomainError(
             "workdays.already_working",
-            f"Ngày {_label(day)} đã là ngày làm việc; không cần đặt làm ngày làm việc bù.",
+            _("Ngày %(day)s đã là ngày làm việc; không cần đặt làm ngày làm việc bù.")
+            % {"day": _label(day)},
             field="kind",
         )
     if kind == OverrideKind.HOLIDAY and not base.is_working:
-        why = "nghỉ cuối tuần" if base.source == calendar.SOURCE_WEEKEND else base.name
+        why = _("nghỉ cuối tuần") if base.source == calendar.SOURCE_WEEKEND else base.name
         raise DomainError(
             "workdays.already_off",
-            f"Ngày {_label(day)} đã là ngày nghỉ ({why}); không cần đặt thêm ngày nghỉ.",
+            _("Ngày %(day)s đã là ngày nghỉ (%(why)s); không cần đặt thêm ngày nghỉ.")
+            % {"day": _label(day), "why": why},
             field="kind",
         )
     override = CalendarOverride(
@@ -161,7 +174,8 @@ def calendar_override_set(
     except IntegrityError as exc:
         raise ConflictError(
             "workdays.override_exists",
-            f"Ngày {_label(day)} vừa được người khác điều chỉnh. Hãy tải lại trang.",
+            _("Ngày %(day)s vừa được người khác điều chỉnh. Hãy tải lại trang.")
+            % {"day": _label(day)},
             field="day",
         ) from exc
     _event(
@@ -183,7 +197,7 @@ def calendar_override_remove(*, actor: Person, day: dt.date, reason: str) -> Cal
     """
     decision = require_calendar_manage(actor)
     day = _day(day)
-    reason = _text(reason, "reason", "lý do gỡ bỏ", REASON_MAX, required=True)
+    reason = _text(reason, "reason", _("lý do gỡ bỏ"), REASON_MAX, required=True)
     override = (
         CalendarOverride.objects.select_for_update()
         .filter(day=day, revoked_at__isnull=True)
@@ -192,7 +206,7 @@ def calendar_override_remove(*, actor: Person, day: dt.date, reason: str) -> Cal
     if override is None:
         raise DomainError(
             "workdays.override_missing",
-            f"Ngày {_label(day)} không có điều chỉnh nào đang hiệu lực.",
+            _("Ngày %(day)s không có điều chỉnh nào đang hiệu lực.") % {"day": _label(day)},
             field="day",
         )
     before = _state(override)

@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from baro.core.errors import ConflictError, DomainError, NotFoundError
 from baro.core.run import command
@@ -44,14 +46,14 @@ def _url_problem(url: str) -> str:
         parts = urlsplit(url)
         host, _ = parts.hostname, parts.port  # .port raises ValueError when not a number
     except ValueError:
-        return "không đúng định dạng"
+        return gettext("không đúng định dạng")
     if parts.scheme not in ("http", "https") or not host:
-        return "phải bắt đầu bằng http:// hoặc https:// và có tên máy chủ"
+        return gettext("phải bắt đầu bằng http:// hoặc https:// và có tên máy chủ")
     if parts.username or parts.password:
         # It would be kept in the ledger and shown to every administrator.
-        return "không được chứa tên đăng nhập, mật khẩu (dùng khóa ký thay thế)"
+        return gettext("không được chứa tên đăng nhập, mật khẩu (dùng khóa ký thay thế)")
     if any(c.isspace() for c in url) or len(url) > 500:
-        return "không được có dấu cách và dài quá 500 ký tự"
+        return gettext("không được có dấu cách và dài quá 500 ký tự")
     return ""
 
 
@@ -59,14 +61,17 @@ def _valid_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         raise DomainError(
-            "notify.webhook_url_invalid", "Chưa nhập địa chỉ nhận webhook.", field="url"
+            "notify.webhook_url_invalid", _("Chưa nhập địa chỉ nhận webhook."), field="url"
         )
     problem = _url_problem(url)
     if problem:
         raise DomainError(
             "notify.webhook_url_invalid",
-            f"Địa chỉ nhận “{url[:100]}” không hợp lệ: {problem}, ví dụ "
-            "https://he-thong-khac.gov.vn/baro/webhook.",
+            _(
+                "Địa chỉ nhận “%(url)s” không hợp lệ: %(problem)s, ví dụ "
+                "https://he-thong-khac.gov.vn/baro/webhook."
+            )
+            % {"url": url[:100], "problem": problem},
             field="url",
         )
     return url
@@ -97,7 +102,8 @@ def webhook_register(
     if given and len(given) < SECRET_MIN_CHARS:
         raise DomainError(
             "notify.webhook_secret_short",
-            f"Khóa ký phải dài ít nhất {SECRET_MIN_CHARS} ký tự; để trống để Baro tự tạo.",
+            _("Khóa ký phải dài ít nhất %(min_chars)s ký tự; để trống để Baro tự tạo.")
+            % {"min_chars": SECRET_MIN_CHARS},
             field="secret",
         )
     endpoint = WebhookEndpoint(
@@ -131,11 +137,11 @@ def webhook_disable(*, actor: Person, endpoint: WebhookEndpoint) -> WebhookEndpo
     try:
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     except WebhookEndpoint.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy điểm nhận webhook.") from exc
+        raise NotFoundError(_("Không tìm thấy điểm nhận webhook.")) from exc
     if not endpoint.is_active:
         raise ConflictError(
             "notify.webhook_already_disabled",
-            f"Điểm nhận {endpoint.url} đã tắt từ trước.",
+            _("Điểm nhận %(url)s đã tắt từ trước.") % {"url": endpoint.url},
         )
     before = _endpoint_state(endpoint)
     endpoint.is_active = False
@@ -174,12 +180,15 @@ def delivery_requeue(*, actor: Person, delivery: Delivery) -> Delivery:
             .get(pk=delivery.pk)
         )
     except Delivery.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy lượt gửi.") from exc
+        raise NotFoundError(_("Không tìm thấy lượt gửi.")) from exc
     if delivery.status != DeliveryStatus.FAILED:
         raise ConflictError(
             "notify.delivery_not_failed",
-            f"Chỉ gửi lại được lượt gửi không thành công; lượt này đang ở trạng thái "
-            f"“{delivery.get_status_display()}”.",
+            _(
+                "Chỉ gửi lại được lượt gửi không thành công; lượt này đang ở trạng thái "
+                "“%(status)s”."
+            )
+            % {"status": delivery.get_status_display()},
             field="status",
         )
     if delivery.channel == Channel.WEBHOOK and not (
@@ -187,13 +196,13 @@ def delivery_requeue(*, actor: Person, delivery: Delivery) -> Delivery:
     ):
         raise DomainError(
             "notify.webhook_disabled",
-            "Điểm nhận webhook của lượt gửi này đã tắt; không gửi lại được.",
+            _("Điểm nhận webhook của lượt gửi này đã tắt; không gửi lại được."),
             field="endpoint",
         )
     if delivery.channel == Channel.EMAIL and not settings.BARO_EMAIL_ENABLED:
         raise DomainError(
             "notify.email_disabled",
-            "Chưa cấu hình máy chủ thư (BARO_EMAIL_HOST); chưa gửi lại thư được.",
+            _("Chưa cấu hình máy chủ thư (BARO_EMAIL_HOST); chưa gửi lại thư được."),
             field="channel",
         )
     before = {"status": delivery.status, "attempts": delivery.attempts}

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from baro.core.errors import DomainError, NotFoundError
 from baro.core.timeutil import format_date
@@ -46,14 +47,15 @@ def locked_unit(unit: Unit) -> Unit:
     try:
         return Unit.objects.select_for_update().get(pk=unit.pk)
     except Unit.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy đơn vị.") from exc
+        raise NotFoundError(_("Không tìm thấy đơn vị.")) from exc
 
 
 def ensure_active_unit(unit: Unit, day: dt.date, field: str) -> None:
     if not unit.is_active_on(day):
         raise DomainError(
             "org.unit_inactive",
-            f"Đơn vị {unit.name} không còn hiệu lực vào ngày {format_date(day)}.",
+            _("Đơn vị %(unit)s không còn hiệu lực vào ngày %(day)s.")
+            % {"unit": unit.name, "day": format_date(day)},
             field=field,
         )
 
@@ -61,20 +63,24 @@ def ensure_active_unit(unit: Unit, day: dt.date, field: str) -> None:
 def ensure_kind(kind: str) -> str:
     if kind not in UnitKind.values:
         raise DomainError(
-            "org.unit_kind_invalid", f"Loại đơn vị “{kind}” không hợp lệ.", field="kind"
+            "org.unit_kind_invalid",
+            _("Loại đơn vị “%(kind)s” không hợp lệ.") % {"kind": kind},
+            field="kind",
         )
     return kind
 
 
 def ensure_role(role: str) -> str:
     if role not in Role.values:
-        raise DomainError("org.role_invalid", f"Vai trò “{role}” không hợp lệ.", field="role")
+        raise DomainError(
+            "org.role_invalid", _("Vai trò “%(role)s” không hợp lệ.") % {"role": role}, field="role"
+        )
     return role
 
 
 def aware(value: dt.datetime, field: str) -> dt.datetime:
     if timezone.is_naive(value):
-        raise DomainError("org.naive_datetime", "Thời điểm phải có múi giờ.", field=field)
+        raise DomainError("org.naive_datetime", _("Thời điểm phải có múi giờ."), field=field)
     return value
 
 

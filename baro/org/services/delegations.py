@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from baro.core.errors import DomainError
 from baro.core.run import command
@@ -50,33 +51,35 @@ def delegation_grant(
     """
     decision = require_delegation_grant(actor, delegator, unit)
     unit = locked_unit(unit)
-    reason = required(reason, "reason", "lý do ủy quyền")
+    reason = required(reason, "reason", _("lý do ủy quyền"))
     aware(valid_from, "valid_from")
     aware(valid_to, "valid_to")
     if delegator.pk == delegate.pk:
         raise DomainError(
-            "org.delegation_self", "Không thể tự ủy quyền cho chính mình.", field="delegate"
+            "org.delegation_self", _("Không thể tự ủy quyền cho chính mình."), field="delegate"
         )
     if valid_to <= valid_from:
         raise DomainError(
             "org.delegation_bad_range",
-            "Thời điểm kết thúc ủy quyền phải sau thời điểm bắt đầu.",
+            _("Thời điểm kết thúc ủy quyền phải sau thời điểm bắt đầu."),
             field="valid_to",
         )
     if delegate.is_system or not delegate.is_active:
         raise DomainError(
             "org.person_inactive",
-            f"{delegate.full_name} không thể nhận ủy quyền.",
+            _("%(delegate)s không thể nhận ủy quyền.") % {"delegate": delegate.full_name},
             field="delegate",
         )
     powers = list(dict.fromkeys(powers))
     if not powers:
-        raise DomainError("org.delegation_no_powers", "Chưa chọn quyền ủy quyền.", field="powers")
+        raise DomainError(
+            "org.delegation_no_powers", _("Chưa chọn quyền ủy quyền."), field="powers"
+        )
     unknown = [power for power in powers if power not in Power.values]
     if unknown:
         raise DomainError(
             "org.delegation_unknown_power",
-            f"Quyền không tồn tại: {', '.join(unknown)}.",
+            _("Quyền không tồn tại: %(unknown)s.") % {"unknown": ", ".join(unknown)},
             field="powers",
         )
     start_day = timezone.localtime(valid_from).date()
@@ -86,8 +89,16 @@ def delegation_grant(
         if not positions:
             raise DomainError(
                 "org.delegation_power_not_held",
-                f"{delegator.full_name} không giữ quyền “{authority.power_label(power)}” đối với "
-                f"{unit.name} vào ngày {format_date(start_day)}, nên không thể ủy quyền.",
+                _(
+                    "%(delegator)s không giữ quyền “%(power)s” đối với "
+                    "%(unit)s vào ngày %(start_day)s, nên không thể ủy quyền."
+                )
+                % {
+                    "delegator": delegator.full_name,
+                    "power": authority.power_label(power),
+                    "unit": unit.name,
+                    "start_day": format_date(start_day),
+                },
                 field="powers",
             )
         if all(position.valid_to is not None for position in positions):
@@ -96,8 +107,11 @@ def delegation_grant(
             if valid_to > position_end:
                 raise DomainError(
                     "org.delegation_outlives_position",
-                    f"Ủy quyền không thể kéo dài quá ngày {format_date(last_day)}, khi chức vụ "
-                    f"của {delegator.full_name} kết thúc.",
+                    _(
+                        "Ủy quyền không thể kéo dài quá ngày %(last_day)s, khi chức vụ "
+                        "của %(delegator)s kết thúc."
+                    )
+                    % {"last_day": format_date(last_day), "delegator": delegator.full_name},
                     field="valid_to",
                 )
     delegation = Delegation(
@@ -128,10 +142,10 @@ def delegation_revoke(*, actor: Person, delegation: Delegation, reason: str) -> 
     """Revoke a delegation now (the delegator, or registry.manage over its unit)."""
     delegation = Delegation.objects.select_for_update().select_related("unit").get(pk=delegation.pk)
     decision = require_delegation_revoke(actor, delegation)
-    reason = required(reason, "reason", "lý do thu hồi")
+    reason = required(reason, "reason", _("lý do thu hồi"))
     if delegation.revoked_at is not None:
         raise DomainError(
-            "org.delegation_already_revoked", "Ủy quyền này đã bị thu hồi.", field="delegation"
+            "org.delegation_already_revoked", _("Ủy quyền này đã bị thu hồi."), field="delegation"
         )
     before = delegation_state(delegation)
     delegation.revoked_at = now()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
+from django.utils.translation import gettext as _
+
 from baro.core.errors import DomainError
 from baro.core.run import command
 from baro.core.timeutil import today
@@ -100,7 +102,9 @@ def org_import(
         parent = Unit.objects.select_for_update().get(pk=parent.pk)
         if not parent.is_active_on(today()):
             raise DomainError(
-                "org.unit_inactive", f"Đơn vị {parent.name} không còn hiệu lực.", field="parent"
+                "org.unit_inactive",
+                _("Đơn vị %(parent)s không còn hiệu lực.") % {"parent": parent.name},
+                field="parent",
             )
     else:  # a file of roots, or of units under parents named in it: check_plan decides each
         require_import_anywhere(actor)

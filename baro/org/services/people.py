@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from baro.core.errors import ConflictError, DomainError
 from baro.core.run import command
@@ -47,11 +48,13 @@ def new_position_row(
     ensure_active_unit(unit, valid_from, "unit")
     if person.is_system:
         raise DomainError(
-            "org.person_is_system", "Tác nhân hệ thống không giữ chức vụ.", field="person"
+            "org.person_is_system", _("Tác nhân hệ thống không giữ chức vụ."), field="person"
         )
     if not person.is_active:
         raise DomainError(
-            "org.person_inactive", f"{person.full_name} không còn công tác.", field="person"
+            "org.person_inactive",
+            _("%(person)s không còn công tác.") % {"person": person.full_name},
+            field="person",
         )
     if role == Role.HEAD:
         head = (
@@ -62,14 +65,18 @@ def new_position_row(
         if head is not None:
             raise ConflictError(
                 "org.head_exists",
-                f"Đơn vị {unit.name} đã có người đứng đầu ({head.person.full_name}). "
-                "Dùng “Thay người đứng đầu” để bổ nhiệm người khác.",
+                _(
+                    "Đơn vị %(unit)s đã có người đứng đầu (%(person)s). "
+                    "Dùng “Thay người đứng đầu” để bổ nhiệm người khác."
+                )
+                % {"unit": unit.name, "person": head.person.full_name},
                 field="role",
             )
     if Position.objects.filter(person=person, unit=unit, role=role, valid_to__isnull=True).exists():
         raise ConflictError(
             "org.position_exists",
-            f"{person.full_name} đang giữ vai trò {Role(role).label} tại {unit.name}.",
+            _("%(person)s đang giữ vai trò %(label)s tại %(unit)s.")
+            % {"person": person.full_name, "label": Role(role).label, "unit": unit.name},
             field="role",
         )
     position = Position(
@@ -87,7 +94,8 @@ def new_position_row(
     except IntegrityError as exc:  # a concurrent appointment won the race
         raise ConflictError(
             "org.head_exists" if role == Role.HEAD else "org.position_exists",
-            f"Đơn vị {unit.name} vừa có thay đổi chức vụ đồng thời; hãy tải lại và thử lại.",
+            _("Đơn vị %(unit)s vừa có thay đổi chức vụ đồng thời; hãy tải lại và thử lại.")
+            % {"unit": unit.name},
             field="role",
         ) from exc
     return position
@@ -110,11 +118,13 @@ def new_person_row(
     first position when asked for. No authority and no event: person_create and
     bootstrap_installation do both, each its own way."""
     valid_from = valid_from or today()
-    full_name = required(full_name, "full_name", "họ và tên")
-    code = required(code, "code", "mã cán bộ")
+    full_name = required(full_name, "full_name", _("họ và tên"))
+    code = required(code, "code", _("mã cán bộ"))
     if Person.objects.filter(code=code).exists():
         raise ConflictError(
-            "org.person_code_taken", f"Mã cán bộ “{code}” đã được dùng.", field="code"
+            "org.person_code_taken",
+            _("Mã cán bộ “%(code)s” đã được dùng.") % {"code": code},
+            field="code",
         )
     person = Person(full_name=full_name, code=code, email=(email or "").strip(), phone=phone or "")
     clean(person, exclude=["user"])
@@ -123,10 +133,12 @@ def new_person_row(
         username = username.strip()
         if user_model.objects.filter(username=username).exists():
             raise ConflictError(
-                "org.username_taken", f"Tên đăng nhập “{username}” đã được dùng.", field="username"
+                "org.username_taken",
+                _("Tên đăng nhập “%(username)s” đã được dùng.") % {"username": username},
+                field="username",
             )
         if not password:
-            raise DomainError("org.field_required", "Chưa nhập mật khẩu.", field="password")
+            raise DomainError("org.field_required", _("Chưa nhập mật khẩu."), field="password")
         try:
             validate_password(password)
         except ValidationError as exc:
@@ -135,7 +147,7 @@ def new_person_row(
             ) from exc
     elif password:
         raise DomainError(
-            "org.field_required", "Có mật khẩu nhưng chưa có tên đăng nhập.", field="username"
+            "org.field_required", _("Có mật khẩu nhưng chưa có tên đăng nhập."), field="username"
         )
     if role is not None:
         ensure_role(role)
@@ -226,12 +238,12 @@ def person_update(
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.is_system:
         raise DomainError(
-            "org.person_is_system", "Không sửa được tác nhân hệ thống.", field="person"
+            "org.person_is_system", _("Không sửa được tác nhân hệ thống."), field="person"
         )
     before = person_state(person)
     changed: list[str] = []
     if full_name is not None:
-        person.full_name = required(full_name, "full_name", "họ và tên")
+        person.full_name = required(full_name, "full_name", _("họ và tên"))
         changed.append("full_name")
     if email is not None:
         person.email = email.strip()
@@ -243,7 +255,7 @@ def person_update(
         person.is_active = is_active
         changed.append("is_active")
     if not changed:
-        raise DomainError("org.nothing_to_change", "Không có thay đổi nào.")
+        raise DomainError("org.nothing_to_change", _("Không có thay đổi nào."))
     clean(person, exclude=["user"])
     person.save(update_fields=changed)
     if is_active is not None and person.user_id:
@@ -299,13 +311,15 @@ def end_position_row(*, position: Position, on: dt.date, reason: str) -> dict[st
     if position.valid_to is not None:
         raise DomainError(
             "org.position_already_ended",
-            f"Chức vụ này đã kết thúc ngày {format_date(position.valid_to)}.",
+            _("Chức vụ này đã kết thúc ngày %(valid_to)s.")
+            % {"valid_to": format_date(position.valid_to)},
             field="position",
         )
     if on <= position.valid_from:
         raise DomainError(
             "org.position_end_before_start",
-            f"Ngày kết thúc phải sau ngày bắt đầu ({format_date(position.valid_from)}).",
+            _("Ngày kết thúc phải sau ngày bắt đầu (%(valid_from)s).")
+            % {"valid_from": format_date(position.valid_from)},
             field="on",
         )
     before = position_state(position)
@@ -321,7 +335,7 @@ def position_end(*, actor: Person, position: Position, on: dt.date, reason: str)
     """End a position on `on` (kept in history, never deleted)."""
     decision = require_manage(actor, position.unit)
     position = Position.objects.select_for_update().get(pk=position.pk)
-    reason = required(reason, "reason", "lý do kết thúc")
+    reason = required(reason, "reason", _("lý do kết thúc"))
     before = end_position_row(position=position, on=on, reason=reason)
     record_action(
         actor=actor,
@@ -358,7 +372,8 @@ def head_replace(
         if current.person_id == person.pk:
             raise DomainError(
                 "org.head_same_person",
-                f"{person.full_name} đang là người đứng đầu {unit.name}.",
+                _("%(person)s đang là người đứng đầu %(unit)s.")
+                % {"person": person.full_name, "unit": unit.name},
                 field="person",
             )
         reason = "Thay người đứng đầu" + (f" theo {decision_ref}" if decision_ref else "")

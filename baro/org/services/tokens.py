@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from django.utils.translation import gettext as _
+
 from baro.core.errors import DomainError
 from baro.core.run import command
 from baro.core.timeutil import now
@@ -24,12 +26,12 @@ def api_token_issue(
     Only its SHA-256 is stored; the ledger records its name and prefix, never the secret.
     """
     decision = require_token_authority(actor, person)
-    name = required(name, "name", "tên mã truy cập")
+    name = required(name, "name", _("tên mã truy cập"))
     if expires_at is not None:
         aware(expires_at, "expires_at")
         if expires_at <= now():
             raise DomainError(
-                "org.token_expiry_past", "Thời hạn phải ở tương lai.", field="expires_at"
+                "org.token_expiry_past", _("Thời hạn phải ở tương lai."), field="expires_at"
             )
     raw = "baro_" + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -59,7 +61,9 @@ def api_token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().select_related("person").get(pk=token.pk)
     decision = require_token_authority(actor, token.person)
     if token.revoked_at is not None:
-        raise DomainError("org.token_already_revoked", "Mã truy cập đã bị thu hồi.", field="token")
+        raise DomainError(
+            "org.token_already_revoked", _("Mã truy cập đã bị thu hồi."), field="token"
+        )
     token.revoked_at = now()
     token.save(update_fields=["revoked_at"])
     record_action(

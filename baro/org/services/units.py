@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext
 
 from baro.core.errors import ConflictError, DomainError
 from baro.core.run import command
@@ -61,17 +62,19 @@ def new_unit_row(
     No authority and no event: unit_create and bootstrap_installation do both, each its own way.
     """
     valid_from = valid_from or today()
-    code = required(code, "code", "mã đơn vị")
-    name = required(name, "name", "tên đơn vị")
+    code = required(code, "code", gettext("mã đơn vị"))
+    name = required(name, "name", gettext("tên đơn vị"))
     ensure_kind(kind)
     if parent is not None:
         ensure_active_unit(parent, valid_from, "parent")
     if Unit.objects.filter(code=code).exists():
         raise ConflictError(
-            "org.unit_code_taken", f"Mã đơn vị “{code}” đã được dùng.", field="code"
+            "org.unit_code_taken",
+            gettext("Mã đơn vị “%(code)s” đã được dùng.") % {"code": code},
+            field="code",
         )
     if parent is not None and len(parent.path) + PATH_SEGMENT_WIDTH + 1 > PATH_MAX_LENGTH:
-        raise DomainError("org.unit_too_deep", "Cây đơn vị quá sâu.", field="parent")
+        raise DomainError("org.unit_too_deep", gettext("Cây đơn vị quá sâu."), field="parent")
     unit = Unit(
         code=code,
         name=name,
@@ -90,7 +93,9 @@ def new_unit_row(
             unit.save(force_insert=True)
     except IntegrityError as exc:
         raise ConflictError(
-            "org.unit_code_taken", f"Mã đơn vị “{code}” đã được dùng.", field="code"
+            "org.unit_code_taken",
+            gettext("Mã đơn vị “%(code)s” đã được dùng.") % {"code": code},
+            field="code",
         ) from exc
     unit.path = unit_path(parent.path if parent else "", unit.pk)
     unit.save(update_fields=["path"])
@@ -154,7 +159,7 @@ def unit_update(
     before = unit_state(unit)
     changed: list[str] = []
     if name is not None:
-        unit.name = required(name, "name", "tên đơn vị")
+        unit.name = required(name, "name", gettext("tên đơn vị"))
         changed.append("name")
     if short_name is not None:
         unit.short_name = short_name.strip()
@@ -169,7 +174,7 @@ def unit_update(
         unit.address = address
         changed.append("address")
     if not changed:
-        raise DomainError("org.nothing_to_change", "Không có thay đổi nào.")
+        raise DomainError("org.nothing_to_change", gettext("Không có thay đổi nào."))
     clean(unit, exclude=["parent"])
     unit.save(update_fields=changed)
     record_action(
@@ -201,14 +206,18 @@ def unit_move(*, actor: Person, unit: Unit, new_parent: Unit) -> Unit:
     if new_parent.path.startswith(unit.path):
         raise DomainError(
             "org.unit_cycle",
-            f"Không thể chuyển {unit.name} vào {new_parent.name}: "
-            "đơn vị cấp trên mới nằm trong chính cây đơn vị được chuyển.",
+            gettext(
+                "Không thể chuyển %(unit)s vào %(new_parent)s: "
+                "đơn vị cấp trên mới nằm trong chính cây đơn vị được chuyển."
+            )
+            % {"unit": unit.name, "new_parent": new_parent.name},
             field="new_parent",
         )
     if new_parent.pk == unit.parent_id:
         raise DomainError(
             "org.nothing_to_change",
-            f"{unit.name} đã trực thuộc {new_parent.name}.",
+            gettext("%(unit)s đã trực thuộc %(new_parent)s.")
+            % {"unit": unit.name, "new_parent": new_parent.name},
             field="new_parent",
         )
     old_path = unit.path
@@ -216,7 +225,7 @@ def unit_move(*, actor: Person, unit: Unit, new_parent: Unit) -> Unit:
     subtree = Unit.objects.filter(subtree_q(old_path))
     deepest = subtree.aggregate(m=models.Max(models.functions.Length("path")))["m"] or 0
     if deepest - len(old_path) + len(new_path) > PATH_MAX_LENGTH:
-        raise DomainError("org.unit_too_deep", "Cây đơn vị quá sâu.", field="new_parent")
+        raise DomainError("org.unit_too_deep", gettext("Cây đơn vị quá sâu."), field="new_parent")
     before = unit_state(unit)
     delta = new_parent.depth + 1 - unit.depth
     moved = subtree.update(
@@ -256,12 +265,18 @@ def _close_one(
     decision = require_manage(actor, unit.parent if unit.parent is not None else unit)
     unit = locked_unit(unit)
     if unit.valid_to is not None and unit.valid_to <= today():
-        raise DomainError("org.unit_closed", f"Đơn vị {unit.name} đã hết hiệu lực.", field="unit")
+        raise DomainError(
+            "org.unit_closed",
+            gettext("Đơn vị %(unit)s đã hết hiệu lực.") % {"unit": unit.name},
+            field="unit",
+        )
     if on <= unit.valid_from:
         raise DomainError(
             "org.unit_close_before_start",
-            f"Ngày kết thúc phải sau ngày đơn vị {unit.name} bắt đầu hiệu lực "
-            f"({format_date(unit.valid_from)}).",
+            gettext(
+                "Ngày kết thúc phải sau ngày đơn vị %(unit)s bắt đầu hiệu lực (%(valid_from)s)."
+            )
+            % {"unit": unit.name, "valid_from": format_date(unit.valid_from)},
             field="on",
         )
     active_children = Unit.objects.filter(parent=unit).filter(
@@ -271,22 +286,27 @@ def _close_one(
         names = ", ".join(active_children.values_list("name", flat=True)[:5])
         raise DomainError(
             "org.unit_has_children",
-            f"Đơn vị {unit.name} còn đơn vị trực thuộc đang hoạt động ({names}): "
-            "chuyển hoặc kết thúc chúng trước.",
+            gettext(
+                "Đơn vị %(unit)s còn đơn vị trực thuộc đang hoạt động (%(names)s): "
+                "chuyển hoặc kết thúc chúng trước."
+            )
+            % {"unit": unit.name, "names": names},
             field="unit",
         )
     if successor is not None:
         if successor.pk == unit.pk or successor.path.startswith(unit.path):
             raise DomainError(
                 "org.successor_invalid",
-                "Đơn vị kế thừa không được là chính đơn vị hay đơn vị trực thuộc của nó.",
+                gettext("Đơn vị kế thừa không được là chính đơn vị hay đơn vị trực thuộc của nó."),
                 field="successor",
             )
         ensure_active_unit(successor, on, "successor")
     kind = kind or SuccessionKind.DISSOLVED
     if kind not in SuccessionKind.values:
         raise DomainError(
-            "org.succession_kind_invalid", f"Hình thức “{kind}” không hợp lệ.", field="kind"
+            "org.succession_kind_invalid",
+            gettext("Hình thức “%(kind)s” không hợp lệ.") % {"kind": kind},
+            field="kind",
         )
     current = Position.objects.select_for_update().filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=on), unit=unit
@@ -295,7 +315,8 @@ def _close_one(
     if any(position.valid_from >= on for position in positions):
         raise DomainError(
             "org.unit_close_future_positions",
-            f"Đơn vị {unit.name} có chức vụ bắt đầu từ ngày {format_date(on)} trở đi.",
+            gettext("Đơn vị %(unit)s có chức vụ bắt đầu từ ngày %(on)s trở đi.")
+            % {"unit": unit.name, "on": format_date(on)},
             field="on",
         )
     before = unit_state(unit)
@@ -392,9 +413,13 @@ def unit_merge(
     """
     decision = require_manage(actor, into)
     if not units:
-        raise DomainError("org.merge_empty", "Chưa chọn đơn vị để hợp nhất.", field="units")
+        raise DomainError(
+            "org.merge_empty", gettext("Chưa chọn đơn vị để hợp nhất."), field="units"
+        )
     if len({unit.pk for unit in units}) != len(units):
-        raise DomainError("org.merge_duplicate", "Một đơn vị được chọn hai lần.", field="units")
+        raise DomainError(
+            "org.merge_duplicate", gettext("Một đơn vị được chọn hai lần."), field="units"
+        )
     changes = []
     for unit in units:
         _, change = _close_one(

@@ -8,19 +8,24 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy
 
 from baro.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NATIONAL_HEADING = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 PARTY_HEADING = "ĐẢNG CỘNG SẢN VIỆT NAM"
 TASK_COLUMNS = ("TT", "Nhiệm vụ", "Đơn vị chủ trì", "Văn bản giao", "Hạn xử lý", "Số ngày quá hạn")
 NOT_YET_DUE = "Chưa đến hạn"
-PANGO_MISSING = (
+PANGO_MISSING = gettext_lazy(
     "Máy chủ chưa cài thư viện Pango để xuất PDF; tải bản .docx hoặc cài gói libpango-1.0-0."
 )
-WEASYPRINT_MISSING = "Máy chủ chưa cài gói weasyprint để xuất PDF; tải bản .docx."
+WEASYPRINT_MISSING = gettext_lazy("Máy chủ chưa cài gói weasyprint để xuất PDF; tải bản .docx.")
 
 # Page geometry (mm), shared by both formats.
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -39,7 +44,7 @@ class LetterUnavailable(DomainError):
 
     http_status = 503
 
-    def __init__(self, message: str = PANGO_MISSING) -> None:
+    def __init__(self, message: StrOrPromise = PANGO_MISSING) -> None:
         super().__init__("letter.unavailable", message)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from baro.core.errors import ConflictError, DomainError, NotFoundError
 from baro.core.run import command
@@ -92,11 +93,13 @@ def flag_raise(
     figures: dict[str, Any] | None = None,
 ) -> Flag | None:
     """Raise a flag once per `dedupe_key`: None (and no event) when it was raised before."""
-    require_system(actor, "phát hiện dấu hiệu né tránh")
+    require_system(actor, _("phát hiện dấu hiệu né tránh"))
     if kind not in FlagKind.values:
-        raise DomainError("oversight.invalid_kind", f"Loại dấu hiệu “{kind}” không có.")
+        raise DomainError(
+            "oversight.invalid_kind", _("Loại dấu hiệu “%(kind)s” không có.") % {"kind": kind}
+        )
     if not evidence:
-        raise DomainError("oversight.no_evidence", "Dấu hiệu phải kèm chứng cứ.")
+        raise DomainError("oversight.no_evidence", _("Dấu hiệu phải kèm chứng cứ."))
     flag = insert_flag(
         actor=actor,
         kind=kind,
@@ -152,13 +155,14 @@ def flag_decide(*, actor: Person, flag: Flag, confirm: bool, reason: str) -> Fla
             .get(pk=flag.pk)
         )
     except Flag.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy dấu hiệu.") from exc
+        raise NotFoundError(_("Không tìm thấy dấu hiệu.")) from exc
     decision = require_flag_decider(actor, flag)
-    reason = required(reason, "reason", "lý do")
+    reason = required(reason, "reason", _("lý do"))
     if flag.status != FlagStatus.OPEN:
         raise ConflictError(
             "oversight.flag_decided",
-            f"Dấu hiệu đã được {FlagStatus(flag.status).label.lower()}; không quyết định lại.",
+            _("Dấu hiệu đã được %(label)s; không quyết định lại.")
+            % {"label": FlagStatus(flag.status).label.lower()},
         )
     flag.status = FlagStatus.CONFIRMED if confirm else FlagStatus.DISMISSED
     flag.decided_by = actor

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from baro.core.errors import ConflictError, DomainError, NotFoundError
 from baro.core.run import command
 from baro.core.timeutil import format_date, now, today
@@ -39,14 +41,14 @@ def _locked_inspection(inspection: Inspection) -> Inspection:
             .get(pk=inspection.pk)
         )
     except Inspection.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy cuộc kiểm tra.") from exc
+        raise NotFoundError(_("Không tìm thấy cuộc kiểm tra.")) from exc
 
 
 def _still_open(inspection: Inspection) -> None:
     if inspection.status == InspectionStatus.CONCLUDED:
         raise ConflictError(
             "oversight.inspection_concluded",
-            "Cuộc kiểm tra đã kết luận; không sửa được nữa.",
+            _("Cuộc kiểm tra đã kết luận; không sửa được nữa."),
         )
 
 
@@ -87,18 +89,19 @@ def inspection_open(
     require_impartial(
         actor, target_unit, target_person, fields={"unit": "target_unit", "person": "target_person"}
     )
-    title = required(title, "title", "tên cuộc kiểm tra")
+    title = required(title, "title", _("tên cuộc kiểm tra"))
     if period_to < period_from:
         raise DomainError(
             "oversight.period_reversed",
-            f"Thời kỳ kiểm tra đến ngày {format_date(period_to)} lại trước ngày bắt đầu "
-            f"{format_date(period_from)}.",
+            _("Thời kỳ kiểm tra đến ngày %(period_to)s lại trước ngày bắt đầu %(period_from)s.")
+            % {"period_to": format_date(period_to), "period_from": format_date(period_from)},
             field="period_to",
         )
     if target_person is not None and not ever_within(target_person, target_unit):
         raise DomainError(
             "oversight.person_outside_unit",
-            f"{target_person.full_name} không công tác tại {target_unit.name}.",
+            _("%(target_person)s không công tác tại %(target_unit)s.")
+            % {"target_person": target_person.full_name, "target_unit": target_unit.name},
             field="target_person",
         )
     inspecting_unit = _inspecting_body(actor, decision, target_unit)
@@ -147,13 +150,13 @@ def inspection_add_evidence(
     if (flag is None) == (task is None):
         raise DomainError(
             "oversight.evidence_one",
-            "Chọn đúng một dấu hiệu hoặc một nhiệm vụ làm chứng cứ.",
+            _("Chọn đúng một dấu hiệu hoặc một nhiệm vụ làm chứng cứ."),
             field="flag",
         )
     if flag is not None and not flag.unit.path.startswith(inspection.target_unit.path):
         raise DomainError(
             "oversight.evidence_outside",
-            "Dấu hiệu này không thuộc đơn vị được kiểm tra.",
+            _("Dấu hiệu này không thuộc đơn vị được kiểm tra."),
             field="flag",
         )
     if task is not None and not (
@@ -162,13 +165,15 @@ def inspection_add_evidence(
     ):
         raise DomainError(
             "oversight.evidence_outside",
-            "Nhiệm vụ này không do đơn vị được kiểm tra giao hay chủ trì.",
+            _("Nhiệm vụ này không do đơn vị được kiểm tra giao hay chủ trì."),
             field="task",
         )
     duplicate = InspectionEvidence.objects.filter(inspection=inspection)
     duplicate = duplicate.filter(flag=flag) if flag is not None else duplicate.filter(task=task)
     if duplicate.exists():
-        raise ConflictError("oversight.evidence_twice", "Chứng cứ này đã có trong cuộc kiểm tra.")
+        raise ConflictError(
+            "oversight.evidence_twice", _("Chứng cứ này đã có trong cuộc kiểm tra.")
+        )
     evidence = InspectionEvidence.objects.create(
         inspection=inspection, flag=flag, task=task, added_by=actor, note=note.strip()[:300]
     )
@@ -195,7 +200,7 @@ def inspection_record_findings(
     inspection = _locked_inspection(inspection)
     decision = require_inspection_conductor(actor, inspection)
     _still_open(inspection)
-    findings = required(findings, "findings", "kết quả kiểm tra")
+    findings = required(findings, "findings", _("kết quả kiểm tra"))
     before = inspection.findings
     inspection.findings = findings
     inspection.save(update_fields=["findings"])
@@ -216,11 +221,11 @@ def inspection_conclude(*, actor: Person, inspection: Inspection, conclusion: st
     inspection = _locked_inspection(inspection)
     decision = require_inspection_conductor(actor, inspection)
     _still_open(inspection)
-    conclusion = required(conclusion, "conclusion", "kết luận")
+    conclusion = required(conclusion, "conclusion", _("kết luận"))
     if not inspection.findings:
         raise DomainError(
             "oversight.findings_missing",
-            "Chưa ghi kết quả kiểm tra; ghi kết quả trước khi kết luận.",
+            _("Chưa ghi kết quả kiểm tra; ghi kết quả trước khi kết luận."),
             field="conclusion",
         )
     inspection.status = InspectionStatus.CONCLUDED
@@ -271,36 +276,40 @@ def handling_decide(
     if inspection.status != InspectionStatus.CONCLUDED:
         raise ConflictError(
             "oversight.inspection_not_concluded",
-            "Cuộc kiểm tra chưa kết luận; chỉ quyết định xử lý sau khi đã có kết luận.",
+            _("Cuộc kiểm tra chưa kết luận; chỉ quyết định xử lý sau khi đã có kết luận."),
         )
     if measure not in HandlingMeasure.values:
         raise DomainError(
-            "oversight.invalid_measure", f"Hình thức xử lý “{measure}” không có.", field="measure"
+            "oversight.invalid_measure",
+            _("Hình thức xử lý “%(measure)s” không có.") % {"measure": measure},
+            field="measure",
         )
-    number = required(document_number, "document_number", "số văn bản xử lý")
-    reason = required(reason, "reason", "lý do xử lý")
+    number = required(document_number, "document_number", _("số văn bản xử lý"))
+    reason = required(reason, "reason", _("lý do xử lý"))
     if document_date is None:
         raise DomainError(
-            "oversight.field_required", "Chưa nhập ngày văn bản xử lý.", field="document_date"
+            "oversight.field_required", _("Chưa nhập ngày văn bản xử lý."), field="document_date"
         )
     if document_date > today():
         raise DomainError(
             "oversight.document_in_future",
-            f"Ngày văn bản ({format_date(document_date)}) chưa tới.",
+            _("Ngày văn bản (%(document_date)s) chưa tới.")
+            % {"document_date": format_date(document_date)},
             field="document_date",
         )
     unit = unit or inspection.target_unit
     if not unit.path.startswith(inspection.target_unit.path):
         raise DomainError(
             "oversight.unit_outside",
-            f"{unit.name} không thuộc đơn vị được kiểm tra.",
+            _("%(unit)s không thuộc đơn vị được kiểm tra.") % {"unit": unit.name},
             field="unit",
         )
     person = person if person is not None else inspection.target_person
     if person is not None and not ever_within(person, unit):
         raise DomainError(
             "oversight.person_outside_unit",
-            f"{person.full_name} không công tác tại {unit.name}.",
+            _("%(person)s không công tác tại %(unit)s.")
+            % {"person": person.full_name, "unit": unit.name},
             field="person",
         )
     require_impartial(actor, unit, person, fields={"unit": "unit", "person": "person"})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from baro.core import sql
 from baro.core.errors import DomainError
@@ -164,9 +165,12 @@ def ladder_step_record(
     `people` holds the Person rows of the candidate's officer and heads (the worker loads them
     in bulk); `inspectors` are told of an inspection flag.
     """
-    require_system(actor, "ghi các bước đôn đốc")
+    require_system(actor, _("ghi các bước đôn đốc"))
     if step not in _STEP_WORDS:
-        raise DomainError("oversight.invalid_step", f"Bước “{step}” không có trong thang đôn đốc.")
+        raise DomainError(
+            "oversight.invalid_step",
+            _("Bước “%(step)s” không có trong thang đôn đốc.") % {"step": step},
+        )
     unit_id, person_id = _step_target(candidate, step)
     at = now()
     connection = transaction.get_connection()  # the wrapper itself, not the per-use proxy
@@ -292,13 +296,16 @@ def dispute_ladder_step_record(
     """
     require_system(actor, "ghi các bước đôn đốc")
     if step not in _DISPUTE_WORDS:
-        raise DomainError("oversight.invalid_step", f"Bước “{step}” không có trong thang đôn đốc.")
+        raise DomainError(
+            "oversight.invalid_step",
+            _("Bước “%(step)s” không có trong thang đôn đốc.") % {"step": step},
+        )
     if step == LadderStep.DISPUTE_URGE:
         unit_id, person_id = candidate.decider_unit_id, candidate.decider_head_id
     else:
         if candidate.above_unit_id is None:
             raise DomainError(
-                "oversight.no_unit_above", "Đơn vị quyết định tranh chấp không có cấp trên."
+                "oversight.no_unit_above", _("Đơn vị quyết định tranh chấp không có cấp trên.")
             )
         unit_id, person_id = candidate.above_unit_id, candidate.above_head_id
     # The dispute's row is the lock two workers meet on; decided meanwhile: nothing to chase.

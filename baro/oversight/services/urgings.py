@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from baro.core.errors import ConflictError, DomainError, NotFoundError
 from baro.core.run import command
 from baro.core.sql import insert_row
@@ -30,11 +32,12 @@ def _open_task(task: Task) -> Task:
             .get(pk=task.pk)
         )
     except Task.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy nhiệm vụ.") from exc
+        raise NotFoundError(_("Không tìm thấy nhiệm vụ.")) from exc
     if locked.status in (TaskStatus.COMPLETED, TaskStatus.CANCELLED):
         raise DomainError(
             "oversight.task_closed",
-            f"Nhiệm vụ đã ở trạng thái “{TaskStatus(locked.status).label}”, không cần đôn đốc.",
+            _("Nhiệm vụ đã ở trạng thái “%(label)s”, không cần đôn đốc.")
+            % {"label": TaskStatus(locked.status).label},
             field="task",
         )
     return locked
@@ -57,7 +60,7 @@ def _manual_recipients(tasks: Iterable[Task], day: dt.date) -> list[Person]:
 def task_urge(*, actor: Person, task: Task, note: str) -> Urging:
     """A leader urges a task by hand (đôn đốc trực tiếp), with what is asked."""
     decision = require_urger(actor, task)
-    note = required(note, "note", "nội dung đôn đốc")
+    note = required(note, "note", _("nội dung đôn đốc"))
     locked = _open_task(task)
     if locked.lead_unit_id != task.lead_unit_id:  # a dispute decision moved the lead meanwhile
         decision = require_urger(actor, locked)
@@ -122,32 +125,33 @@ def urging_letter_issue(
     decision = require_letter_issuer(actor, draft.issuing_unit)
     if not tasks:
         raise DomainError(
-            "oversight.letter_no_tasks", "Chưa chọn nhiệm vụ nào để đôn đốc.", field="tasks"
+            "oversight.letter_no_tasks", _("Chưa chọn nhiệm vụ nào để đôn đốc."), field="tasks"
         )
-    number = required(draft.number_symbol, "number_symbol", "số, ký hiệu văn bản")
-    subject = required(draft.subject, "subject", "trích yếu")
-    opening = required(draft.opening, "opening", "nội dung căn cứ, tình hình")
-    closing = required(draft.closing, "closing", "nội dung yêu cầu")
-    position = required(draft.signer_position, "signer_position", "chức vụ người ký")
-    place = required(draft.place, "place", "địa danh")
+    number = required(draft.number_symbol, "number_symbol", _("số, ký hiệu văn bản"))
+    subject = required(draft.subject, "subject", _("trích yếu"))
+    opening = required(draft.opening, "opening", _("nội dung căn cứ, tình hình"))
+    closing = required(draft.closing, "closing", _("nội dung yêu cầu"))
+    position = required(draft.signer_position, "signer_position", _("chức vụ người ký"))
+    place = required(draft.place, "place", _("địa danh"))
     if draft.reply_by < draft.issued_on:
         raise DomainError(
             "oversight.reply_before_issue",
-            f"Hạn báo cáo ({format_date(draft.reply_by)}) không được trước ngày ban hành "
-            f"({format_date(draft.issued_on)}).",
+            _("Hạn báo cáo (%(reply_by)s) không được trước ngày ban hành (%(issued_on)s).")
+            % {"reply_by": format_date(draft.reply_by), "issued_on": format_date(draft.issued_on)},
             field="reply_by",
         )
     if not may_issue_letters(draft.signer, draft.issuing_unit):
         raise DomainError(
             "oversight.signer_not_leader",
-            f"{draft.signer.full_name} không phải lãnh đạo của {draft.issuing_unit.name}, "
-            "không ký được công văn này.",
+            _("%(signer)s không phải lãnh đạo của %(issuing_unit)s, không ký được công văn này.")
+            % {"signer": draft.signer.full_name, "issuing_unit": draft.issuing_unit.name},
             field="signer",
         )
     if UrgingLetter.objects.filter(issuing_unit=draft.issuing_unit, number_symbol=number).exists():
         raise ConflictError(
             "oversight.letter_number_taken",
-            f"Số, ký hiệu {number} đã dùng cho một công văn khác của đơn vị.",
+            _("Số, ký hiệu %(number)s đã dùng cho một công văn khác của đơn vị.")
+            % {"number": number},
             field="number_symbol",
         )
     locked = [_open_task(task) for task in sorted(tasks, key=lambda t: t.pk)]
@@ -155,8 +159,15 @@ def urging_letter_issue(
         if not task.lead_unit.path.startswith(draft.issuing_unit.path):
             raise DomainError(
                 "oversight.task_outside_unit",
-                f"Nhiệm vụ “{task.title}” do {task.lead_unit.name} chủ trì, không thuộc phạm vi "
-                f"của {draft.issuing_unit.name}.",
+                _(
+                    "Nhiệm vụ “%(task)s” do %(lead_unit)s chủ trì, không thuộc phạm vi "
+                    "của %(issuing_unit)s."
+                )
+                % {
+                    "task": task.title,
+                    "lead_unit": task.lead_unit.name,
+                    "issuing_unit": draft.issuing_unit.name,
+                },
                 field="tasks",
             )
     letter = UrgingLetter(

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from baro.core.errors import DomainError
@@ -317,7 +318,11 @@ def _scope_q(actor: Person, scope: str, day: dt.date) -> Q:
         return Q(pk__in=led.union(coordinated.values("task_id")))
     if scope == Scope.UNDER:
         return _lead_in_subtrees(under_units(actor, day))
-    raise DomainError("work.bad_scope", f"Phạm vi danh sách “{scope}” không hợp lệ.", field="scope")
+    raise DomainError(
+        "work.bad_scope",
+        gettext("Phạm vi danh sách “%(scope)s” không hợp lệ.") % {"scope": scope},
+        field="scope",
+    )
 
 
 def available_scopes(actor: Person, day: dt.date | None = None) -> list[Scope]:
@@ -434,7 +439,11 @@ def _parse_int(value: str, field: str, label: str) -> int | None:
         return None
     number = id_from_text(value)
     if not number:  # not digits, past 64 bits, or 0
-        raise DomainError("work.bad_filter", f"{label} không hợp lệ: “{value}”.", field=field)
+        raise DomainError(
+            "work.bad_filter",
+            gettext("%(label)s không hợp lệ: “%(value)s”.") % {"label": label, "value": value},
+            field=field,
+        )
     return number
 
 
@@ -449,7 +458,8 @@ def _parse_date(value: str, field: str, label: str) -> dt.date | None:
             continue
     raise DomainError(
         "work.bad_filter",
-        f"{label} không hợp lệ: “{value}” (viết theo dạng ngày/tháng/năm).",
+        gettext("%(label)s không hợp lệ: “%(value)s” (viết theo dạng ngày/tháng/năm).")
+        % {"label": label, "value": value},
         field=field,
     )
 
@@ -476,17 +486,23 @@ def parse_filters(params: Mapping[str, str]) -> TaskFilters:
     timing, timing_field = get("timing")
     if timing and timing not in TimingStatus.values:
         raise DomainError(
-            "work.bad_filter", f"Tình trạng thời hạn “{timing}” không hợp lệ.", field=timing_field
+            "work.bad_filter",
+            gettext("Tình trạng thời hạn “%(timing)s” không hợp lệ.") % {"timing": timing},
+            field=timing_field,
         )
     status, status_field = get("status")
     if status and status not in TaskStatus.values:
         raise DomainError(
-            "work.bad_filter", f"Trạng thái “{status}” không hợp lệ.", field=status_field
+            "work.bad_filter",
+            gettext("Trạng thái “%(status)s” không hợp lệ.") % {"status": status},
+            field=status_field,
         )
     flag, flag_field = get("not_updated")
     if flag.strip().lower() not in _TRUE | _FALSE:
         raise DomainError(
-            "work.bad_filter", f"Giá trị “{flag}” không hợp lệ (1 hoặc 0).", field=flag_field
+            "work.bad_filter",
+            gettext("Giá trị “%(flag)s” không hợp lệ (1 hoặc 0).") % {"flag": flag},
+            field=flag_field,
         )
     directive, directive_field = get("directive_id", "directive")
     unit, unit_field = get("unit_id", "unit")
@@ -495,22 +511,26 @@ def parse_filters(params: Mapping[str, str]) -> TaskFilters:
     end, end_field = get("deadline_to")
     text, text_field = get("text", "q")
     if len(text) > 200:
-        raise DomainError("work.bad_filter", "Từ khóa dài quá 200 ký tự.", field=text_field)
+        raise DomainError(
+            "work.bad_filter", gettext("Từ khóa dài quá 200 ký tự."), field=text_field
+        )
     if "\x00" in text:  # PostgreSQL's text cannot hold it, nor can a spreadsheet cell
-        raise DomainError("work.bad_filter", "Từ khóa chứa ký tự không hợp lệ.", field=text_field)
-    deadline_from = _parse_date(start, start_field, "Hạn từ ngày")
-    deadline_to = _parse_date(end, end_field, "Hạn đến ngày")
+        raise DomainError(
+            "work.bad_filter", gettext("Từ khóa chứa ký tự không hợp lệ."), field=text_field
+        )
+    deadline_from = _parse_date(start, start_field, gettext("Hạn từ ngày"))
+    deadline_to = _parse_date(end, end_field, gettext("Hạn đến ngày"))
     if deadline_from and deadline_to and deadline_to < deadline_from:
         raise DomainError(
-            "work.bad_filter", "“Hạn đến ngày” phải sau “Hạn từ ngày”.", field=end_field
+            "work.bad_filter", gettext("“Hạn đến ngày” phải sau “Hạn từ ngày”."), field=end_field
         )
     return TaskFilters(
         timing=timing,
         not_updated=flag.strip().lower() in _TRUE,
         status=status,
-        directive_id=_parse_int(directive, directive_field, "Văn bản chỉ đạo"),
-        unit_id=_parse_int(unit, unit_field, "Đơn vị"),
-        officer_id=_parse_int(officer, officer_field, "Cán bộ"),
+        directive_id=_parse_int(directive, directive_field, gettext("Văn bản chỉ đạo")),
+        unit_id=_parse_int(unit, unit_field, gettext("Đơn vị")),
+        officer_id=_parse_int(officer, officer_field, gettext("Cán bộ")),
         deadline_from=deadline_from,
         deadline_to=deadline_to,
         text=text.strip(),

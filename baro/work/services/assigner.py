@@ -5,6 +5,8 @@ Who: the assigner, or task.approve (task.assign to cancel) over the assigning un
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from baro.core.errors import AuthorityError, DomainError, NotFoundError
 from baro.core.run import command
 from baro.core.timeutil import now, today
@@ -46,8 +48,8 @@ def task_approve(
     """
     task, decision = locked_for(actor, task, require_assigner_side)
     target = require_state(task, TaskCommand.APPROVE)
-    choice(quality_grade, QualityGrade, "quality_grade", "Mức chất lượng")
-    choice(effectiveness_grade, EffectivenessGrade, "effectiveness_grade", "Mức hiệu quả")
+    choice(quality_grade, QualityGrade, "quality_grade", _("Mức chất lượng"))
+    choice(effectiveness_grade, EffectivenessGrade, "effectiveness_grade", _("Mức hiệu quả"))
     before = task_state(task)
     task.status = target
     task.completed_on = today()
@@ -72,7 +74,7 @@ def task_return(*, actor: Person, task: Task, reason: str) -> Task:
     """Send a submitted result back for rework (trả lại), with the reason; counted."""
     task, decision = locked_for(actor, task, require_assigner_side)
     target = require_state(task, TaskCommand.RETURN)
-    reason = required(reason, "reason", "lý do trả lại")
+    reason = required(reason, "reason", _("lý do trả lại"))
     before = task_state(task)
     task.status = target
     task.return_count += 1
@@ -95,7 +97,7 @@ def task_cancel(*, actor: Person, task: Task, reason: str) -> Task:
     task.assign over the assigning unit."""
     task, decision = locked_for(actor, task, require_assigner_side, Power.TASK_ASSIGN)
     target = require_state(task, TaskCommand.CANCEL)
-    reason = required(reason, "reason", "lý do hủy")
+    reason = required(reason, "reason", _("lý do hủy"))
     before = task_state(task)
     task.status = target
     save_task(task, ["status"])
@@ -135,7 +137,7 @@ def extension_decide(
     if extension.requested_by_id == actor.pk:
         # A leader who holds both sides over a task still may not grant themselves more time.
         raise AuthorityError(
-            "Người đề nghị gia hạn không tự quyết định đề nghị của chính mình.",
+            _("Người đề nghị gia hạn không tự quyết định đề nghị của chính mình."),
             code="work.extension_own_request",
         )
     task = locked_task(extension.task)
@@ -143,17 +145,17 @@ def extension_decide(
     try:
         extension = Extension.objects.select_for_update().get(pk=extension.pk)
     except Extension.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy đề nghị gia hạn.") from exc
+        raise NotFoundError(_("Không tìm thấy đề nghị gia hạn.")) from exc
     if extension.status != ExtensionStatus.REQUESTED:
         raise DomainError(
-            "work.extension_closed", "Đề nghị gia hạn này đã được quyết định.", field="status"
+            "work.extension_closed", _("Đề nghị gia hạn này đã được quyết định."), field="status"
         )
     require_state(task, TaskCommand.DECIDE_EXTENSION)
     note = note.strip()
     if not approve and not note:
         # Refusing is a written decision too (Công điện 280: no unexplained decisions).
         raise DomainError(
-            "work.field_required", "Chưa nhập lý do không đồng ý gia hạn.", field="note"
+            "work.field_required", _("Chưa nhập lý do không đồng ý gia hạn."), field="note"
         )
     before = task_state(task)
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from baro.core.errors import DomainError
 from baro.core.run import command
 from baro.core.sql import insert_row
@@ -67,12 +69,12 @@ def compute_deadline(
     """
     if rule == DeadlineRule.DATE:
         if on is None:
-            raise DomainError("work.field_required", "Chưa nhập hạn xử lý.", field="deadline")
+            raise DomainError("work.field_required", _("Chưa nhập hạn xử lý."), field="deadline")
         return on
     if rule in (DeadlineRule.CALENDAR_DAYS, DeadlineRule.WORKING_DAYS):
         if days is None or days < 1:
             raise DomainError(
-                "work.deadline_days_invalid", "Số ngày phải từ 1 trở lên.", field="deadline_days"
+                "work.deadline_days_invalid", _("Số ngày phải từ 1 trở lên."), field="deadline_days"
             )
         if rule == DeadlineRule.CALENDAR_DAYS:
             return add_calendar_days(assigned_on, days)
@@ -82,11 +84,13 @@ def compute_deadline(
             end = period_end(period_kind, period_year or 0, period_number)
         except ValueError as exc:
             raise DomainError(
-                "work.period_invalid", "Kỳ hạn không hợp lệ.", field="deadline_period"
+                "work.period_invalid", _("Kỳ hạn không hợp lệ."), field="deadline_period"
             ) from exc
         return add_calendar_days(end, 0)
     raise DomainError(
-        "work.invalid_choice", f"Cách tính hạn “{rule}” không hợp lệ.", field="deadline_rule"
+        "work.invalid_choice",
+        _("Cách tính hạn “%(rule)s” không hợp lệ.") % {"rule": rule},
+        field="deadline_rule",
     )
 
 
@@ -132,9 +136,9 @@ def task_assign(
     """
     decision = authority.require(actor, Power.TASK_ASSIGN, assigning_unit)
     day = today()
-    title = required(title, "title", "tên nhiệm vụ")
-    choice(priority, Priority, "priority", "Mức độ ưu tiên")
-    choice(deadline_rule, DeadlineRule, "deadline_rule", "Cách tính hạn")
+    title = required(title, "title", _("tên nhiệm vụ"))
+    choice(priority, Priority, "priority", _("Mức độ ưu tiên"))
+    choice(deadline_rule, DeadlineRule, "deadline_rule", _("Cách tính hạn"))
     require_active(assigning_unit, day, "assigning_unit")
     require_active(lead_unit, day, "lead_unit")
     # Who may lead is the assignment lines' rule (baro.work.lines), which the form asks too.
@@ -151,7 +155,8 @@ def task_assign(
     if due < day:
         raise DomainError(
             "work.deadline_before_assignment",
-            f"Hạn xử lý {format_date(due)} trước ngày giao {format_date(day)}.",
+            _("Hạn xử lý %(due)s trước ngày giao %(day)s.")
+            % {"due": format_date(due), "day": format_date(day)},
             field="deadline",
         )
     specs = _coordinator_specs(coordinators)
@@ -160,13 +165,15 @@ def task_assign(
         if spec.unit.pk == lead_unit.pk:
             raise DomainError(
                 "work.coordinator_is_lead",
-                f"{lead_unit.name} đã là đơn vị chủ trì, không thể đồng thời là đơn vị phối hợp.",
+                _("%(lead_unit)s đã là đơn vị chủ trì, không thể đồng thời là đơn vị phối hợp.")
+                % {"lead_unit": lead_unit.name},
                 field="coordinators",
             )
         if spec.unit.pk in seen:
             raise DomainError(
                 "work.coordinator_duplicate",
-                f"{spec.unit.name} được nêu hai lần trong các đơn vị phối hợp.",
+                _("%(unit)s được nêu hai lần trong các đơn vị phối hợp.")
+                % {"unit": spec.unit.name},
                 field="coordinators",
             )
         seen.add(spec.unit.pk)
@@ -175,7 +182,8 @@ def task_assign(
         if spec.sub_deadline is not None and not day <= spec.sub_deadline <= due:
             raise DomainError(
                 "work.sub_deadline_invalid",
-                f"Hạn phối hợp của {spec.unit.name} phải từ ngày giao đến hạn của nhiệm vụ.",
+                _("Hạn phối hợp của %(unit)s phải từ ngày giao đến hạn của nhiệm vụ.")
+                % {"unit": spec.unit.name},
                 field="coordinators",
             )
     if officer is not None and not (
@@ -187,13 +195,14 @@ def task_assign(
     ):
         raise DomainError(
             "work.officer_outside",
-            f"{officer.full_name} không công tác tại {lead_unit.name}.",
+            _("%(officer)s không công tác tại %(lead_unit)s.")
+            % {"officer": officer.full_name, "lead_unit": lead_unit.name},
             field="officer",
         )
     if group is not None and (directive is None or group.directive_id != directive.pk):
         raise DomainError(
             "work.group_mismatch",
-            "Nhóm nhiệm vụ không thuộc văn bản chỉ đạo đã chọn.",
+            _("Nhóm nhiệm vụ không thuộc văn bản chỉ đạo đã chọn."),
             field="group",
         )
     if parent is not None:
@@ -201,7 +210,7 @@ def task_assign(
         if parent.status in rules.TERMINAL_STATUSES:
             raise DomainError(
                 "work.parent_closed",
-                "Nhiệm vụ cha đã kết thúc, không giao thêm nhiệm vụ con.",
+                _("Nhiệm vụ cha đã kết thúc, không giao thêm nhiệm vụ con."),
                 field="parent",
             )
     is_period = deadline_rule == DeadlineRule.PERIOD
@@ -289,20 +298,23 @@ def subtask_assign(
     if parent.lead_unit_id != parent_lead.pk:  # a dispute decision moved the lead meanwhile
         parent_lead = parent.lead_unit
     authority.require(actor, Power.TASK_ASSIGN, parent_lead)
-    require_state_in(parent, frozenset({TaskStatus.IN_PROGRESS}), "giao nhiệm vụ con")
+    require_state_in(parent, frozenset({TaskStatus.IN_PROGRESS}), _("giao nhiệm vụ con"))
     if lead_unit.pk == parent_lead.pk or not in_subtree(lead_unit, parent_lead):
         raise DomainError(
             "work.subtask_outside",
-            f"{lead_unit.name} không phải đơn vị cấp dưới của {parent_lead.name}: chỉ giao "
-            "nhiệm vụ con cho đơn vị trực thuộc đơn vị chủ trì.",
+            _(
+                "%(lead_unit)s không phải đơn vị cấp dưới của %(parent_lead)s: chỉ giao "
+                "nhiệm vụ con cho đơn vị trực thuộc đơn vị chủ trì."
+            )
+            % {"lead_unit": lead_unit.name, "parent_lead": parent_lead.name},
             field="lead_unit",
         )
     due = compute_deadline(assigned_on=today(), rule=deadline_rule, days=deadline_days, on=deadline)
     if due > parent.deadline:
         raise DomainError(
             "work.subtask_after_parent",
-            f"Hạn nhiệm vụ con {format_date(due)} sau hạn nhiệm vụ cha "
-            f"{format_date(parent.deadline)}.",
+            _("Hạn nhiệm vụ con %(due)s sau hạn nhiệm vụ cha %(deadline)s.")
+            % {"due": format_date(due), "deadline": format_date(parent.deadline)},
             field="deadline",
         )
     # One assignment, one event (work.task.assigned, with parent_id): the assigning unit is the

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
 
 from baro.core.errors import DomainError
 from baro.ledger.services import record_action
@@ -100,41 +101,42 @@ def attachment_add(
     with _removed_on_failure(created), transaction.atomic(durable=True):
         if task is None and directive is None:
             raise DomainError(
-                "work.field_required", "Chưa chọn nhiệm vụ hoặc văn bản.", field="task"
+                "work.field_required", _("Chưa chọn nhiệm vụ hoặc văn bản."), field="task"
             )
         if task is not None:
             decision = require_task_participant(actor, task)
             task = locked_task(task)
             decision = require_task_participant(actor, task)
             if task.status in rules.TERMINAL_STATUSES:
-                require_state_in(task, frozenset(rules.OPEN_STATUSES), "đính kèm tệp")
+                require_state_in(task, frozenset(rules.OPEN_STATUSES), _("đính kèm tệp"))
             for part, label in (
-                (progress_report, "báo cáo tiến độ"),
-                (guidance_request, "yêu cầu xin ý kiến chỉ đạo"),
-                (input_request, "yêu cầu xin ý kiến phối hợp"),
+                (progress_report, _("báo cáo tiến độ")),
+                (guidance_request, _("yêu cầu xin ý kiến chỉ đạo")),
+                (input_request, _("yêu cầu xin ý kiến phối hợp")),
             ):
                 if part is not None and part.task_id != task.pk:
                     raise DomainError(
                         "work.attachment_mismatch",
-                        f"Tệp được gắn với {label} không thuộc nhiệm vụ này.",
+                        _("Tệp được gắn với %(label)s không thuộc nhiệm vụ này.")
+                        % {"label": label},
                         field="task",
                     )
             if directive is not None and task.directive_id != directive.pk:
                 raise DomainError(
                     "work.attachment_mismatch",
-                    "Nhiệm vụ không thuộc văn bản chỉ đạo đã chọn.",
+                    _("Nhiệm vụ không thuộc văn bản chỉ đạo đã chọn."),
                     field="directive",
                 )
         else:
             assert directive is not None
             if progress_report or guidance_request or input_request:
                 raise DomainError(
-                    "work.attachment_mismatch", "Chưa chọn nhiệm vụ của tệp.", field="task"
+                    "work.attachment_mismatch", _("Chưa chọn nhiệm vụ của tệp."), field="task"
                 )
             decision = require_directive_side(actor, Unit.objects.get(pk=directive.issuing_unit_id))
         shown = clean_name(name or "")
         if not shown:
-            raise DomainError("work.field_required", "Chưa chọn tệp đính kèm.", field="file")
+            raise DomainError("work.field_required", _("Chưa chọn tệp đính kèm."), field="file")
         content_type, data = checked_upload(shown, content)
         sha = hashlib.sha256(data).hexdigest()
         row = Attachment(

@@ -16,6 +16,8 @@ import hashlib
 import unicodedata
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from baro.core.errors import ConflictError, DomainError, NotFoundError
 from baro.core.run import command
 from baro.core.timeutil import format_date, now, today
@@ -64,7 +66,8 @@ def _due_not_past(due_on: dt.date, day: dt.date) -> None:
     if due_on < day:
         raise DomainError(
             "work.due_in_past",
-            f"Hạn trả lời {format_date(due_on)} đã qua (hôm nay {format_date(day)}).",
+            _("Hạn trả lời %(due_on)s đã qua (hôm nay %(day)s).")
+            % {"due_on": format_date(due_on), "day": format_date(day)},
             field="due_on",
         )
 
@@ -86,7 +89,7 @@ def _locked_input(row: InputRequest) -> InputRequest:
     try:
         return InputRequest.objects.select_for_update().get(pk=row.pk)
     except InputRequest.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy yêu cầu xin ý kiến.") from exc
+        raise NotFoundError(_("Không tìm thấy yêu cầu xin ý kiến.")) from exc
 
 
 @command
@@ -100,13 +103,13 @@ def input_request(
     linked to the first one (repeat_of): consulting the same matter twice is evidence.
     """
     task, decision = locked_for(actor, task, require_lead_side)
-    require_state_in(task, rules.CONSULT_STATUSES, "xin ý kiến đơn vị phối hợp")
-    question = required(question, "question", "nội dung xin ý kiến")
+    require_state_in(task, rules.CONSULT_STATUSES, _("xin ý kiến đơn vị phối hợp"))
+    question = required(question, "question", _("nội dung xin ý kiến"))
     coordinator = TaskCoordinator.objects.filter(task=task, unit=unit).first()
     if coordinator is None:
         raise DomainError(
             "work.not_coordinator",
-            f"{unit.name} không phải đơn vị phối hợp của nhiệm vụ này.",
+            _("%(unit)s không phải đơn vị phối hợp của nhiệm vụ này.") % {"unit": unit.name},
             field="unit",
         )
     day = today()
@@ -165,14 +168,14 @@ def input_answer(
     row = _locked_input(input_request)
     decision = require_input_answerer(actor, unit)
     if task.status in rules.TERMINAL_STATUSES:
-        require_state_in(task, frozenset(rules.OPEN_STATUSES), "trả lời xin ý kiến")
+        require_state_in(task, frozenset(rules.OPEN_STATUSES), _("trả lời xin ý kiến"))
     if row.is_answered:
         raise ConflictError(
-            "work.input_answered", "Yêu cầu xin ý kiến này đã được trả lời.", field="position"
+            "work.input_answered", _("Yêu cầu xin ý kiến này đã được trả lời."), field="position"
         )
     if position not in InputPosition.values:
         raise DomainError(
-            "work.field_required", "Chưa chọn ý kiến (đồng ý, không đồng ý…).", field="position"
+            "work.field_required", _("Chưa chọn ý kiến (đồng ý, không đồng ý…)."), field="position"
         )
     answer = (answer or "").strip()
     if position != InputPosition.AGREE and not answer:
@@ -180,7 +183,7 @@ def input_answer(
         # Công điện names; a plain agreement needs no text.
         raise DomainError(
             "work.field_required",
-            "Chưa nhập nội dung trả lời: không đồng ý hoặc đề nghị sửa đổi phải nêu rõ.",
+            _("Chưa nhập nội dung trả lời: không đồng ý hoặc đề nghị sửa đổi phải nêu rõ."),
             field="answer",
         )
     before = _input_state(row)
@@ -214,16 +217,16 @@ def input_mark_unclear(*, actor: Person, input_request: InputRequest, note: str)
     task = locked_task(input_request.task)
     decision = require_lead_side(actor, task)
     row = _locked_input(input_request)
-    note = required(note, "note", "nhận xét về ý kiến chưa rõ")
+    note = required(note, "note", _("nhận xét về ý kiến chưa rõ"))
     if not row.is_answered:
         raise DomainError(
             "work.input_not_answered",
-            "Đơn vị phối hợp chưa trả lời, chưa thể đánh dấu ý kiến chưa rõ.",
+            _("Đơn vị phối hợp chưa trả lời, chưa thể đánh dấu ý kiến chưa rõ."),
             field="note",
         )
     if row.is_unclear:
         raise ConflictError(
-            "work.input_unclear_already", "Ý kiến này đã được đánh dấu chưa rõ.", field="note"
+            "work.input_unclear_already", _("Ý kiến này đã được đánh dấu chưa rõ."), field="note"
         )
     before = _input_state(row)
     row.unclear_marked_by = actor
@@ -270,21 +273,21 @@ def guidance_request(
     to the first one (repeat_of).
     """
     task, decision = locked_for(actor, task, require_lead_side)
-    require_state_in(task, rules.CONSULT_STATUSES, "xin ý kiến chỉ đạo")
-    question = required(question, "question", "nội dung xin ý kiến")
+    require_state_in(task, rules.CONSULT_STATUSES, _("xin ý kiến chỉ đạo"))
+    question = required(question, "question", _("nội dung xin ý kiến"))
     lead = task.lead_unit
     superior = superior_unit or default_guidance_superior(task)
     if superior is None:
         raise DomainError(
             "work.no_superior",
-            f"{lead.name} không có cấp trên trong Baro để xin ý kiến.",
+            _("%(lead)s không có cấp trên trong Baro để xin ý kiến.") % {"lead": lead.name},
             field="superior_unit",
         )
     if superior.pk == lead.pk or superior.pk not in lead.ancestor_ids:
         raise DomainError(
             "work.guidance_not_superior",
-            f"{superior.name} không phải cấp trên của {lead.name}: chỉ xin ý kiến chỉ đạo cấp "
-            "trên.",
+            _("%(superior)s không phải cấp trên của %(lead)s: chỉ xin ý kiến chỉ đạo cấp trên.")
+            % {"superior": superior.name, "lead": lead.name},
             field="superior_unit",
         )
     day = today()
@@ -340,13 +343,13 @@ def guidance_answer(
     try:
         row = GuidanceRequest.objects.select_for_update().get(pk=guidance.pk)
     except GuidanceRequest.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy yêu cầu xin ý kiến chỉ đạo.") from exc
+        raise NotFoundError(_("Không tìm thấy yêu cầu xin ý kiến chỉ đạo.")) from exc
     decision = require_guidance_answerer(actor, superior)
     if row.is_answered:
         raise ConflictError(
-            "work.guidance_answered", "Yêu cầu xin ý kiến này đã được trả lời.", field="answer"
+            "work.guidance_answered", _("Yêu cầu xin ý kiến này đã được trả lời."), field="answer"
         )
-    answer = required(answer, "answer", "ý kiến chỉ đạo")
+    answer = required(answer, "answer", _("ý kiến chỉ đạo"))
     before = _guidance_state(row)
     row.answer = answer
     row.within_unit_authority = bool(within_unit_authority)

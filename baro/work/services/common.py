@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext as _
 
 from baro.core.errors import DomainError, NotFoundError
 from baro.core.sql import locked_row
@@ -43,7 +44,11 @@ required = partial(required_text, area="work")
 
 def choice(value: str, choices: type[models.TextChoices], field: str, label: str) -> str:
     if value not in choices.values:
-        raise DomainError("work.invalid_choice", f"{label} “{value}” không hợp lệ.", field=field)
+        raise DomainError(
+            "work.invalid_choice",
+            _("%(label)s “%(value)s” không hợp lệ.") % {"label": label, "value": value},
+            field=field,
+        )
     return value
 
 
@@ -55,7 +60,8 @@ def require_active(unit: Unit, day: dt.date, field: str) -> None:
     if not unit.is_active_on(day):
         raise DomainError(
             "work.unit_inactive",
-            f"Đơn vị {unit.name} không còn hiệu lực vào ngày {format_date(day)}.",
+            _("Đơn vị %(unit)s không còn hiệu lực vào ngày %(day)s.")
+            % {"unit": unit.name, "day": format_date(day)},
             field=field,
         )
 
@@ -64,7 +70,7 @@ def locked_task(task: Task) -> Task:
     try:
         return locked_row(Task, task.pk, related="lead_unit")
     except Task.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy nhiệm vụ.") from exc
+        raise NotFoundError(_("Không tìm thấy nhiệm vụ.")) from exc
 
 
 def _authority_inputs(task: Task) -> tuple[int | None, ...]:
@@ -103,8 +109,11 @@ def require_state(task: Task, command: str) -> str:
     if not rules.is_allowed(task.status, command):
         raise DomainError(
             "work.wrong_state",
-            f"Không thể {TaskCommand(command).label.lower()} nhiệm vụ đang ở trạng thái "
-            f"“{TaskStatus(task.status).label}”.",
+            _("Không thể %(command)s nhiệm vụ đang ở trạng thái “%(status)s”.")
+            % {
+                "command": TaskCommand(command).label.lower(),
+                "status": TaskStatus(task.status).label,
+            },
             field="status",
             details={"status": task.status, "command": command},
         )
@@ -115,7 +124,8 @@ def require_state_in(task: Task, allowed: frozenset[str], what: str) -> None:
     if task.status not in allowed:
         raise DomainError(
             "work.wrong_state",
-            f"Không thể {what} khi nhiệm vụ đang ở trạng thái “{TaskStatus(task.status).label}”.",
+            _("Không thể %(what)s khi nhiệm vụ đang ở trạng thái “%(status)s”.")
+            % {"what": what, "status": TaskStatus(task.status).label},
             field="status",
             details={"status": task.status},
         )

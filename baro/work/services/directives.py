@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from baro.core.errors import ConflictError, DomainError
 from baro.core.run import command
@@ -68,32 +69,37 @@ def directive_register(
     The same number may come back in another year, never twice in one year of one unit.
     """
     decision = require_directive_side(actor, issuing_unit)
-    number_symbol = " ".join(required(number_symbol, "number_symbol", "số, ký hiệu").split())
-    title = required(title, "title", "trích yếu")
-    choice(kind, DirectiveKind, "kind", "Loại văn bản")
+    number_symbol = " ".join(required(number_symbol, "number_symbol", _("số, ký hiệu")).split())
+    title = required(title, "title", _("trích yếu"))
+    choice(kind, DirectiveKind, "kind", _("Loại văn bản"))
     if plan_days is None:
         plan_days = settings.BARO_CASCADE_PLAN_DAYS
     if deploy_days is None:
         deploy_days = settings.BARO_CASCADE_DEPLOY_DAYS
     if signed_on > today():
         raise DomainError(
-            "work.signed_in_future", "Ngày ký không được sau ngày hôm nay.", field="signed_on"
+            "work.signed_in_future", _("Ngày ký không được sau ngày hôm nay."), field="signed_on"
         )
     if plan_days < 1 or deploy_days < plan_days:
         raise DomainError(
             "work.cascade_days_invalid",
-            "Số ngày ban hành kế hoạch phải từ 1 trở lên và không lớn hơn số ngày triển khai.",
+            _("Số ngày ban hành kế hoạch phải từ 1 trở lên và không lớn hơn số ngày triển khai."),
             field="plan_days" if plan_days < 1 else "deploy_days",
         )
     names = [name.strip() for name in groups]
     if any(not name for name in names):
-        raise DomainError("work.field_required", "Chưa nhập tên nhóm nhiệm vụ.", field="groups")
+        raise DomainError("work.field_required", _("Chưa nhập tên nhóm nhiệm vụ."), field="groups")
     if Directive.objects.filter(
         issuing_unit=issuing_unit, number_symbol=number_symbol, signed_on__year=signed_on.year
     ).exists():
         raise ConflictError(
             "work.directive_duplicate",
-            f"{issuing_unit.name} đã có văn bản số {number_symbol} năm {signed_on.year}.",
+            _("%(issuing_unit)s đã có văn bản số %(number_symbol)s năm %(year)s.")
+            % {
+                "issuing_unit": issuing_unit.name,
+                "number_symbol": number_symbol,
+                "year": signed_on.year,
+            },
             field="number_symbol",
         )
     directive = Directive(
@@ -116,7 +122,12 @@ def directive_register(
     except IntegrityError as exc:  # a concurrent registration of the same number
         raise ConflictError(
             "work.directive_duplicate",
-            f"{issuing_unit.name} đã có văn bản số {number_symbol} năm {signed_on.year}.",
+            _("%(issuing_unit)s đã có văn bản số %(number_symbol)s năm %(year)s.")
+            % {
+                "issuing_unit": issuing_unit.name,
+                "number_symbol": number_symbol,
+                "year": signed_on.year,
+            },
             field="number_symbol",
         ) from exc
     created = [

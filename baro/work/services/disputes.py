@@ -5,6 +5,8 @@ dispute.decide to (the event then names the head as on_behalf_of)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from baro.core.errors import DomainError, NotFoundError
 from baro.core.run import command
 from baro.core.timeutil import now, today
@@ -49,21 +51,24 @@ def dispute_decide(*, actor: Person, dispute: Dispute, unit: Unit, reason: str) 
     try:
         dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     except Dispute.DoesNotExist as exc:
-        raise NotFoundError("Không tìm thấy tranh chấp.") from exc
+        raise NotFoundError(_("Không tìm thấy tranh chấp.")) from exc
     decision = require_dispute_decider(actor, decider_unit)
     if dispute.status != DisputeStatus.OPEN:
         raise DomainError(
-            "work.dispute_closed", "Tranh chấp này đã được quyết định.", field="status"
+            "work.dispute_closed", _("Tranh chấp này đã được quyết định."), field="status"
         )
     target = require_state(task, TaskCommand.DECIDE_DISPUTE)
-    reason = required(reason, "reason", "lý do quyết định")
+    reason = required(reason, "reason", _("lý do quyết định"))
     day = today()
     require_active(unit, day, "unit")
     if not in_subtree(unit, decider_unit):
         raise DomainError(
             "work.decided_outside",
-            f"{unit.name} không thuộc {decider_unit.name}: chỉ giao cho đơn vị trong phạm vi "
-            "quản lý của người quyết định.",
+            _(
+                "%(unit)s không thuộc %(decider_unit)s: chỉ giao cho đơn vị trong phạm vi "
+                "quản lý của người quyết định."
+            )
+            % {"unit": unit.name, "decider_unit": decider_unit.name},
             field="unit",
         )
     before = task_state(task)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from baro.core.errors import ConflictError, DomainError
 from baro.core.run import command
@@ -85,19 +86,21 @@ def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit |
     """
     task, decision = locked_for_lead(actor, task, TaskCommand.REFUSE)
     target = require_state(task, TaskCommand.REFUSE)
-    reason = required(reason, "reason", "lý do từ chối")
+    reason = required(reason, "reason", _("lý do từ chối"))
     if proposed_unit is None:
         raise DomainError(
             "work.field_required",
-            "Chưa nêu đơn vị đề xuất chủ trì: không được trả nhiệm vụ mà không chỉ ra đơn vị "
-            "có thẩm quyền.",
+            _(
+                "Chưa nêu đơn vị đề xuất chủ trì: không được trả nhiệm vụ mà không chỉ ra đơn vị "
+                "có thẩm quyền."
+            ),
             field="proposed_unit",
         )
     lead = task.lead_unit
     if proposed_unit.pk == lead.pk:
         raise DomainError(
             "work.proposed_is_lead",
-            "Đơn vị đề xuất phải khác đơn vị đang chủ trì.",
+            _("Đơn vị đề xuất phải khác đơn vị đang chủ trì."),
             field="proposed_unit",
         )
     require_active(proposed_unit, today(), "proposed_unit")
@@ -108,7 +111,8 @@ def task_refuse(*, actor: Person, task: Task, reason: str, proposed_unit: Unit |
     if decider is None:
         raise DomainError(
             "work.no_common_superior",
-            f"{lead.name} và {proposed_unit.name} không có chung cấp trên trong Baro.",
+            _("%(lead)s và %(proposed_unit)s không có chung cấp trên trong Baro.")
+            % {"lead": lead.name, "proposed_unit": proposed_unit.name},
             field="proposed_unit",
         )
     dispute = Dispute.objects.create(
@@ -154,9 +158,9 @@ def task_report_progress(
     """Report progress (and a blocker needing a decision, if any) on a task in progress."""
     task, decision = locked_for_lead(actor, task, TaskCommand.REPORT_PROGRESS)
     require_state(task, TaskCommand.REPORT_PROGRESS)
-    text = required(text, "text", "nội dung báo cáo")
+    text = required(text, "text", _("nội dung báo cáo"))
     if not isinstance(percent, int) or not 0 <= percent <= 100:
-        raise DomainError("work.percent_invalid", "Tiến độ phải từ 0 đến 100%.", field="percent")
+        raise DomainError("work.percent_invalid", _("Tiến độ phải từ 0 đến 100%."), field="percent")
     before = task_state(task)
     report = insert_row(
         ProgressReport(
@@ -212,17 +216,18 @@ def extension_request(
     """
     task, decision = locked_for_lead(actor, task, TaskCommand.REQUEST_EXTENSION)
     require_state(task, TaskCommand.REQUEST_EXTENSION)
-    reason = required(reason, "reason", "lý do đề nghị gia hạn")
+    reason = required(reason, "reason", _("lý do đề nghị gia hạn"))
     if new_deadline <= task.deadline:
         raise DomainError(
             "work.extension_not_later",
-            f"Hạn đề nghị phải sau hạn hiện tại {format_date(task.deadline)}.",
+            _("Hạn đề nghị phải sau hạn hiện tại %(deadline)s.")
+            % {"deadline": format_date(task.deadline)},
             field="new_deadline",
         )
     if Extension.objects.filter(task=task, status=ExtensionStatus.REQUESTED).exists():
         raise ConflictError(
             "work.extension_pending",
-            "Nhiệm vụ đã có một đề nghị gia hạn đang chờ quyết định.",
+            _("Nhiệm vụ đã có một đề nghị gia hạn đang chờ quyết định."),
             field="new_deadline",
         )
     extension = Extension.objects.create(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from baro.core.errors import AuthorityError, DomainError
 from baro.core.run import command
@@ -25,7 +26,7 @@ OBJ_LINE = "work.assignment_line"
 
 def _require_line_manager(actor: Person) -> Decision:
     if actor.is_system:
-        return Decision(True, Power.REGISTRY_MANAGE, "Tác nhân hệ thống của Baro.")
+        return Decision(True, Power.REGISTRY_MANAGE, gettext("Tác nhân hệ thống của Baro."))
     today = timezone.localdate()
     roots = Unit.objects.filter(parent__isnull=True).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=today)
@@ -35,8 +36,11 @@ def _require_line_manager(actor: Person) -> Decision:
         if decision:
             return decision
     raise AuthorityError(
-        f"{actor.full_name} không có quyền thay đổi tuyến giao nhiệm vụ: tuyến áp dụng cho toàn "
-        "hệ thống, chỉ quản trị viên của một đơn vị cấp cao nhất mới được điều chỉnh.",
+        gettext(
+            "%(person)s không có quyền thay đổi tuyến giao nhiệm vụ: tuyến áp dụng cho toàn hệ "
+            "thống, chỉ quản trị viên của một đơn vị cấp cao nhất mới được điều chỉnh."
+        )
+        % {"person": actor.full_name},
         details={"power": Power.REGISTRY_MANAGE},
     )
 
@@ -51,10 +55,16 @@ def assignment_line_set(
     for value, field in ((assigner_system, "assigner_system"), (lead_system, "lead_system")):
         if value not in UnitSystem.values:
             raise DomainError(
-                "work.invalid_choice", f"Khối đơn vị “{value}” không hợp lệ.", field=field
+                "work.invalid_choice",
+                gettext("Khối đơn vị “%(value)s” không hợp lệ.") % {"value": value},
+                field=field,
             )
     if reach not in LineReach.values:
-        raise DomainError("work.invalid_choice", f"Phạm vi “{reach}” không hợp lệ.", field="reach")
+        raise DomainError(
+            "work.invalid_choice",
+            gettext("Phạm vi “%(reach)s” không hợp lệ.") % {"reach": reach},
+            field="reach",
+        )
     before_reach, before_note = current_lines()[(assigner_system, lead_system)]
     line, _created = AssignmentLine.objects.select_for_update().get_or_create(
         assigner_system=assigner_system,
@@ -63,7 +73,7 @@ def assignment_line_set(
     )
     note = note.strip()
     if (line.reach, line.note) == (reach, note):
-        raise DomainError("work.nothing_to_change", "Tuyến giao nhiệm vụ không thay đổi.")
+        raise DomainError("work.nothing_to_change", gettext("Tuyến giao nhiệm vụ không thay đổi."))
     line.reach = reach
     line.note = note
     line.full_clean()

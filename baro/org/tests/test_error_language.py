@@ -1,0 +1,101 @@
+"""A refusal reads in the reader's language: English when English is chosen, with its
+placeholders filled in, and Vietnamese, word for word as before, otherwise. The code never
+changes with the language."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+
+from baro.core.errors import AuthorityError, ConflictError, NotFoundError
+from baro.org import services
+from baro.org.permissions import unit_get_for_actor
+from baro.testing.org import World, assert_refused
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1/org"
+
+
+def _taken_code(world: World) -> None:
+    services.unit_create(
+        actor=world.admin, code="SO-B", name="Trùng", kind="department", parent=world.root
+    )
+
+
+def test_a_refusal_with_a_placeholder_reads_in_english(world: World) -> None:
+    with translation.override("en"):
+        error = assert_refused(
+            "org.unit_code_taken", lambda: _taken_code(world), error=ConflictError
+        )
+    assert error.message == "Unit code “SO-B” is already in use."
+    assert str(error) == error.message
+
+
+def test_the_same_refusal_stays_vietnamese_by_default(world: World) -> None:
+    error = assert_refused("org.unit_code_taken", lambda: _taken_code(world), error=ConflictError)
+    assert error.message == "Mã đơn vị “SO-B” đã được dùng."
+
+
+def test_an_authority_refusal_names_the_power_in_english(world: World) -> None:
+    with translation.override("en"):
+        error = assert_refused(
+            "auth.denied",
+            lambda: services.unit_create(
+                actor=world.officer, code="X1", name="X", kind="division", parent=world.dept_a
+            ),
+            error=AuthorityError,
+        )
+    assert error.message == (
+        "Chuyên Viên does not hold the power “Manage units, officials, positions and "
+        "delegations” over Sở A."
+    )
+
+
+def test_a_constant_message_reads_in_english(world: World) -> None:
+    with translation.override("en"), pytest.raises(NotFoundError) as info:
+        unit_get_for_actor(world.outsider, world.dept_a.pk)
+    assert info.value.message == "Unit not found."
+    assert NotFoundError().message == "Không tìm thấy."
+    with translation.override("en"):
+        assert NotFoundError().message == "Not found."
+
+
+def _bearer(world: World, **cookies: str) -> Client:
+    _, raw = services.api_token_issue(actor=world.admin, person=world.admin, name="test")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    client.cookies.load(cookies)
+    return client
+
+
+def _create_taken(client: Client, world: World) -> dict[str, object]:
+    body = {"code": "SO-B", "name": "Trùng", "kind": "department", "parent_id": world.root.pk}
+    response = client.post(f"{API}/units", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 409
+    return dict(response.json())
+
+
+def test_the_api_answers_in_the_chosen_language(world: World) -> None:
+    english = _bearer(world, **{settings.LANGUAGE_COOKIE_NAME: "en"})
+    assert _create_taken(english, world) == {
+        "code": "org.unit_code_taken",
+        "message": "Unit code “SO-B” is already in use.",
+        "field": "code",
+    }
+    nowhere = english.get("/api/v1/nowhere/")
+    assert nowhere.json() == {"code": "not_found", "message": "The API has no such address."}
+
+
+def test_the_api_answers_in_vietnamese_without_a_choice(world: World) -> None:
+    # Accept-Language alone does not switch: Baro speaks Vietnamese unless English is chosen.
+    client = _bearer(world)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    body = _create_taken(client, world)
+    assert (body["code"], body["message"]) == (
+        "org.unit_code_taken",
+        "Mã đơn vị “SO-B” đã được dùng.",
+    )
