@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from baro.cascade.queries import my_pending_acknowledgements, receipts_to_handle
@@ -39,6 +40,11 @@ HOME_TITLES = {
     Role.FRONT_SUPERVISOR: _("Trang của Giám sát (MTTQ)"),
     Role.OFFICER: _("Trang của Chuyên viên"),
 }
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Answer /favicon.ico with the mark the pages name (web/favicon.svg), instead of a 404."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))
 
 
 class LoginView(auth_views.LoginView):
