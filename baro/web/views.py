@@ -15,7 +15,7 @@ from baro.core.pages import person_required
 from baro.core.timeutil import today
 from baro.ledger import queries as ledger_queries
 from baro.org.models import Person, Role
-from baro.org.permissions import can_view
+from baro.org.permissions import UnitReach
 from baro.web import dashboards
 from baro.web.access import current_positions
 from baro.web.forms import LoginForm
@@ -89,7 +89,7 @@ def home(request: HttpRequest, person: Person) -> HttpResponse:
     linked_units = {p.unit for p in positions} | {
         d.unit for d in sections["received"] + sections.get("given", [])
     }
-    visible_ids = {u.pk for u in linked_units if can_view(person, u)}
+    visible_ids = UnitReach(person).card_ids(linked_units)
     primary = roles[0] if roles else None
     return render(
         request,

@@ -10,6 +10,10 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         from baro.ledger.labels import register_labels
+        from baro.org.permissions import register_works_with
         from baro.work.labels import ACTION_LABELS
+        from baro.work.permissions import units_worked_with
 
         register_labels(ACTION_LABELS)
+        # The units of one's tasks: their public cards open to who works on them.
+        register_works_with(units_worked_with)
