@@ -76,6 +76,7 @@ def home(request: HttpRequest, person: Person) -> HttpResponse:
             for p in by_role[Role.OFFICER]
         ]
     sections["received"] = dashboards.delegations_received(person)
+    sections["expired"] = dashboards.delegations_expired(person)
     day = today()
     sections["inbox"] = work_inbox(person, day)
     sections["to_acknowledge"] = my_pending_acknowledgements(person, day)
