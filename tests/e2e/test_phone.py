@@ -4,10 +4,11 @@ Each demo account signs in at 390x844 and walks the same-origin links from its h
 three links deep, one URL per pattern (numbers in the path count as one pattern, the query
 string is left out): each role's home page and what its home and menu link (a task in its
 inbox offers that role's own actions), the pages behind those once, by the first role reaching
-them.
-On each page the document may not be wider than the screen; on task, unit and person pages
-the history shows labels and names, never the ledger's codes ("work.task.assigned",
-"person:12"). The menu folds behind a toggle that works without JavaScript too.
+them. On each page the document may not be wider than the screen, and every link it shows to
+a unit or a person opens (no 404 for an out-of-scope unit: its name is shown without a link);
+on task, unit and person pages the history shows labels and names, never the ledger's codes
+("work.task.assigned", "person:12"). The menu folds behind a toggle that works without
+JavaScript too.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ CODE = re.compile(
     r"\b(?:work|org|oversight|cascade|notify|ledger|workdays)\.[a-z_]+\.[a-z_]+\b|person:\d+"
 )
 HISTORY_PAGES = {"/nhiem-vu/N/", "/to-chuc/don-vi/N/", "/to-chuc/can-bo/N/"}
+# Links to a unit's or a person's page open for whoever sees them (each one is requested,
+# not only one per pattern: whether it opens depends on the unit).
+REGISTRY_LINK = re.compile(r"^/to-chuc/(?:don-vi|can-bo)/\d+/$")
 # Not pages: sign-out and the language switch (POST), downloads and exports, the API.
 SKIPPED = re.compile(
     r"^/(?:dang-xuat|i18n|api|media|static)/|/xuat|/tai-|\.(?:xlsx|docx|pdf|csv)$"
@@ -73,6 +77,7 @@ def test_every_page_fits_a_phone_for_every_demo_role(chromium: Browser, baro_ser
     checked: set[str] = set()  # patterns visited, by any role
     too_wide: list[str] = []
     codes: list[str] = []
+    dead: list[str] = []
     visited = 0
     for account in DEMO_ACCOUNTS:
         context = phone_context(chromium, baro_server)
@@ -80,6 +85,7 @@ def test_every_page_fits_a_phone_for_every_demo_role(chromium: Browser, baro_ser
         try:
             login(page, Persona(account.username, PASSWORD, ""))
             mine: set[str] = set()
+            registry_links: dict[str, str] = {}  # link -> the page it was found on
             queue: deque[tuple[str, int]] = deque([("/", 0)])
             while queue:
                 path, depth = queue.popleft()
@@ -100,14 +106,26 @@ def test_every_page_fits_a_phone_for_every_demo_role(chromium: Browser, baro_ser
                     found = sorted({m.group(0) for m in CODE.finditer(page.inner_text("body"))})
                     if found:
                         codes.append(f"{account.username} {path}: {', '.join(found)}")
+                links = same_origin_links(page, baro_server)
+                if key == "/" or "/N/" in key:  # lists link only what they found in scope
+                    for link in links:
+                        if REGISTRY_LINK.match(link):
+                            registry_links.setdefault(link, path)
                 if depth < MAX_DEPTH:
-                    for link in same_origin_links(page, baro_server):
+                    for link in links:
                         if not SKIPPED.search(urlsplit(link).path):
                             queue.append((link, depth + 1))
+            for link, found_on in registry_links.items():
+                status = context.request.get(link).status
+                if status != 200:
+                    dead.append(f"{account.username} {found_on} → {link}: {status}")
         finally:
             context.close()
-    assert too_wide == []
-    assert codes == []
+    assert {"too wide": too_wide, "dead links": dead, "codes shown": codes} == {
+        "too wide": [],
+        "dead links": [],
+        "codes shown": [],
+    }
     assert len(checked) > 50  # the walk did reach the pages behind the menus
     assert visited >= len(checked)
 
