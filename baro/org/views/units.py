@@ -76,7 +76,10 @@ def unit_detail(request: HtmxRequest, person: Person, pk: int) -> HttpResponse:
     reach = UnitReach(person)
     successors = org_queries.current_successors(unit)
     predecessors = list(unit.predecessions.select_related("predecessor"))
-    context = {
+    breadcrumbs = [*crumbs(unit, linkable=reach.card)[:-1], {"label": unit.name, "url": ""}]
+    if not may_view_registry(person):
+        breadcrumbs[1]["url"] = ""  # the registry's list would refuse them
+    context: dict[str, object] = {
         "unit": unit,
         "full": full,
         "active": unit.is_active_on(today()),
@@ -87,12 +90,10 @@ def unit_detail(request: HtmxRequest, person: Person, pk: int) -> HttpResponse:
             [*([unit.parent] if unit.parent else []), *successors]
             + [s.predecessor for s in predecessors]
         ),
-        "breadcrumbs": [*crumbs(unit, linkable=reach.card)[:-1], {"label": unit.name, "url": ""}],
+        "breadcrumbs": breadcrumbs,
         "nav_active": "org",
     }
     if not full:
-        if not may_view_registry(person):
-            context["breadcrumbs"][1]["url"] = ""
         return render(request, "org/unit_detail.html", context)
     history = Paginator(org_queries.unit_history(unit), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def home_of(person: Person) -> str:
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    assert person.user is not None
     client.force_login(person.user)
     return client.get(reverse("home")).content.decode()
 

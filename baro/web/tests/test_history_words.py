@@ -23,6 +23,7 @@ CODE = re.compile(r"\b(work|org|oversight|cascade|notify|ledger)\.[a-z_]+\.[a-z_
 def test_the_unit_history_shows_labels_not_codes(world: World, new_person: Person) -> None:
     head_replace(actor=world.admin, unit=world.dept_b, person=new_person, title="Giám đốc Sở")
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    assert world.admin.user is not None
     client.force_login(world.admin.user)
     page = client.get(reverse("org:unit_detail", args=[world.dept_b.pk])).content.decode()
     history = page[page.index('id="history-body"') :]

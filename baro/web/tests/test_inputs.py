@@ -30,6 +30,7 @@ def test_no_page_asks_for_a_date_through_the_browsers_picker() -> None:
 @pytest.mark.django_db
 def test_the_task_list_date_filter_reads_and_shows_dd_mm_yyyy(world: World) -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    assert world.head.user is not None
     client.force_login(world.head.user)
     page = client.get(reverse("work:task_list"), {"deadline_from": "01/07/2026"})
     body = page.content.decode()
@@ -41,6 +42,7 @@ def test_the_task_list_date_filter_reads_and_shows_dd_mm_yyyy(world: World) -> N
 @pytest.mark.django_db
 def test_a_file_field_gets_baros_vietnamese_picker(world: World) -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    assert world.admin.user is not None
     client.force_login(world.admin.user)
     body = client.get(reverse("org:import")).content.decode()
     picker = body[body.index('class="filepick"') :].split("</span></span>", 1)[0]

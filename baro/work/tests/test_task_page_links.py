@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(person: Person) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    assert person.user is not None
     client.force_login(person.user)
     return client
 
