@@ -167,6 +167,8 @@ def test_the_vice_director_sees_what_the_expired_delegation_blocks(
     page = context.new_page()
     try:
         login(page, Persona("phogiamdoc.stc", PASSWORD, ""))
+        # Said at the top of the page, explained in its own section.
+        assert page.locator("#expired-notice").is_visible()
         section = page.locator("#expired-delegations")
         section.get_by_role("heading", name="Ủy quyền đã hết hạn").wait_for()
         text = section.inner_text()

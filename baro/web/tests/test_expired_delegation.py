@@ -28,6 +28,8 @@ def test_the_delegates_home_shows_what_the_ended_delegation_no_longer_allows(
 ) -> None:
     # world.delegate's delegation over the whole city (registry.manage) ended yesterday.
     body = home_of(world.delegate)
+    notice = body[body.index('id="expired-notice"') :].split("</p>", 1)[0]
+    assert 'href="#expired-delegations"' in notice
     section = body[body.index('id="expired-delegations"') :].split("</section>", 1)[0]
     assert "Ủy quyền đã hết hạn" in section
     assert world.admin.full_name in section and world.root.name in section
@@ -37,7 +39,8 @@ def test_the_delegates_home_shows_what_the_ended_delegation_no_longer_allows(
 
 
 def test_no_section_without_an_ended_delegation(world: World) -> None:
-    assert 'id="expired-delegations"' not in home_of(world.head)
+    body = home_of(world.head)
+    assert 'id="expired-delegations"' not in body and 'id="expired-notice"' not in body
 
 
 def test_a_refused_command_says_the_delegation_ended(world: World) -> None:
