@@ -48,3 +48,13 @@ def test_a_file_field_gets_baros_vietnamese_picker(world: World) -> None:
     picker = body[body.index('class="filepick"') :].split("</span></span>", 1)[0]
     assert 'type="file"' in picker
     assert "Chọn tệp" in picker and 'data-empty="Chưa chọn tệp"' in picker
+
+
+@pytest.mark.django_db
+def test_favicon_ico_answers_with_baros_own_mark() -> None:
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/web/favicon.svg"
+    assert (PACKAGE / "web/static/web/favicon.svg").read_text(encoding="utf-8").startswith("<svg")
+    page = Client().get(reverse("login")).content.decode()
+    assert '<link rel="icon" href="/static/web/favicon.svg" type="image/svg+xml">' in page
