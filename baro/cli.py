@@ -42,8 +42,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from baro.demo import load_demo
     from baro.setup import initialise
 
-    for line in initialise(verbosity=0):
-        print(line)
+    # Set-up without its report: the data directory is named once, by `baro serve` that
+    # follows (scripts/demo.sh) or by `baro init`; the demo prints its accounts.
+    initialise(verbosity=0)
     summary = load_demo(reset=args.reset, if_empty=args.if_empty, seed=args.seed)
     print(summary)
     return 0

@@ -403,10 +403,13 @@ class DemoBuilder:
             delegator=director,
             delegate=vice,
             unit=self.units["HN-STC"],
-            powers=[Power.TASK_ASSIGN],
+            # Powers a deputy does not hold by position: once the delegation ended, Baro
+            # refuses them again, and the vice director's home page says so, with the reason.
+            powers=[Power.DISPUTE_DECIDE, Power.DIRECTIVE_ISSUE],
             valid_from=current - dt.timedelta(days=120),
             valid_to=current - dt.timedelta(days=90),
-            reason="Giám đốc đi công tác nước ngoài; ủy quyền giao nhiệm vụ trong thời gian vắng.",
+            reason="Giám đốc đi công tác nước ngoài; ủy quyền quyết định tranh chấp thẩm quyền và "
+            "ban hành văn bản chỉ đạo trong thời gian vắng.",
             decision_ref="Quyết định số 87/QĐ-STC",
         )
 

@@ -268,11 +268,46 @@ def check(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = No
     )
 
 
+def expired_delegation_note(
+    person: Person, power: str, unit: Unit, at: dt.datetime | None = None
+) -> str:
+    """Why a power someone used to hold by delegation is gone, or "": the last delegation of it
+    over `unit` ended (a revoked one says nothing here: its page says who revoked it). Read
+    only when a refusal is shown (require(), the home page), never by check() itself, which
+    the pages ask many times."""
+    at = at or now()
+    ended = (
+        Delegation.objects.filter(
+            delegate=person,
+            unit_id__in=unit.ancestor_ids,
+            valid_to__lte=at,
+            revoked_at__isnull=True,
+        )
+        .select_related("delegator")
+        .order_by("-valid_to")
+    )
+    for delegation in ended:
+        if power in delegation.powers:
+            source = delegation.decision_ref or "ủy quyền"
+            return (
+                f" Ủy quyền của {delegation.delegator.full_name} ({source}) đã hết hạn lúc "
+                f"{timezone.localtime(delegation.valid_to):%d/%m/%Y %H:%M}."
+            )
+    return ""
+
+
 def require(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = None) -> Decision:
     """Like check(), but raise AuthorityError with the reason when the answer is no."""
     decision = check(person, power, unit, at=at)
     if not decision:
-        raise AuthorityError(decision.reason, details={"power": power, "unit": unit.code})
+        reason = decision.reason
+        if (
+            person.is_active
+            and not person.is_system
+            and unit.is_active_on(timezone.localtime(at or now()).date())
+        ):
+            reason += expired_delegation_note(person, power, unit, at)
+        raise AuthorityError(reason, details={"power": power, "unit": unit.code})
     return decision
 
 

@@ -21,7 +21,9 @@ from baro.org.models import Person, Role, SuccessionKind, Unit, UnitKind
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+DATE_WIDGET = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "date-input"}
+)
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M"]
 
 

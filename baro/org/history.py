@@ -49,9 +49,16 @@ def readable(events: Iterable[LedgerEvent]) -> list[LedgerEvent]:
         event.action_label = action_label(event.action)  # type: ignore[attr-defined]
         actor_id = _person_id(event.actor)
         event.actor_name = (  # type: ignore[attr-defined]
-            names.get(actor_id, event.actor) if actor_id else _("Hệ thống Baro")
+            _name(names, actor_id) if actor_id else _("Hệ thống Baro")
         )
         behalf_id = _person_id(event.on_behalf_of)
-        event.on_behalf_name = names.get(behalf_id, event.on_behalf_of) if behalf_id else ""  # type: ignore[attr-defined]
+        event.on_behalf_name = _name(names, behalf_id) if behalf_id else ""  # type: ignore[attr-defined]
         event.detail = _carried_detail(event)  # type: ignore[attr-defined]
     return rows
+
+
+def _name(names: dict[int, str], pk: int) -> str:
+    """A person's name; never the ledger's reference ("person:12") on a page people read."""
+    if pk in names:
+        return names[pk]
+    return _("Cán bộ số %(id)s") % {"id": pk}

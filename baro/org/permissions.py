@@ -12,16 +12,21 @@ command runs; the command then decides whether the actor may change what they se
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django.utils.translation import gettext as _
 
 from baro.core.errors import AuthorityError, NotFoundError
+from baro.core.timeutil import today
 from baro.org import authority
 from baro.org.authority import Decision, Power
 from baro.org.models import ApiToken, Delegation, Person, Position, Unit
-from baro.org.queries import units_visible_to
+from baro.org.queries import active_on, units_visible_to
 
 __all__ = [
+    "UnitReach",
     "can_view",
+    "can_view_card",
     "delegation_get_for_actor",
     "may_import",
     "may_manage",
@@ -31,6 +36,7 @@ __all__ = [
     "may_view_registry",
     "person_get_for_actor",
     "position_get_for_actor",
+    "register_works_with",
     "require_delegation_grant",
     "require_delegation_revoke",
     "require_import_anywhere",
@@ -38,7 +44,9 @@ __all__ = [
     "require_manage_person",
     "require_token_authority",
     "token_get_for_actor",
+    "unit_card_get_for_actor",
     "unit_get_for_actor",
+    "unregister_works_with",
 ]
 
 
@@ -90,6 +98,83 @@ def can_view(person: Person, unit: Unit) -> bool:
     )
 
 
+# The areas above the registry say which units a person works with (work: the units of the
+# tasks they handle or assigned), so that the registry, which knows no tasks, opens those
+# units' public cards to them. Each function returns unit ids for a person.
+WorksWith = Callable[[Person], Iterable[int]]
+_WORKS_WITH: list[WorksWith] = []
+
+
+def register_works_with(source: WorksWith) -> None:
+    """Add a source of "units `person` works with" (called in an AppConfig.ready(), once)."""
+    if source not in _WORKS_WITH:
+        _WORKS_WITH.append(source)
+
+
+def unregister_works_with(source: WorksWith) -> None:
+    """Take back a source added by register_works_with (tests)."""
+    if source in _WORKS_WITH:
+        _WORKS_WITH.remove(source)
+
+
+def card_unit_ids(person: Person) -> set[int]:
+    """The units whose public card `person` may read beyond their registry view: the units
+    where they hold a current position and those units' ancestors, the ancestors of the units
+    they may view, and the units they work with (register_works_with)."""
+    if person.is_system or not person.is_active:
+        return set()
+    ids: set[int] = set()
+    day = today()
+    held = Position.objects.filter(active_on(day), person=person)
+    for unit in Unit.objects.filter(pk__in=held.values("unit_id")).only("path"):
+        ids.update(unit.ancestor_ids)
+    for scope in authority.scope_units(person, Power.REGISTRY_VIEW):
+        ids.update(scope.ancestor_ids)
+    for source in _WORKS_WITH:
+        ids.update(source(person))
+    return ids
+
+
+class UnitReach:
+    """What of the registry's unit pages one person may open, asked once per page: the full
+    page (registry.view over the unit) or only its public card (card_unit_ids), so that a
+    page links a unit only where the link leads somewhere, and names it plainly elsewhere."""
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+        self._scopes: list[str] | None = None
+        self._card_ids: set[int] | None = None
+
+    def full(self, unit: Unit) -> bool:
+        """Whether the unit's full page is open to the person (can_view)."""
+        if self.person.is_system:
+            return True
+        if not self.person.is_active:
+            return False
+        if self._scopes is None:
+            self._scopes = [
+                scope.path for scope in authority.scope_units(self.person, Power.REGISTRY_VIEW)
+            ]
+        return any(unit.path.startswith(path) for path in self._scopes)
+
+    def card(self, unit: Unit) -> bool:
+        """Whether at least the unit's public card is open to the person."""
+        if self.full(unit):
+            return True
+        if self._card_ids is None:
+            self._card_ids = card_unit_ids(self.person)
+        return unit.pk in self._card_ids
+
+    def card_ids(self, units: Iterable[Unit]) -> set[int]:
+        """The ids of those of `units` the person may open (at least their card)."""
+        return {unit.pk for unit in units if self.card(unit)}
+
+
+def can_view_card(person: Person, unit: Unit) -> bool:
+    """Whether `person` may read at least the public card of `unit` (UnitReach.card)."""
+    return UnitReach(person).card(unit)
+
+
 def may_manage(person: Person, unit: Unit) -> Decision:
     """registry.manage over `unit`: change it, add units and people under it, appoint in it."""
     return authority.check(person, Power.REGISTRY_MANAGE, unit)
@@ -106,6 +191,20 @@ def unit_get_for_actor(actor: Person, pk: int) -> Unit:
     if unit is None or not can_view(actor, unit):
         raise NotFoundError(_("Không tìm thấy đơn vị."))
     return unit
+
+
+def unit_card_get_for_actor(actor: Person, pk: int) -> tuple[Unit, bool]:
+    """The unit `pk` and whether `actor` may see all of it (True) or only its public card
+    (False); a unit they may see neither way is a NotFoundError."""
+    unit = Unit.objects.select_related("parent").filter(pk=pk).first()
+    if unit is None:
+        raise NotFoundError("Không tìm thấy đơn vị.")
+    reach = UnitReach(actor)
+    if reach.full(unit):
+        return unit, True
+    if reach.card(unit):
+        return unit, False
+    raise NotFoundError("Không tìm thấy đơn vị.")
 
 
 def position_get_for_actor(actor: Person, pk: int) -> Position:

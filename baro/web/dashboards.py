@@ -11,7 +11,11 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from baro.core.timeutil import now, today
+from baro.org import authority
 from baro.org.models import Delegation, Person, Position, Role, Unit
+
+# How long an expired delegation stays on its delegate's home page, with what it no longer allows.
+EXPIRED_SHOWN_FOR = dt.timedelta(days=180)
 
 
 def _active(day: dt.date) -> Q:
@@ -76,6 +80,34 @@ def delegations_received(person: Person) -> list[Delegation]:
         .select_related("delegator", "unit")
         .order_by("valid_to")
     )
+
+
+def delegations_expired(person: Person) -> list[dict[str, Any]]:
+    """Delegations `person` received that ended (not revoked) in the last EXPIRED_SHOWN_FOR,
+    each with what the authority now refuses them that it allowed: the power, and the refusal
+    with its reason (the same words a command would answer)."""
+    moment = now()
+    rows = []
+    for delegation in (
+        Delegation.objects.filter(
+            delegate=person,
+            revoked_at__isnull=True,
+            valid_to__lte=moment,
+            valid_to__gt=moment - EXPIRED_SHOWN_FOR,
+        )
+        .select_related("delegator", "unit")
+        .order_by("-valid_to")
+    ):
+        refused = []
+        for power in delegation.powers:
+            decision = authority.check(person, power, delegation.unit, at=moment)
+            if not decision:
+                note = authority.expired_delegation_note(person, power, delegation.unit, moment)
+                refused.append(
+                    {"label": authority.power_label(power), "reason": decision.reason + note}
+                )
+        rows.append({"delegation": delegation, "refused": refused})
+    return rows
 
 
 def public_scope_units(person: Person, positions: list[Position]) -> list[Unit]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from baro.cascade.queries import my_pending_acknowledgements, receipts_to_handle
@@ -14,7 +15,7 @@ from baro.core.pages import person_required
 from baro.core.timeutil import today
 from baro.ledger import queries as ledger_queries
 from baro.org.models import Person, Role
-from baro.org.permissions import can_view
+from baro.org.permissions import UnitReach
 from baro.web import dashboards
 from baro.web.access import current_positions
 from baro.web.forms import LoginForm
@@ -39,6 +40,11 @@ HOME_TITLES = {
     Role.FRONT_SUPERVISOR: _("Trang của Giám sát (MTTQ)"),
     Role.OFFICER: _("Trang của Chuyên viên"),
 }
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Answer /favicon.ico with the mark the pages name (web/favicon.svg), instead of a 404."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))
 
 
 class LoginView(auth_views.LoginView):
@@ -70,6 +76,7 @@ def home(request: HttpRequest, person: Person) -> HttpResponse:
             for p in by_role[Role.OFFICER]
         ]
     sections["received"] = dashboards.delegations_received(person)
+    sections["expired"] = dashboards.delegations_expired(person)
     day = today()
     sections["inbox"] = work_inbox(person, day)
     sections["to_acknowledge"] = my_pending_acknowledgements(person, day)
@@ -83,7 +90,7 @@ def home(request: HttpRequest, person: Person) -> HttpResponse:
     linked_units = {p.unit for p in positions} | {
         d.unit for d in sections["received"] + sections.get("given", [])
     }
-    visible_ids = {u.pk for u in linked_units if can_view(person, u)}
+    visible_ids = UnitReach(person).card_ids(linked_units)
     primary = roles[0] if roles else None
     return render(
         request,

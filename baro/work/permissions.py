@@ -396,6 +396,28 @@ def _actor_unit_ids(actor: Person) -> set[int]:
     return set(positions.union(delegations))
 
 
+def units_worked_with(actor: Person) -> set[int]:
+    """The units `actor` works with through tasks: the lead, assigning and coordinating units
+    of the tasks they handle or assigned, or that a unit of theirs leads or coordinates. The
+    registry opens those units' public cards to them (org.permissions.register_works_with)."""
+    if actor.is_system or not actor.is_active:
+        return set()
+    mine = _actor_unit_ids(actor)
+    coordinated = TaskCoordinator.objects.filter(unit_id__in=mine).values("task_id")
+    tasks = Task.objects.filter(
+        Q(officer=actor) | Q(assigner=actor) | Q(lead_unit_id__in=mine) | Q(pk__in=coordinated)
+    ).order_by()
+    ids: set[int] = set()
+    for lead_id, assigning_id in tasks.values_list("lead_unit_id", "assigning_unit_id"):
+        ids.update((lead_id, assigning_id))
+    ids.update(
+        TaskCoordinator.objects.filter(task__in=tasks.values("pk")).values_list(
+            "unit_id", flat=True
+        )
+    )
+    return ids
+
+
 def actor_units(actor: Person) -> list[Unit]:
     """Units where `actor` holds a position today or a current delegation, outermost first."""
     return list(Unit.objects.filter(pk__in=_actor_unit_ids(actor)).order_by("path"))

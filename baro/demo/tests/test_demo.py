@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import authenticate
 
-from baro.core.errors import DomainError
+from baro.core.errors import AuthorityError, DomainError
 from baro.demo import DEMO_PASSWORD, load_demo
 from baro.demo.loader import DEMO_ACCOUNTS
 from baro.ledger.models import LedgerEvent
 from baro.ledger.verify import verify_database
 from baro.org import queries
-from baro.org.authority import Power, check
+from baro.org.authority import Power, check, require
 from baro.org.models import Person, Position, Role, Unit, UnitKind
+from baro.web.dashboards import delegations_expired
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +72,14 @@ def check_the_deputy_chairman_acts_under_delegation() -> None:
     decision = check(deputy, Power.TASK_ASSIGN, department)
     assert decision.allowed
     vice = Person.objects.get(user__username="phogiamdoc.stc")
-    # The finance director's delegation expired: the vice director has only his own powers.
+    # The finance director's delegation expired: the vice director has only his own powers,
+    # and a refusal says that the delegation ended.
     assert not check(vice, Power.DISPUTE_DECIDE, department).allowed
+    assert not check(vice, Power.DIRECTIVE_ISSUE, department).allowed
+    with pytest.raises(AuthorityError, match=r"87/QĐ-STC.*đã hết hạn lúc"):
+        require(vice, Power.DISPUTE_DECIDE, department)
+    expired = delegations_expired(vice)
+    assert [len(row["refused"]) for row in expired] == [2]
 
 
 def check_the_demo_ledger_is_intact() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -17,16 +18,20 @@ PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 20
 
 
-def crumbs(unit: Unit | None = None, *extra: str) -> list[dict[str, str]]:
+def crumbs(
+    unit: Unit | None = None, *extra: str, linkable: Callable[[Unit], bool] | None = None
+) -> list[dict[str, str]]:
     """The breadcrumbs of a registry page: home, the registry, `unit`'s ancestors and itself,
-    then `extra` labels (the page's own title) without a link."""
+    then `extra` labels (the page's own title) without a link. With `linkable`, an ancestor it
+    refuses is named without a link (its page would be a 404 for this person)."""
     trail = [
         {"label": _("Trang chủ"), "url": reverse("home")},
         {"label": _("Cơ cấu tổ chức"), "url": reverse("org:unit_list")},
     ]
     if unit is not None:
         for ancestor in org_queries.ancestors(unit):
-            trail.append({"label": ancestor.short_name or ancestor.name, "url": unit_url(ancestor)})
+            url = unit_url(ancestor) if linkable is None or linkable(ancestor) else ""
+            trail.append({"label": ancestor.short_name or ancestor.name, "url": url})
         trail.append({"label": unit.name, "url": unit_url(unit)})
     trail.extend({"label": label, "url": ""} for label in extra)
     return trail

@@ -17,13 +17,13 @@ from baro.org import forms
 from baro.org import queries as org_queries
 from baro.org import services as org_services
 from baro.org.models import Person
-from baro.org.permissions import can_view, delegation_get_for_actor, may_manage
+from baro.org.permissions import UnitReach, delegation_get_for_actor, may_manage
 
 
 @person_required
 def delegation_list(request: HttpRequest, person: Person) -> HttpResponse:
     delegations = list(org_queries.delegations_for(person))
-    visible_ids = {d.unit_id for d in delegations if can_view(person, d.unit)}
+    visible_ids = UnitReach(person).card_ids(d.unit for d in delegations)
     return render(
         request,
         "org/delegation_list.html",

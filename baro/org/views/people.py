@@ -26,6 +26,7 @@ from baro.org import services as org_services
 from baro.org.history import readable
 from baro.org.models import Person, Position
 from baro.org.permissions import (
+    UnitReach,
     can_view,
     may_manage,
     may_manage_anywhere,
@@ -169,9 +170,8 @@ def person_detail(request: HtmxRequest, person: Person, pk: int) -> HttpResponse
     positions = list(org_queries.person_positions(target))
     current = [p for p in positions if p.is_active_on(day)]
     delegations = list(org_queries.delegations_for(target))
-    unit_ids = {p.unit_id for p in positions} | {d.unit_id for d in delegations}
-    visible_ids = set(
-        org_queries.units_visible_to(person).filter(pk__in=unit_ids).values_list("pk", flat=True)
+    visible_ids = UnitReach(person).card_ids(
+        [p.unit for p in positions] + [d.unit for d in delegations]
     )
     others = {d.delegator_id for d in delegations} | {d.delegate_id for d in delegations}
     linkable_ids = {person.pk} | set(

@@ -24,9 +24,11 @@ from baro.org import services as org_services
 from baro.org.history import readable
 from baro.org.models import Person, SuccessionKind, Unit
 from baro.org.permissions import (
+    UnitReach,
     can_view,
     may_manage,
     may_view_registry,
+    unit_card_get_for_actor,
     unit_get_for_actor,
 )
 from baro.org.views._shared import (
@@ -68,31 +70,45 @@ def unit_list(request: HttpRequest, person: Person) -> HttpResponse:
 
 @person_required
 def unit_detail(request: HtmxRequest, person: Person, pk: int) -> HttpResponse:
-    unit = unit_get_for_actor(person, pk)
+    """A unit's page: all of it for who may view the unit in the registry, its public card
+    (information, mandate, head) for a member, someone in a unit below, or who works with it."""
+    unit, full = unit_card_get_for_actor(person, pk)
+    reach = UnitReach(person)
+    successors = org_queries.current_successors(unit)
+    predecessors = list(unit.predecessions.select_related("predecessor"))
+    breadcrumbs = [*crumbs(unit, linkable=reach.card)[:-1], {"label": unit.name, "url": ""}]
+    if not may_view_registry(person):
+        breadcrumbs[1]["url"] = ""  # the registry's list would refuse them
+    context: dict[str, object] = {
+        "unit": unit,
+        "full": full,
+        "active": unit.is_active_on(today()),
+        "head": org_queries.unit_head(unit),
+        "successors": successors,
+        "predecessors": predecessors,
+        "linked_ids": reach.card_ids(
+            [*([unit.parent] if unit.parent else []), *successors]
+            + [s.predecessor for s in predecessors]
+        ),
+        "breadcrumbs": breadcrumbs,
+        "nav_active": "org",
+    }
+    if not full:
+        return render(request, "org/unit_detail.html", context)
     history = Paginator(org_queries.unit_history(unit), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     history.object_list = readable(history.object_list)
     if request.htmx and request.GET.get("part") == "history":
         return render(request, "org/unit_detail.html#history", {"unit": unit, "page_obj": history})
-    return render(
-        request,
-        "org/unit_detail.html",
-        {
-            "unit": unit,
-            "active": unit.is_active_on(today()),
-            "head": org_queries.unit_head(unit),
-            "positions": org_queries.unit_positions(unit),
-            "position_history": org_queries.unit_position_history(unit),
-            "children": org_queries.children(unit),
-            "successors": org_queries.current_successors(unit),
-            "predecessors": unit.predecessions.select_related("predecessor"),
-            "page_obj": history,
-            "can_manage": bool(may_manage(person, unit)),
-            "breadcrumbs": [*crumbs(unit)[:-1], {"label": unit.name, "url": ""}],
-            "nav_active": "org",
-        },
-    )
+    context |= {
+        "positions": org_queries.unit_positions(unit),
+        "position_history": org_queries.unit_position_history(unit),
+        "children": org_queries.children(unit),
+        "page_obj": history,
+        "can_manage": bool(may_manage(person, unit)),
+    }
+    return render(request, "org/unit_detail.html", context)
 
 
 @require_GET

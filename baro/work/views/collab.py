@@ -44,7 +44,11 @@ from baro.work.permissions import (
 from baro.work.queries.extras import default_guidance_superior, guidance_superiors
 from baro.work.views.common import TASK_PAGE_RELATED, task_url
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# One date style on every page: dd/mm/yyyy typed as text (a browser's date picker shows the
+# browser's own order, mm/dd/yyyy in an English one, beside forms that say dd/mm/yyyy).
+DATE_WIDGET = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "date-input"}
+)
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from baro.core.timeutil import format_date, today
 from baro.org import queries as org_queries
 from baro.org.history import readable
 from baro.org.models import Person, Position
+from baro.org.permissions import can_view_card
 from baro.work import permissions, rules
 from baro.work.models import DeadlineRule, ProgressReport, Task, TaskStatus
 from baro.work.permissions import TaskState, task_get_for_actor
@@ -263,6 +264,8 @@ def task_detail(request: HtmxRequest, person: Person, pk: int) -> HttpResponse:
             "open_dispute": state.dispute,
             "pending_extension": state.extension,
             "lead_head": lead_head,
+            # Linked only where its page opens for this person (else the name, not a 404).
+            "lead_unit_linked": can_view_card(person, task.lead_unit),
             "coordinators": list(task.coordinators.select_related("unit")),
             "actions": task_actions(person, task, state),
             "submission": latest_submission(task),
