@@ -10,7 +10,7 @@ class CascadeConfig(AppConfig):
 
     def ready(self) -> None:
         from baro.cascade import panels
-        from baro.cascade.carry import carry_open_plans
+        from baro.cascade.carry import carry_open_plans, open_plan_items
         from baro.cascade.labels import ACTION_LABELS
         from baro.core.panels import contribute
         from baro.ledger.labels import register_labels
@@ -18,4 +18,4 @@ class CascadeConfig(AppConfig):
 
         register_labels(ACTION_LABELS)
         contribute("work.directive.actions", panels.directive_actions)
-        register_merge_handler("cascade", carry_open_plans)
+        register_merge_handler("cascade", carry_open_plans, open_items=open_plan_items)

@@ -9,6 +9,9 @@ issuer still sees who is late down the tree. A deployed receipt stays with the u
 deployed it (its members acknowledged it there). When the successor (or another merged unit)
 received the same directive too, the two obligations cannot become one row: the merger is
 refused, naming the directive, until the merged unit has deployed it.
+
+open_plan_items answers, for a unit closing without a successor, which of its plans are open
+(baro.org.succession's open_items): the closing is refused while any is.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
+from django.utils.translation import gettext as _
+
 from baro.cascade.models import DirectiveReceipt
 from baro.cascade.services import OBJ_RECEIPT
 from baro.org.models import Unit
-from baro.org.succession import Carried, MergeBlocked
+from baro.org.succession import Carried, MergeBlocked, OpenItem
 
 
 def carry_open_plans(units: Sequence[Unit], into: Unit, on: dt.date) -> Carried:
@@ -62,3 +67,20 @@ def carry_open_plans(units: Sequence[Unit], into: Unit, on: dt.date) -> Carried:
     ]
     DirectiveReceipt.objects.filter(pk__in=moved).update(unit=into)
     return Carried(refs=[f"{OBJ_RECEIPT}:{pk}" for pk in moved], summary={"receipts": rows})
+
+
+def open_plan_items(units: Sequence[Unit]) -> list[OpenItem]:
+    """The receipts `units` have not deployed yet (read only)."""
+    receipts = (
+        DirectiveReceipt.objects.filter(unit__in=list(units), deployed_on__isnull=True)
+        .select_related("directive", "unit")
+        .order_by("pk")
+    )
+    return [
+        OpenItem(
+            f"{OBJ_RECEIPT}:{receipt.pk}",
+            _("kế hoạch thực hiện văn bản %(directive)s của %(unit)s chưa triển khai xong")
+            % {"directive": receipt.directive.number_symbol, "unit": receipt.unit.name},
+        )
+        for receipt in receipts
+    ]

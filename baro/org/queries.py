@@ -34,6 +34,7 @@ __all__ = [
     "person_history",
     "person_positions",
     "person_search",
+    "predecessor_ids",
     "roots",
     "subtree",
     "subtree_q",
@@ -139,6 +140,25 @@ def current_successors(unit: Unit, *, on: dt.date | None = None) -> list[Unit]:
             else:
                 frontier.append(successor.pk)
     return sorted(found.values(), key=lambda u: u.path)
+
+
+def predecessor_ids(unit_id: int) -> set[int]:
+    """The units whose responsibilities went to unit `unit_id`: its recorded predecessors, and
+    theirs, and so on (the reverse of current_successors). Empty when none."""
+    found: set[int] = set()
+    frontier = {unit_id}
+    while frontier:
+        frontier = (
+            set(
+                UnitSuccession.objects.filter(successor_id__in=frontier).values_list(
+                    "predecessor_id", flat=True
+                )
+            )
+            - found
+            - {unit_id}
+        )
+        found |= frontier
+    return found
 
 
 def unit_search(

@@ -14,9 +14,9 @@ class WorkConfig(AppConfig):
         from baro.org.succession import register_merge_handler
         from baro.work.labels import ACTION_LABELS
         from baro.work.permissions import units_worked_with
-        from baro.work.services.carry import carry_open_work
+        from baro.work.services.carry import carry_open_work, open_work_items
 
         register_labels(ACTION_LABELS)
-        register_merge_handler("work", carry_open_work)
+        register_merge_handler("work", carry_open_work, open_items=open_work_items)
         # The units of one's tasks: their public cards open to who works on them.
         register_works_with(units_worked_with)

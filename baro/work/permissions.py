@@ -112,6 +112,12 @@ def bound_refusal(task: Task, binding: Dispute | None) -> str:
     task_refuse both ask this."""
     if binding is None:
         return ""
+    decided = binding.decided_unit
+    if decided is not None and decided.pk != task.lead_unit_id:
+        return _(
+            "Cấp có thẩm quyền đã quyết định %(decided)s chủ trì nhiệm vụ này; %(unit)s kế thừa "
+            "%(decided)s nên quyết định vẫn có hiệu lực bắt buộc, không được từ chối lại."
+        ) % {"decided": decided.name, "unit": task.lead_unit.name}
     return _(
         "Cấp có thẩm quyền đã quyết định %(unit)s chủ trì nhiệm vụ này; quyết định có hiệu lực "
         "bắt buộc, không được từ chối lại."

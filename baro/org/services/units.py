@@ -43,7 +43,7 @@ from baro.org.services._shared import (
     unit_path,
     unit_state,
 )
-from baro.org.succession import carried_payload, carry_over
+from baro.org.succession import carried_payload, carry_over, refuse_open_work
 
 
 def new_unit_row(
@@ -366,7 +366,8 @@ def unit_close(
 
     Refuses a unit that still has active children (`org.unit_has_children`). With a successor,
     records the succession and carries the unit's open work over to it, as unit_merge does
-    (baro.org.succession; listed in the one event).
+    (baro.org.succession; listed in the one event). Without one, refuses while the unit has
+    open work (`org.unit_has_open_work`, listing it): nobody would hold power over it.
     """
     decision, change = _close_one(
         actor=actor,
@@ -379,6 +380,8 @@ def unit_close(
     )
     if successor is not None:
         change.update(carried_payload(carry_over([unit], successor, on), successor))
+    else:
+        refuse_open_work(unit)
     record_action(
         actor=actor,
         decision=decision,

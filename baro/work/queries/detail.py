@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from baro.ledger.models import LedgerEvent
 from baro.org.history import readable
 from baro.org.models import Unit
+from baro.org.queries import predecessor_ids
 from baro.org.succession import mentions
 from baro.work.models import (
     Attachment,
@@ -50,15 +51,25 @@ def open_dispute(task: Task) -> Dispute | None:
 
 
 def binding_decision(task: Task) -> Dispute | None:
-    """The decided dispute that named the task's current lead, if any: that decision binds the
-    lead, which may not refuse the task again."""
-    return (
-        Dispute.objects.filter(
-            task=task, status=DisputeStatus.DECIDED, decided_unit_id=task.lead_unit_id
-        )
+    """The decided dispute that binds the task's current lead, if any: one that named the lead,
+    or a unit whose responsibilities went to the lead (a merger or a closing with a successor,
+    followed through org's recorded successions). The lead may not refuse the task again.
+
+    The decision itself is not rewritten when its unit merges (decided_unit stays the unit the
+    decider named: the history stays as it was decided); the binding follows the succession,
+    as the task did. Only a dispute decision or a carry-over changes a task's lead, and a bound
+    lead cannot refuse, so a lead that succeeds the unit named holds the task by that carry."""
+    decided = list(
+        Dispute.objects.filter(task=task, status=DisputeStatus.DECIDED)
+        .select_related("decided_unit")
         .order_by("-decided_at", "-pk")
-        .first()
     )
+    if not decided:
+        return None
+    bound = {task.lead_unit_id}
+    if any(dispute.decided_unit_id != task.lead_unit_id for dispute in decided):
+        bound |= predecessor_ids(task.lead_unit_id)
+    return next((dispute for dispute in decided if dispute.decided_unit_id in bound), None)
 
 
 def pending_extension(task: Task) -> Extension | None:

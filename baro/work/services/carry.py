@@ -20,6 +20,14 @@ Open means the task is not completed nor cancelled. Of the open tasks:
   a unit refusing in favour of itself. The merger is refused until it is decided;
 - an unanswered guidance request to a merged unit goes to the successor, unless the successor
   is the asking unit (refused like the dispute above).
+
+A decided dispute is not carried: its decided_unit stays the unit the decider named, as the
+decision was made. That decision still binds the successor on the carried task, because
+binding_decision (queries.detail) follows the recorded successions from the unit named to the
+current lead.
+
+open_work_items answers, for a unit closing without a successor, what of all this is open
+there (baro.org.succession's open_items): the closing is refused while anything is.
 """
 
 from __future__ import annotations
@@ -29,10 +37,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from baro.org.models import Position, Unit
 from baro.org.queries import active_on, lowest_common_superior, subtree_q
-from baro.org.succession import Carried, MergeBlocked
+from baro.org.succession import Carried, MergeBlocked, OpenItem
 from baro.work.models import (
     Dispute,
     DisputeStatus,
@@ -258,3 +267,111 @@ def carry_open_work(units: Sequence[Unit], into: Unit, on: dt.date) -> Carried:
             "guidance_requests": [request.pk for request in guidance],
         },
     )
+
+
+def open_work_items(units: Sequence[Unit]) -> list[OpenItem]:
+    """What is open at `units` (read only): the open tasks they lead, assigned or coordinate,
+    the open disputes naming them, pending extensions on those tasks, the unanswered input and
+    guidance requests put to them."""
+    ids = {unit.pk for unit in units}
+    names = {unit.pk: unit.name for unit in units}
+    items: list[OpenItem] = []
+    tasks = (
+        Task.objects.filter(status__in=OPEN_STATUSES)
+        .filter(Q(lead_unit_id__in=ids) | Q(assigning_unit_id__in=ids))
+        .order_by("pk")
+    )
+    task_ids: set[int] = set()
+    for task in tasks:
+        task_ids.add(task.pk)
+        ref = f"{OBJ_TASK}:{task.pk}"
+        if task.lead_unit_id in ids:
+            items.append(
+                OpenItem(
+                    ref,
+                    _("nhiệm vụ “%(task)s” do %(unit)s chủ trì")
+                    % {"task": task.title, "unit": names[task.lead_unit_id]},
+                )
+            )
+        if task.assigning_unit_id in ids:
+            items.append(
+                OpenItem(
+                    ref,
+                    _("nhiệm vụ “%(task)s” do %(unit)s giao")
+                    % {"task": task.title, "unit": names[task.assigning_unit_id]},
+                )
+            )
+    parts = (
+        TaskCoordinator.objects.filter(unit_id__in=ids, task__status__in=OPEN_STATUSES)
+        .select_related("task")
+        .order_by("task_id", "pk")
+    )
+    for part in parts:
+        task_ids.add(part.task_id)
+        items.append(
+            OpenItem(
+                f"{OBJ_TASK}:{part.task_id}",
+                _("nhiệm vụ “%(task)s” do %(unit)s phối hợp")
+                % {"task": part.task.title, "unit": names[part.unit_id]},
+            )
+        )
+    disputes = (
+        Dispute.objects.filter(status=DisputeStatus.OPEN)
+        .filter(
+            Q(refusing_unit_id__in=ids) | Q(proposed_unit_id__in=ids) | Q(decider_unit_id__in=ids)
+        )
+        .select_related("task")
+        .order_by("pk")
+    )
+    for dispute in disputes:
+        items.append(
+            OpenItem(
+                f"{OBJ_DISPUTE}:{dispute.pk}",
+                _("tranh chấp thẩm quyền về nhiệm vụ “%(task)s” chưa được quyết định")
+                % {"task": dispute.task.title},
+            )
+        )
+    extensions = (
+        Extension.objects.filter(task_id__in=task_ids, status=ExtensionStatus.REQUESTED)
+        .select_related("task")
+        .order_by("pk")
+    )
+    for extension in extensions:
+        items.append(
+            OpenItem(
+                f"{OBJ_EXTENSION}:{extension.pk}",
+                _("đề nghị gia hạn nhiệm vụ “%(task)s” chưa được quyết định")
+                % {"task": extension.task.title},
+            )
+        )
+    inputs = (
+        InputRequest.objects.filter(
+            unit_id__in=ids, answered_at__isnull=True, task__status__in=OPEN_STATUSES
+        )
+        .select_related("task")
+        .order_by("pk")
+    )
+    for request in inputs:
+        items.append(
+            OpenItem(
+                f"{OBJ_INPUT}:{request.pk}",
+                _("đề nghị góp ý gửi %(unit)s về nhiệm vụ “%(task)s” chưa được trả lời")
+                % {"unit": names[request.unit_id], "task": request.task.title},
+            )
+        )
+    guidance = (
+        GuidanceRequest.objects.filter(
+            superior_unit_id__in=ids, answered_at__isnull=True, task__status__in=OPEN_STATUSES
+        )
+        .select_related("task")
+        .order_by("pk")
+    )
+    for asked in guidance:
+        items.append(
+            OpenItem(
+                f"{OBJ_GUIDANCE}:{asked.pk}",
+                _("xin ý kiến chỉ đạo của %(unit)s về nhiệm vụ “%(task)s” chưa được trả lời")
+                % {"unit": names[asked.superior_unit_id], "task": asked.task.title},
+            )
+        )
+    return items

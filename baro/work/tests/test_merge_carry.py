@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from baro.cascade import services as cascade_services
 from baro.cascade.models import DirectiveReceipt
@@ -187,6 +188,20 @@ def test_a_plan_both_units_owe_refuses_the_merger_naming_every_open_thing(
     assert len(error.details["open"]) == 2
     assert list(DirectiveReceipt.objects.order_by("pk").values()) == before
     _unchanged_units(ww)
+
+
+def test_a_long_refusal_counts_the_rest_in_the_reader_s_language(ww: WorkWorld) -> None:
+    for n in range(12):
+        task = assign(ww, title=f"Việc {n}", lead_unit=ww.dept_b)
+        services.task_refuse(actor=ww.head_b, task=task, reason="Của Sở A", proposed_unit=ww.dept_a)
+    with translation.override("en"):
+        error = refused("org.merge_open_items", lambda: merge_b_into_a(ww))
+    assert len(error.details["open"]) == 12
+    assert "“Việc 9”" in error.message and "“Việc 10”" not in error.message
+    assert "; and 2 more items. Resolve them before the merger." in error.message
+    with translation.override("vi"):
+        error = refused("org.merge_open_items", lambda: merge_b_into_a(ww))
+    assert "; và 2 việc khác. Hãy giải quyết" in error.message
 
 
 def test_the_web_merge_shows_the_refusal_by_the_field(ww: WorkWorld) -> None:
