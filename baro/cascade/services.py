@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from baro.cascade.members import unit_members
 from baro.cascade.models import Acknowledgement, DeploymentForm, DirectiveReceipt
+from baro.cascade.notices import tell_received
 from baro.cascade.permissions import require_can_acknowledge, require_can_act_on
 from baro.core.errors import ConflictError, DomainError, NotFoundError
 from baro.core.run import command
@@ -266,6 +267,7 @@ def directive_send(
             "receipts": [{"id": r.pk, "unit_id": r.unit_id} for r in receipts],
         },
     )
+    tell_received(actor, directive, receipts, sender=directive.issuing_unit.name)
     return receipts
 
 
@@ -325,6 +327,7 @@ def receipt_forward(
             "receipts": [{"id": r.pk, "unit_id": r.unit_id} for r in forwards],
         },
     )
+    tell_received(actor, receipt.directive, forwards, sender=receipt.unit.name)
     return forwards
 
 
