@@ -50,11 +50,22 @@ def carry_open_plans(units: Sequence[Unit], into: Unit, on: dt.date) -> Carried:
         ).values_list("directive_id", flat=True)
     )
     blockers = [
-        f"kế hoạch thực hiện văn bản {receipt.directive.number_symbol} của {receipt.unit.name} "
-        f"chưa triển khai xong, mà {into.name} cũng nhận văn bản này"
-        if receipt.directive_id in held
-        else f"kế hoạch thực hiện văn bản {receipt.directive.number_symbol} của "
-        f"{receipt.unit.name} chưa triển khai xong, mà đơn vị hợp nhất khác cũng nhận văn bản này"
+        (
+            _(
+                "kế hoạch thực hiện văn bản %(number)s của %(unit)s chưa triển khai xong, mà "
+                "%(successor)s cũng nhận văn bản này"
+            )
+            if receipt.directive_id in held
+            else _(
+                "kế hoạch thực hiện văn bản %(number)s của %(unit)s chưa triển khai xong, mà "
+                "đơn vị hợp nhất khác cũng nhận văn bản này"
+            )
+        )
+        % {
+            "number": receipt.directive.number_symbol,
+            "unit": receipt.unit.name,
+            "successor": into.name,
+        }
         for receipt in receipts
         if receipt.directive_id in held or twice[receipt.directive_id] > 1
     ]

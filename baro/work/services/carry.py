@@ -94,15 +94,22 @@ def _disputes(
         proposed = into if dispute.proposed_unit_id in merged else dispute.proposed_unit
         if refusing.pk == proposed.pk:
             blockers.append(
-                f"tranh chấp thẩm quyền về nhiệm vụ “{dispute.task.title}” giữa "
-                f"{dispute.refusing_unit.name} và {dispute.proposed_unit.name} chưa được quyết "
-                "định"
+                _(
+                    "tranh chấp thẩm quyền về nhiệm vụ “%(task)s” giữa %(refusing)s và "
+                    "%(proposed)s chưa được quyết định"
+                )
+                % {
+                    "task": dispute.task.title,
+                    "refusing": dispute.refusing_unit.name,
+                    "proposed": dispute.proposed_unit.name,
+                }
             )
             continue
         decider = lowest_common_superior(refusing, proposed)
         if decider is None:  # pragma: no cover - the successor is in the same tree
             blockers.append(
-                f"tranh chấp về nhiệm vụ “{dispute.task.title}” không còn cấp trên chung"
+                _("tranh chấp về nhiệm vụ “%(task)s” không còn cấp trên chung")
+                % {"task": dispute.task.title}
             )
             continue
         moves.append(
@@ -138,8 +145,15 @@ def carry_open_work(units: Sequence[Unit], into: Unit, on: dt.date) -> Carried:
     for request in guidance:
         if request.asking_unit_id == into.pk:
             blockers.append(
-                f"{into.name} đang xin ý kiến chỉ đạo của {names[request.superior_unit_id]} về "
-                f"nhiệm vụ “{request.task.title}”, chưa được trả lời"
+                _(
+                    "%(unit)s đang xin ý kiến chỉ đạo của %(superior)s về nhiệm vụ “%(task)s”, "
+                    "chưa được trả lời"
+                )
+                % {
+                    "unit": into.name,
+                    "superior": names[request.superior_unit_id],
+                    "task": request.task.title,
+                }
             )
     if blockers:
         raise MergeBlocked(blockers)
