@@ -13,6 +13,7 @@ from django.utils import translation
 
 from baro.core.errors import AuthorityError, ConflictError, NotFoundError
 from baro.org import services
+from baro.org.models import Role, UnitKind
 from baro.org.permissions import unit_get_for_actor
 from baro.testing.org import World, assert_refused
 
@@ -99,3 +100,19 @@ def test_the_api_answers_in_vietnamese_without_a_choice(world: World) -> None:
         "org.unit_code_taken",
         "Mã đơn vị “SO-B” đã được dùng.",
     )
+
+
+def test_an_english_refusal_names_the_role_in_english(world: World) -> None:
+    with translation.override("en"):
+        error = assert_refused(
+            "org.position_exists",
+            lambda: services.position_appoint(
+                actor=world.admin, person=world.officer, unit=world.div_a1, role="officer"
+            ),
+            error=ConflictError,
+        )
+    assert error.message == "Chuyên Viên already holds the role Officer at Phòng A1."
+    with translation.override("en"):
+        assert str(UnitKind("division").label) == "Specialised division"
+        assert str(Role("deputy").label) == "Deputy"
+    assert str(Role("deputy").label) == "Cấp phó"
