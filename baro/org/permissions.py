@@ -198,13 +198,13 @@ def unit_card_get_for_actor(actor: Person, pk: int) -> tuple[Unit, bool]:
     (False); a unit they may see neither way is a NotFoundError."""
     unit = Unit.objects.select_related("parent").filter(pk=pk).first()
     if unit is None:
-        raise NotFoundError("Không tìm thấy đơn vị.")
+        raise NotFoundError(_("Không tìm thấy đơn vị."))
     reach = UnitReach(actor)
     if reach.full(unit):
         return unit, True
     if reach.card(unit):
         return unit, False
-    raise NotFoundError("Không tìm thấy đơn vị.")
+    raise NotFoundError(_("Không tìm thấy đơn vị."))
 
 
 def position_get_for_actor(actor: Person, pk: int) -> Position:
