@@ -30,7 +30,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -42,6 +42,9 @@ from baro.core.timeutil import today
 from baro.org import authority
 from baro.org.authority import Decision, Power
 from baro.org.models import Person, Position, Role, Unit, UnitKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ROW_UNIT = "unit"
 ROW_PERSON = "person"
@@ -127,7 +130,7 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().replace("_", " ").split())
 
 
-def _choice_map(choices: Iterable[tuple[str, str]]) -> dict[str, str]:
+def _choice_map(choices: Iterable[tuple[str, StrOrPromise]]) -> dict[str, str]:
     """Value and Vietnamese label → value. The labels are translatable; the file's are
     Vietnamese (its columns are), whatever language the reader's pages are in."""
     mapping: dict[str, str] = {}

@@ -129,7 +129,7 @@ def test_the_cli_imports_nothing_and_lists_the_bad_rows_in_english(
     monkeypatch.setenv("LANGUAGE", "en_GB:en")
     path = tmp_path / "a.csv"
     path.write_text("loai_dong,ma_don_vi,ten_don_vi,loai_don_vi\nunit,X,X,sao\n")
-    code = main(["org", "import", str(path), "--parent", "SO-B", "--as", world.admin.user.username])
+    code = main(["org", "import", str(path), "--parent", "SO-B", "--as", username(world.admin)])
     assert code == 1
     err = capsys.readouterr().err
     assert err.startswith("Error [import.invalid]: The file has 1 wrong rows"), err

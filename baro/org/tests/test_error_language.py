@@ -144,6 +144,7 @@ def test_a_page_with_accept_language_english_stays_vietnamese(world: World) -> N
     # Only the API follows Accept-Language: a page keeps to Vietnamese until the person
     # switches, whatever the browser says.
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert world.admin.user is not None
     client.force_login(world.admin.user)
     response = client.post(
         reverse("org:unit_create", args=[world.dept_a.pk]),
