@@ -18,6 +18,15 @@ pytest.register_assert_rewrite("baro.testing")
 pytest_plugins = ["baro.testing.org", "baro.testing.work", "baro.testing.notify"]
 
 
+@pytest.fixture(autouse=True)
+def vietnamese_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`baro` follows the shell's locale (baro.cli.cli_language): the tests run it from a
+    Vietnamese-speaking shell whatever the machine's locale; a test wanting English sets it."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def ledger_signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     keys = tmp_path_factory.mktemp("keys")

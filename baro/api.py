@@ -106,7 +106,12 @@ api = NinjaAPI(
         "sau). Thân yêu cầu phải là JSON (`Content-Type: application/json`, nếu không: 415 "
         "`request.content_type`), không quá `DATA_UPLOAD_MAX_MEMORY_SIZE` byte, mặc định "
         "2.621.440 (413 `request.too_large`, kèm giới hạn; tệp đính kèm có giới hạn riêng). "
-        "Danh sách phân trang bằng `limit`/`offset`; giá trị ngoài khoảng được kẹp lại."
+        "Danh sách phân trang bằng `limit`/`offset`; giá trị ngoài khoảng được kẹp lại.\n\n"
+        "Ngôn ngữ của `message`: tiếng Việt, trừ khi yêu cầu gửi `Accept-Language: en` (hoặc "
+        "`en-US`, `en-GB`…; ngôn ngữ khác hay không gửi: tiếng Việt), hoặc cookie "
+        "`django_language` (`vi`/`en`, được ưu tiên hơn `Accept-Language`). Câu trả lời ghi "
+        "ngôn ngữ đã dùng ở `Content-Language` và có `Vary: Accept-Language`; `code` không đổi "
+        "theo ngôn ngữ."
     ),
     urls_namespace="api",
     auth=api_auth,

@@ -1,7 +1,8 @@
 """The `baro` command: set-up, demo, server, ledger and registry tools.
 
 Each subcommand is a thin wrapper: it parses arguments and calls services or queries. Errors
-come out as one Vietnamese line on stderr with their stable code, and a non-zero exit.
+come out as one line on stderr with their stable code, and a non-zero exit: in Vietnamese, or in
+English when the shell's locale is English (cli_language).
 """
 
 from __future__ import annotations
@@ -11,15 +12,32 @@ import datetime as dt
 import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 Handler = Callable[[argparse.Namespace], int]
+
+# The locale variables in the order gettext reads them: the first one set decides.
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+# Commands whose words are written for other people rather than to the shell: the worker's
+# reminders and notifications, the server (which brings the worker along), the demo's data.
+# They keep to the installation's language (LANGUAGE_CODE) whatever the shell's locale.
+SHARED_OUTPUT_COMMANDS = frozenset({"serve", "worker", "demo"})
+
+
+def cli_language(environ: Mapping[str, str]) -> str:
+    """ "en" when the shell's locale is English (LANGUAGE=en…, LANG=en_US.UTF-8…), else "vi"."""
+    for name in LOCALE_VARIABLES:
+        value = environ.get(name, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "vi"
+    return "vi"
 
 
 def _setup_django() -> None:
@@ -310,20 +328,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _setup_django()
-    from baro.core.errors import DomainError
+    from django.conf import settings
+
+    from baro.core.errors import DomainError, refusal_line
     from baro.env import ConfigError
 
-    try:
-        handler: Handler = args.handler
-        return handler(args)
-    except DomainError as exc:
-        print(f"Lỗi [{exc.code}]: {exc.message}", file=sys.stderr)
-        return EXIT_ERROR
-    except ConfigError as exc:
-        print(f"Lỗi cấu hình: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
+    language = (
+        settings.LANGUAGE_CODE
+        if args.command in SHARED_OUTPUT_COMMANDS
+        else cli_language(os.environ)
+    )
+    with translation.override(language):
+        try:
+            handler: Handler = args.handler
+            return handler(args)
+        except DomainError as exc:
+            print(refusal_line(exc.code, exc.message), file=sys.stderr)
+            return EXIT_ERROR
+        except ConfigError as exc:
+            print(gettext("Lỗi cấu hình: %(error)s") % {"error": exc}, file=sys.stderr)
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            return 130
 
 
 if __name__ == "__main__":

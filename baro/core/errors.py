@@ -11,10 +11,15 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+
+def refusal_line(code: str, message: str) -> str:
+    """A refusal as the command line prints it, on one line, in the active language."""
+    return gettext("Lỗi [%(code)s]: %(message)s") % {"code": code, "message": message}
 
 
 class DomainError(Exception):

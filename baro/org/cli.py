@@ -37,33 +37,37 @@ def _actor(username: str) -> Any:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from baro.core.errors import DomainError
+    from baro.core.errors import DomainError, refusal_line
     from baro.core.run import run_command
     from baro.org.models import Unit
     from baro.org.services import org_import
 
     path = Path(args.file)
     if not path.is_file():
-        print(f"Lỗi [import.no_file]: Không tìm thấy tệp {path}.", file=sys.stderr)
+        message = _("Không tìm thấy tệp %(path)s.") % {"path": path}
+        print(refusal_line("import.no_file", message), file=sys.stderr)
         return EXIT_ERROR
     actor = _actor(args.as_user)
     parent = None
     if args.parent:
         parent = Unit.objects.filter(code=args.parent).first()
         if parent is None:
-            print(f"Lỗi [org.unit_not_found]: Không có đơn vị mã “{args.parent}”.", file=sys.stderr)
+            message = _("Không có đơn vị mã “%(code)s”.") % {"code": args.parent}
+            print(refusal_line("org.unit_not_found", message), file=sys.stderr)
             return EXIT_ERROR
     try:
         result = run_command(
             org_import, actor=actor, data=path.read_bytes(), filename=path.name, parent=parent
         )
     except DomainError as exc:
-        print(f"Lỗi [{exc.code}]: {exc.message}", file=sys.stderr)
+        print(refusal_line(exc.code, exc.message), file=sys.stderr)
         for problem in exc.details.get("rows", []):
-            print(
-                f"  dòng {problem['row']}, cột {problem['column'] or '—'}: {problem['reason']}",
-                file=sys.stderr,
-            )
+            row = _("dòng %(row)s, cột %(column)s: %(reason)s") % {
+                "row": problem["row"],
+                "column": problem["column"] or "—",
+                "reason": problem["reason"],
+            }
+            print(f"  {row}", file=sys.stderr)
         return EXIT_ERROR
     print(
         f"Đã nhập {result.units_created} đơn vị, {result.persons_created} cán bộ, "
@@ -101,7 +105,7 @@ def cmd_token_issue(args: argparse.Namespace) -> int:
 
     from django.utils import timezone
 
-    from baro.core.errors import DomainError
+    from baro.core.errors import DomainError, refusal_line
     from baro.core.run import run_command
     from baro.org.services import api_token_issue
 
@@ -123,7 +127,7 @@ def cmd_token_issue(args: argparse.Namespace) -> int:
             api_token_issue, actor=actor, person=person, name=args.name, expires_at=expires_at
         )
     except DomainError as exc:
-        print(f"Lỗi [{exc.code}]: {exc.message}", file=sys.stderr)
+        print(refusal_line(exc.code, exc.message), file=sys.stderr)
         return EXIT_ERROR
     until = (
         f"đến hết {timezone.localtime(token.expires_at):%d/%m/%Y}"

@@ -30,10 +30,11 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from baro.core.errors import DomainError
@@ -41,6 +42,9 @@ from baro.core.timeutil import today
 from baro.org import authority
 from baro.org.authority import Decision, Power
 from baro.org.models import Person, Position, Role, Unit, UnitKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ROW_UNIT = "unit"
 ROW_PERSON = "person"
@@ -126,11 +130,14 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().replace("_", " ").split())
 
 
-def _choice_map(choices: Iterable[tuple[str, str]]) -> dict[str, str]:
+def _choice_map(choices: Iterable[tuple[str, StrOrPromise]]) -> dict[str, str]:
+    """Value and Vietnamese label → value. The labels are translatable; the file's are
+    Vietnamese (its columns are), whatever language the reader's pages are in."""
     mapping: dict[str, str] = {}
-    for value, label in choices:
-        mapping[_fold(value)] = value
-        mapping[_fold(str(label))] = value
+    with translation.override("vi"):
+        for value, label in choices:
+            mapping[_fold(value)] = value
+            mapping[_fold(str(label))] = value
     return mapping
 
 
@@ -569,6 +576,7 @@ def _topological(file_units: dict[str, _Row], problems: _Problems) -> list[_Row]
     return order
 
 
+@translation.override("vi")  # the file's columns and labels are Vietnamese, see _choice_map
 def write_template(path: str | Path) -> Path:
     """Write a sample .xlsx with the expected columns, example rows and a list of values."""
     from openpyxl import Workbook

@@ -12,6 +12,8 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Each path segment is the unit's id, zero-padded so that paths sort like the tree.
 PATH_SEGMENT_WIDTH = 10
@@ -19,28 +21,28 @@ PATH_SEPARATOR = "."
 
 
 class UnitKind(models.TextChoices):
-    CENTRAL = "central", "Cơ quan Trung ương"
-    PROVINCE = "province", "Tỉnh, thành phố"
-    PEOPLES_COMMITTEE = "peoples_committee", "Ủy ban nhân dân"
-    DISTRICT = "district", "Quận, huyện (trước 01/7/2025)"
-    DEPARTMENT = "department", "Sở, ban, ngành"
-    COMMUNE = "commune", "Xã, phường, đặc khu"
-    DIVISION = "division", "Phòng, ban chuyên môn"
-    PARTY_COMMITTEE = "party_committee", "Cấp ủy Đảng"
-    FATHERLAND_FRONT = "fatherland_front", "Mặt trận Tổ quốc"
-    SOCIO_POLITICAL = "socio_political", "Tổ chức chính trị - xã hội"
-    OTHER = "other", "Đơn vị khác"
+    CENTRAL = "central", _("Cơ quan Trung ương")
+    PROVINCE = "province", _("Tỉnh, thành phố")
+    PEOPLES_COMMITTEE = "peoples_committee", _("Ủy ban nhân dân")
+    DISTRICT = "district", _("Quận, huyện (trước 01/7/2025)")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    COMMUNE = "commune", _("Xã, phường, đặc khu")
+    DIVISION = "division", _("Phòng, ban chuyên môn")
+    PARTY_COMMITTEE = "party_committee", _("Cấp ủy Đảng")
+    FATHERLAND_FRONT = "fatherland_front", _("Mặt trận Tổ quốc")
+    SOCIO_POLITICAL = "socio_political", _("Tổ chức chính trị - xã hội")
+    OTHER = "other", _("Đơn vị khác")
 
 
 class UnitSystem(models.TextChoices):
     """The part of the political system a unit belongs to (khối): who may direct whom depends
     on it (baro.work.lines). A division or an "other" unit belongs to its superior's."""
 
-    WHOLE = "whole", "Hệ thống chính trị cấp tỉnh, Trung ương"
-    GOVERNMENT = "government", "Cơ quan nhà nước"
-    PARTY = "party", "Tổ chức Đảng"
-    FRONT = "front", "Mặt trận Tổ quốc"
-    SOCIO_POLITICAL = "socio_political", "Tổ chức chính trị - xã hội"
+    WHOLE = "whole", _("Hệ thống chính trị cấp tỉnh, Trung ương")
+    GOVERNMENT = "government", _("Cơ quan nhà nước")
+    PARTY = "party", _("Tổ chức Đảng")
+    FRONT = "front", _("Mặt trận Tổ quốc")
+    SOCIO_POLITICAL = "socio_political", _("Tổ chức chính trị - xã hội")
 
 
 # The system each kind of unit belongs to; the kinds left out (a division, "other") take their
@@ -122,10 +124,10 @@ class Unit(models.Model):
 
 
 class SuccessionKind(models.TextChoices):
-    MERGED = "merged", "Hợp nhất, sáp nhập"
-    SPLIT = "split", "Chia tách"
-    RENAMED = "renamed", "Đổi tên"
-    DISSOLVED = "dissolved", "Giải thể, chuyển giao nhiệm vụ"
+    MERGED = "merged", _("Hợp nhất, sáp nhập")
+    SPLIT = "split", _("Chia tách")
+    RENAMED = "renamed", _("Đổi tên")
+    DISSOLVED = "dissolved", _("Giải thể, chuyển giao nhiệm vụ")
 
 
 class UnitSuccession(models.Model):
@@ -184,13 +186,14 @@ class Person(models.Model):
 
 
 class Role(models.TextChoices):
-    HEAD = "head", "Người đứng đầu"
-    DEPUTY = "deputy", "Cấp phó"
-    OFFICER = "officer", "Chuyên viên"
-    SECRETARIAT = "secretariat", "Văn thư, tổng hợp"
-    INSPECTOR = "inspector", "Kiểm tra, thanh tra"
-    FRONT_SUPERVISOR = "front_supervisor", "Giám sát (MTTQ)"
-    ADMIN = "admin", "Quản trị hệ thống"
+    HEAD = "head", _("Người đứng đầu")
+    # "Cấp phó" alone is the "Deputies" heading of the unit overview; the role is one person.
+    DEPUTY = "deputy", pgettext_lazy("role", "Cấp phó")
+    OFFICER = "officer", _("Chuyên viên")
+    SECRETARIAT = "secretariat", _("Văn thư, tổng hợp")
+    INSPECTOR = "inspector", _("Kiểm tra, thanh tra")
+    FRONT_SUPERVISOR = "front_supervisor", _("Giám sát (MTTQ)")
+    ADMIN = "admin", _("Quản trị hệ thống")
 
 
 class Position(models.Model):

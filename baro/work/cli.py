@@ -30,7 +30,7 @@ def cmd_lines(args: argparse.Namespace) -> int:
 
 
 def cmd_line_set(args: argparse.Namespace) -> int:
-    from baro.core.errors import DomainError
+    from baro.core.errors import DomainError, refusal_line
     from baro.core.run import run_command
     from baro.org.cli import _actor
     from baro.work.services import assignment_line_set
@@ -45,7 +45,7 @@ def cmd_line_set(args: argparse.Namespace) -> int:
             note=args.note,
         )
     except DomainError as exc:
-        print(f"Lỗi [{exc.code}]: {exc.message}", file=sys.stderr)
+        print(refusal_line(exc.code, exc.message), file=sys.stderr)
         return EXIT_ERROR
     print(f"Đã đặt tuyến {line.assigner_system} → {line.lead_system}: {args.reach}.")
     return 0

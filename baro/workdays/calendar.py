@@ -72,7 +72,16 @@ SOURCE_SWAPPED = "swapped_workday"
 SOURCE_WEEKEND = "weekend"
 SOURCE_WEEKDAY = "weekday"
 
-WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+# Monday first, like date.weekday(); lazy, so each reader gets the names in their language.
+WEEKDAY_NAMES = (
+    _("Thứ Hai"),
+    _("Thứ Ba"),
+    _("Thứ Tư"),
+    _("Thứ Năm"),
+    _("Thứ Sáu"),
+    _("Thứ Bảy"),
+    _("Chủ nhật"),
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,7 +118,7 @@ class DayInfo:
 
     @property
     def weekday_name(self) -> str:
-        return WEEKDAY_NAMES[self.day.weekday()]
+        return str(WEEKDAY_NAMES[self.day.weekday()])
 
 
 def base_day_info(day: dt.date) -> DayInfo:
@@ -120,8 +129,8 @@ def base_day_info(day: dt.date) -> DayInfo:
     if day in package_weekend_workdays(day.year):
         return DayInfo(day, True, SOURCE_SWAPPED, "Ngày làm việc bù (theo quyết định hoán đổi)")
     if day.weekday() in WEEKEND:
-        return DayInfo(day, False, SOURCE_WEEKEND, WEEKDAY_NAMES[day.weekday()])
-    return DayInfo(day, True, SOURCE_WEEKDAY, WEEKDAY_NAMES[day.weekday()])
+        return DayInfo(day, False, SOURCE_WEEKEND, str(WEEKDAY_NAMES[day.weekday()]))
+    return DayInfo(day, True, SOURCE_WEEKDAY, str(WEEKDAY_NAMES[day.weekday()]))
 
 
 # --------------------------------------------------------------------------------------------

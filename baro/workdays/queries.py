@@ -41,7 +41,7 @@ class HolidayRow:
 
     @property
     def weekday_name(self) -> str:
-        return calendar.WEEKDAY_NAMES[self.day.weekday()]
+        return str(calendar.WEEKDAY_NAMES[self.day.weekday()])
 
 
 def holidays_in(year: int) -> list[HolidayRow]:

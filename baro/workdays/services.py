@@ -16,6 +16,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from baro.core.errors import ConflictError, DomainError
@@ -101,6 +102,13 @@ def _active_locked(day: dt.date) -> CalendarOverride | None:
     )
 
 
+def _recorded_name(day: dt.date) -> str:
+    """What the calendar calls `day`, in Vietnamese whatever the actor reads: the ledger is
+    one record for everyone, not a page."""
+    with translation.override("vi"):
+        return calendar.base_day_info(day).name
+
+
 def _label(day: dt.date) -> str:
     return f"{calendar.WEEKDAY_NAMES[day.weekday()]} {format_date(day)}"
 
@@ -183,7 +191,7 @@ def calendar_override_set(
         decision=decision,
         action=ACTION_SET,
         override=override,
-        payload={"before": None, "after": _state(override), "base": base.name},
+        payload={"before": None, "after": _state(override), "base": _recorded_name(day)},
     )
     transaction.on_commit(calendar.invalidate)
     return override

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
-from baro.cli import main
+from baro.cli import cli_language, main
 from baro.ledger.models import LedgerEvent
 from baro.org.models import ApiToken, Person, Unit
 from baro.testing.org import World
@@ -99,3 +100,66 @@ def test_cli_refuses_a_token_in_one_line_and_issues_nothing(
     assert out == "" and err.startswith(error) and err.count("\n") == 1, err
     assert not ApiToken.objects.exists()
     assert LedgerEvent.objects.count() == before
+
+
+def _refuse_a_token(world: World) -> None:
+    args = ["--person", world.head.code, "--as", username(world.officer)]
+    assert main(["token", "issue", *args]) == 1
+    assert not ApiToken.objects.exists()
+
+
+def test_the_cli_refuses_in_english_in_an_english_shell(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    _refuse_a_token(world)
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, err
+    assert err.startswith("Error [auth.denied]: Chuyên Viên does not hold the power “"), err
+    # The shell's language lasts as long as the command: the caller's is back.
+    assert translation.get_language() == "vi"
+
+
+def test_the_cli_imports_nothing_and_lists_the_bad_rows_in_english(
+    world: World,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "en_GB:en")
+    path = tmp_path / "a.csv"
+    path.write_text("loai_dong,ma_don_vi,ten_don_vi,loai_don_vi\nunit,X,X,sao\n")
+    code = main(["org", "import", str(path), "--parent", "SO-B", "--as", username(world.admin)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error [import.invalid]: The file has 1 wrong rows"), err
+    assert "\n  row 2, column loai_don_vi: " in err
+    assert not Unit.objects.filter(code="X").exists()
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({}, "vi"),
+        ({"LANG": "C.UTF-8"}, "vi"),
+        ({"LANG": "vi_VN.UTF-8"}, "vi"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en"}, "en"),
+        ({"LANGUAGE": "en_GB:en", "LANG": "vi_VN.UTF-8"}, "en"),
+        ({"LANGUAGE": "vi", "LANG": "en_US.UTF-8"}, "vi"),
+        ({"LC_ALL": "C", "LANG": "en_US.UTF-8"}, "vi"),
+        ({"LANGUAGE": "", "LC_MESSAGES": "en_US.UTF-8", "LANG": "vi_VN.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "vi"),
+    ],
+)
+def test_the_cli_reads_its_language_from_the_locale(environ: dict[str, str], language: str) -> None:
+    assert cli_language(environ) == language
+
+
+def test_the_cli_stays_vietnamese_in_a_vietnamese_shell(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "vi")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    _refuse_a_token(world)
+    assert capsys.readouterr().err.startswith("Lỗi [auth.denied]: Chuyên Viên không ")

@@ -5,6 +5,7 @@ import io
 import time
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from baro.core.errors import AuthorityError, DomainError
@@ -261,6 +262,16 @@ def test_the_template_imports(world: World, tmp_path: object) -> None:
     result = org_import(
         actor=world.admin, data=path.read_bytes(), filename="mau.xlsx", parent=world.dept_b
     )
+    assert (result.units_created, result.persons_created) == (2, 2)
+
+
+def test_the_template_made_for_an_english_reader_imports(world: World, tmp_path: object) -> None:
+    # The kinds and roles are translatable; the file's labels stay the Vietnamese it reads.
+    with translation.override("en"):
+        path = write_template(tmp_path / "mau.xlsx")  # type: ignore[operator]
+        result = org_import(
+            actor=world.admin, data=path.read_bytes(), filename="mau.xlsx", parent=world.dept_b
+        )
     assert (result.units_created, result.persons_created) == (2, 2)
 
 

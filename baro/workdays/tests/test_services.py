@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from baro.org.models import Person, Role
 from baro.testing.factories import (
@@ -297,3 +297,26 @@ def test_each_web_request_sees_other_processes_changes(world: World, settings: A
     assert calendar.recheck_soon in sync_receivers
     calendar.recheck_soon()
     assert not is_working_day(MONDAY)
+
+
+def test_an_english_refusal_names_the_weekday_in_english(world: World) -> None:
+    with translation.override("en"):
+        error = assert_refused(
+            "workdays.already_off",
+            lambda: set_override(world.admin, D(2026, 2, 17), OverrideKind.HOLIDAY),
+        )
+    assert error.message == (
+        "Tuesday 17/02/2026 is already a day off (Tết Nguyên Đán); it need not be made a day off."
+    )
+
+
+def test_the_ledger_names_the_day_in_vietnamese_whatever_the_actor_reads(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    seq = last_seq()
+    with translation.override("en"):
+        committed(
+            django_capture_on_commit_callbacks,
+            lambda: set_override(world.admin, MONDAY, OverrideKind.HOLIDAY),
+        )
+    assert one_new_event(seq).payload["base"] == "Thứ Hai"
