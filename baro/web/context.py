@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from baro.core.pages import request_person
 from baro.org.models import Role
 from baro.web.access import current_positions, web_powers
+from baro.work.services.lines import line_manager_decision
 from baro.workdays.permissions import calendar_decision
 
 # Who sees "Giám sát": inspectors, heads and deputies (urging, letters, their record), and
@@ -41,6 +42,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if calendar_decision(person):
         nav.append(
             {"url": reverse("workdays:year"), "label": _("Lịch làm việc"), "key": "calendar"}
+        )
+    if line_manager_decision(person):
+        nav.append(
+            {"url": reverse("work:lines"), "label": _("Tuyến giao nhiệm vụ"), "key": "lines"}
         )
     if powers.ledger_read:
         nav.append({"url": reverse("ledger:index"), "label": _("Sổ cái"), "key": "ledger"})

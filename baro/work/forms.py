@@ -21,6 +21,7 @@ from baro.work.models import (
     DeadlineRule,
     DirectiveKind,
     EffectivenessGrade,
+    LineReach,
     Priority,
     QualityGrade,
     TaskGroup,
@@ -465,3 +466,22 @@ class DisputeDecideForm(forms.Form):
     def __init__(self, *args: Any, units: Iterable[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].set_units(units, grouped=True)  # type: ignore[attr-defined]
+
+
+class AssignmentLineForm(forms.Form):
+    """One assignment line's reach and note (assignment_line_set re-checks both)."""
+
+    reach = forms.ChoiceField(
+        label=_("Phạm vi giao chủ trì"),
+        choices=LineReach.choices,
+        required=False,
+        help_text=_("Đơn vị của khối giao được giao chủ trì cho đơn vị nào của khối chủ trì."),
+        error_messages={"invalid_choice": _("Phạm vi “%(value)s” không hợp lệ.")},
+    )
+    note = forms.CharField(
+        label=_("Căn cứ, ghi chú"),
+        max_length=255,
+        required=False,
+        help_text=_("Căn cứ của tuyến; hiện kèm thông báo khi việc giao bị từ chối theo tuyến."),
+        error_messages={"max_length": _("Căn cứ, ghi chú không quá %(limit_value)d ký tự.")},
+    )

@@ -45,6 +45,16 @@ def _require_line_manager(actor: Person) -> Decision:
     )
 
 
+def line_manager_decision(actor: Person) -> Decision:
+    """May `actor` change the assignment lines, decided exactly as assignment_line_set decides
+    it, as a Decision: the lines page and the navigation ask this, so they never offer what the
+    command would refuse."""
+    try:
+        return _require_line_manager(actor)
+    except AuthorityError as error:
+        return Decision(False, Power.REGISTRY_MANAGE, error.message)
+
+
 @command
 def assignment_line_set(
     *, actor: Person, assigner_system: str, lead_system: str, reach: str, note: str = ""
