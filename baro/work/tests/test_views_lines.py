@@ -31,6 +31,7 @@ def client_for(person: Person) -> Client:
         user = get_user_model().objects.create(username=f"u{person.pk}")
         Person.objects.filter(pk=person.pk).update(user=user)
         person.refresh_from_db()
+    assert person.user is not None
     client = Client(HTTP_ACCEPT_LANGUAGE="vi")
     client.force_login(person.user)
     return client
@@ -40,7 +41,7 @@ def nav_keys(response: Any) -> list[str]:
     return [item["key"] for item in response.context["nav"]]
 
 
-def rows() -> list[dict[str, Any]]:
+def rows() -> list[Any]:
     return list(AssignmentLine.objects.order_by("pk").values())
 
 
