@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+from django.urls import Resolver404, resolve
 
 from baro.demo.loader import DEMO_ACCOUNTS
 from tests.e2e.conftest import PASSWORD, Persona, login
@@ -47,7 +48,13 @@ MAX_DEPTH = 3
 
 
 def pattern(path: str) -> str:
-    return re.sub(r"/\d+(?=/|$)", "/N", path)
+    """The URL pattern a path answers to ("/nhiem-vu/N/" for "/nhiem-vu/33/"): its route's
+    parameters (ids, slugs) written as N, so each page is walked once whatever it is about."""
+    try:
+        route = resolve(path).route
+    except Resolver404:
+        return re.sub(r"/\d+(?=/|$)", "/N", path)
+    return "/" + re.sub(r"<[^>]+>", "N", route)
 
 
 def phone_context(chromium: Browser, base_url: str, *, javascript: bool = True) -> BrowserContext:
