@@ -52,20 +52,26 @@ def multipart(request: HttpRequest) -> tuple[QueryDict, MultiValueDict[str, Uplo
     return fields, files
 
 
-MULTIPART_FILE: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
+def multipart_body(**fields: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI request body of an upload read with `multipart()`: the required `file`, and
+    `fields` (name -> schema) beside it. ninja cannot see a body the operation parses itself."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}, **fields},
+                        "required": ["file"],
+                    }
                 }
-            }
-        },
+            },
+        }
     }
-}
+
+
+MULTIPART_FILE = multipart_body()
 
 
 def uploaded_file(files: MultiValueDict[str, UploadedFile], name: str = "file") -> UploadedFile:

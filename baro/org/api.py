@@ -23,7 +23,7 @@ from baro.core.inputs import (
     Day,
     Id,
 )
-from baro.core.multipart import multipart, uploaded_file
+from baro.core.multipart import multipart, multipart_body, uploaded_file
 from baro.core.paging import PageQuery, page
 from baro.core.run import run_command
 from baro.core.timeutil import today
@@ -293,23 +293,7 @@ def delegation_revoke(request: HttpRequest, delegation_id: int, body: ReasonIn) 
 # import, tokens
 
 
-_IMPORT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "parent_id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
-                    },
-                    "required": ["file"],
-                }
-            }
-        },
-    }
-}
+_IMPORT_BODY = multipart_body(parent_id={"type": "integer", "minimum": 1, "maximum": MAX_ID})
 
 
 class _ImportForm(Schema):

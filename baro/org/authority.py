@@ -209,6 +209,27 @@ def _positions_on(person_id: int, day: dt.date) -> list[Position]:
     return positions
 
 
+def check_over_a_root(person: Person, power: str) -> Decision:
+    """`power` over some active root unit: how Baro decides a setting that applies to the whole
+    system (the working calendar, the assignment lines). The first root that grants it
+    answers; the setting's command words its own refusal."""
+    if person.is_system:
+        return Decision(True, power, _("Tác nhân hệ thống của Baro."))
+    roots = Unit.objects.filter(parent__isnull=True).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=today())
+    )
+    for root in roots:
+        decision = check(person, power, root)
+        if decision:
+            return decision
+    return Decision(
+        False,
+        power,
+        _("%(person)s không có quyền “%(power)s” ở đơn vị cấp cao nhất nào.")
+        % {"person": person.full_name, "power": power_label(power)},
+    )
+
+
 def check(person: Person, power: str, unit: Unit, *, at: dt.datetime | None = None) -> Decision:
     """Decide whether `person` may use `power` over `unit` at time `at` (default: now)."""
     at = at or now()

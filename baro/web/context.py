@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from baro.core.pages import request_person
 from baro.org.models import Role
 from baro.web.access import current_positions, web_powers
-from baro.work.services.lines import line_manager_decision
+from baro.work.permissions import line_manager_decision
 from baro.workdays.permissions import calendar_decision
 
 # Who sees "Giám sát": inspectors, heads and deputies (urging, letters, their record), and

@@ -567,9 +567,7 @@ def guidance_request_get_for_actor(
     return row
 
 
-def attachment_get_for_actor(
-    actor: Person, pk: int, *, task_id: int | None = None
-) -> Attachment:
+def attachment_get_for_actor(actor: Person, pk: int, *, task_id: int | None = None) -> Attachment:
     """The attachment `pk` (of task `task_id`, when given) if `actor` may see what it is
     attached to: a task's file goes to who sees the task, a directive's to who reads it."""
     rows = Attachment.objects.select_related(*_WITH_TASK)
@@ -586,3 +584,29 @@ def attachment_get_for_actor(
         raise NotFoundError(_("Không tìm thấy tệp."))
     assert row is not None
     return row
+
+
+def require_line_manager(actor: Person) -> Decision:
+    """registry.manage over some active root unit: the assignment lines apply to the whole
+    system (baro.work.lines), so only an administrator of a top-level unit changes them."""
+    decision = authority.check_over_a_root(actor, Power.REGISTRY_MANAGE)
+    if decision:
+        return decision
+    raise AuthorityError(
+        _(
+            "%(person)s không có quyền thay đổi tuyến giao nhiệm vụ: tuyến áp dụng cho toàn hệ "
+            "thống, chỉ quản trị viên của một đơn vị cấp cao nhất mới được điều chỉnh."
+        )
+        % {"person": actor.full_name},
+        details={"power": Power.REGISTRY_MANAGE},
+    )
+
+
+def line_manager_decision(actor: Person) -> Decision:
+    """May `actor` change the assignment lines, decided exactly as assignment_line_set decides
+    it, as a Decision: the lines page and the navigation ask this, so they never offer what the
+    command would refuse."""
+    try:
+        return require_line_manager(actor)
+    except AuthorityError as error:
+        return Decision(False, Power.REGISTRY_MANAGE, error.message)

@@ -3,28 +3,19 @@ and the navigation alike."""
 
 from __future__ import annotations
 
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from baro.core.errors import AuthorityError
 from baro.org import authority
 from baro.org.authority import Decision, Power
-from baro.org.models import Person, Unit
+from baro.org.models import Person
 
 
 def require_calendar_manage(actor: Person) -> Decision:
     """calendar.manage over some active root unit (or Baro's system actor), else AuthorityError."""
-    if actor.is_system:
-        return Decision(True, Power.CALENDAR_MANAGE, _("Tác nhân hệ thống của Baro."))
-    today = timezone.localdate()
-    roots = Unit.objects.filter(parent__isnull=True).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=today)
-    )
-    for root in roots:
-        decision = authority.check(actor, Power.CALENDAR_MANAGE, root)
-        if decision:
-            return decision
+    decision = authority.check_over_a_root(actor, Power.CALENDAR_MANAGE)
+    if decision:
+        return decision
     raise AuthorityError(
         _(
             "%(actor)s không có quyền “%(power)s”: "

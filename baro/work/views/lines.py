@@ -25,7 +25,8 @@ from baro.org.models import Person, UnitSystem
 from baro.work.forms import AssignmentLineForm
 from baro.work.lines import current_lines
 from baro.work.models import LineReach
-from baro.work.services.lines import OBJ_LINE, assignment_line_set, line_manager_decision
+from baro.work.permissions import line_manager_decision
+from baro.work.services.lines import OBJ_LINE, assignment_line_set
 
 HISTORY_PAGE_SIZE = 20
 
