@@ -173,7 +173,14 @@ def line_edit(request: HtmxRequest, person: Person, assigner: str, lead: str) ->
                 {
                     **context,
                     "page_title": _("Xác nhận điều chỉnh tuyến %(pair)s") % {"pair": pair},
-                    "reach": reach,
+                    "question": _(
+                        "Anh/chị chắc chắn điều chỉnh tuyến giao nhiệm vụ từ %(a)s đến %(b)s? "
+                        "Tuyến áp dụng cho toàn hệ thống: mọi việc giao chủ trì từ nay theo "
+                        "tuyến mới."
+                    )
+                    % {"a": _system_label(assigner), "b": _system_label(lead)},
+                    "carry": [("reach", reach), ("note", note)],
+                    "confirm_label": _("Xác nhận điều chỉnh"),
                     "note": note,
                     "reach_after": _reach_label(reach),
                     "note_changed": note != note_now,
